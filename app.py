@@ -1,0 +1,31 @@
+"""The Chalice app: API routes (blueprints) and Lambda entry points. Thin on purpose."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Chalice
+
+from chalicelib.core.http import finalize
+from chalicelib.core.lambdas import lambda_entry
+from chalicelib.platform import handlers as platform
+from chalicelib.platform.routes import bp as platform_routes
+
+app = Chalice(app_name="ems")
+app.register_blueprint(platform_routes)
+finalize(app)
+
+
+@app.lambda_function(name="canary_probe")
+def canary_probe(event: dict[str, Any], context: Any) -> Any:
+    return lambda_entry(platform.canary_probe, event, context)
+
+
+@app.lambda_function(name="canary_failed")
+def canary_failed(event: dict[str, Any], context: Any) -> Any:
+    return lambda_entry(platform.canary_failed, event, context)
+
+
+@app.lambda_function(name="on_platform_heartbeat")
+def on_platform_heartbeat(event: dict[str, Any], context: Any) -> Any:
+    return lambda_entry(platform.on_platform_heartbeat, event, context)

@@ -1,0 +1,32 @@
+"""Lazy, cached boto3 clients. Nothing is created at import time (cold start, moto)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from chalicelib.core.config import get_settings
+
+
+@lru_cache(maxsize=None)
+def client(service: str) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    s = get_settings()
+    return boto3.client(
+        service,  # type: ignore[call-overload]
+        region_name=s.region,
+        endpoint_url=s.aws_endpoint_url,
+        config=Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5),
+    )
+
+
+def partition(region: str) -> str:
+    """AWS partition of a region: China regions live in `aws-cn`."""
+    return "aws-cn" if region.startswith("cn-") else "aws"
+
+
+def reset_clients() -> None:
+    """Tests only: drop cached clients after the endpoint changes."""
+    client.cache_clear()

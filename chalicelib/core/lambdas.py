@@ -1,0 +1,24 @@
+"""Common wrapper of every non-HTTP Lambda entry point: correlation id, logging
+context and metrics flush, with the domain function kept free of Lambda details."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from chalicelib.core.observability import bind_correlation_id, flush_metrics, logger
+
+
+def lambda_entry(fn: Callable[[dict[str, Any]], Any], event: dict[str, Any], context: Any) -> Any:
+    request_id = getattr(context, "aws_request_id", None) or "local"
+    correlation = event.get("correlation_id") if isinstance(event, dict) else None
+    bind_correlation_id(str(correlation or request_id))
+    logger().append_keys(function=fn.__name__)
+    try:
+        return fn(event)
+    except Exception:
+        # The exception propagates (Step Functions' Catch, the DLQ) — log the type, never the payload.
+        logger().exception("handler failed")
+        raise
+    finally:
+        flush_metrics()

@@ -1,0 +1,61 @@
+"""Logger, Tracer and Metrics, each created once on first use (never at import).
+
+Log lines are JSON with the correlation id; phone and ID-card numbers are masked
+in the serialised record, whatever field or message they hide in.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Logger, Metrics, Tracer
+
+SERVICE = "ems"
+NAMESPACE = "EMS"
+
+# Mainland mobile numbers (optionally +86) and 18-digit resident ID numbers.
+_ID_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
+_PHONE = re.compile(r"(?<!\d)((?:\+?86[- ]?)?1[3-9]\d)\d{4}(\d{4})(?!\d)")
+
+
+def mask_pii(text: str) -> str:
+    text = _ID_NUMBER.sub(lambda m: f"{m.group(1)}********{m.group(2)[-1]}", text)
+    return _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+
+
+@lru_cache(maxsize=1)
+def logger() -> Logger:
+    from aws_lambda_powertools import Logger
+    from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+
+    class MaskingFormatter(LambdaPowertoolsFormatter):
+        def serialize(self, log: dict[str, Any]) -> str:
+            return mask_pii(super().serialize(log))
+
+    return Logger(service=SERVICE, logger_formatter=MaskingFormatter(), use_rfc3339=True)
+
+
+@lru_cache(maxsize=1)
+def tracer() -> Tracer:
+    from aws_lambda_powertools import Tracer
+
+    return Tracer(service=SERVICE)
+
+
+@lru_cache(maxsize=1)
+def metrics() -> Metrics:
+    from aws_lambda_powertools import Metrics
+
+    return Metrics(namespace=NAMESPACE, service=SERVICE)
+
+
+def bind_correlation_id(correlation_id: str) -> None:
+    logger().set_correlation_id(correlation_id)
+    tracer().put_annotation("correlation_id", correlation_id)
+
+
+def flush_metrics() -> None:
+    metrics().flush_metrics(raise_on_empty_metrics=False)

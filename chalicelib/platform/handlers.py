@@ -1,0 +1,36 @@
+"""Lambda entry points of the platform domain (wired in app.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.core.clock import utcnow
+from chalicelib.core.observability import logger
+from chalicelib.core.publisher import get_publisher
+from chalicelib.platform import logic
+from chalicelib.platform.adapters import get_probe
+from chalicelib.platform.dal import get_store
+from chalicelib.platform.models import CanaryInput, HeartbeatMessage
+
+
+def canary_probe(event: dict[str, Any]) -> dict[str, str]:
+    inp = CanaryInput.model_validate(event)
+    result = logic.canary_probe(inp, probe=get_probe(), publisher=get_publisher(), now=utcnow())
+    logic.canary_succeeded(inp.execution, store=get_store(), now=utcnow())
+    return result
+
+
+def canary_failed(event: dict[str, Any]) -> dict[str, str]:
+    error = event.get("error") or {}
+    execution = str(event.get("execution", "unknown"))
+    logic.canary_failed(
+        execution, str(error.get("Error", "Unknown")), str(error.get("Cause", "")), store=get_store(), now=utcnow()
+    )
+    logger().error("platform canary failed", extra={"execution": execution, "error": error.get("Error")})
+    return {"execution": execution, "recorded": "failure"}
+
+
+def on_platform_heartbeat(event: dict[str, Any]) -> dict[str, str]:
+    message = HeartbeatMessage.model_validate(event)
+    beat = logic.heartbeat_received(message, store=get_store(), now=utcnow())
+    return {"component": beat.component, "source": beat.source}

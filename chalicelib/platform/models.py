@@ -1,0 +1,64 @@
+"""Edge contract of the platform domain (health, heartbeats, audit)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Heartbeat(BaseModel):
+    component: str
+    ok: bool
+    at: datetime
+    source: str
+    detail: str | None = None
+
+
+class ComponentStatus(BaseModel):
+    status: Literal["ok", "failing"]
+    detail: str
+    checked_at: datetime | None = None
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok", "degraded"]
+    stage: str
+    components: dict[str, ComponentStatus]
+
+
+class CanaryInput(BaseModel):
+    """Input of one platform canary execution (scheduled every minute)."""
+
+    execution: str = Field(min_length=1)
+    started_at: datetime
+    checks: list[Literal["dynamodb", "mqtt"]] = ["dynamodb", "mqtt"]
+
+
+class HeartbeatMessage(BaseModel):
+    """What the canary publishes on `ems/platform/heartbeat` (rule-projected)."""
+
+    source: str
+    sent_at: datetime
+    seq: str
+    topic: str | None = None
+
+
+class AuditEvent(BaseModel):
+    subject: str
+    event_id: str
+    actor: str
+    role: str
+    action: str
+    reason: str | None = None
+    at: datetime
+
+
+class AuditPage(BaseModel):
+    subject: str
+    events: list[AuditEvent]
+
+class AuditQuery(BaseModel):
+    subject: str = Field(min_length=1, max_length=200)
+    limit: int = Field(50, ge=1, le=500)
