@@ -131,7 +131,9 @@ def finalize(app: Chalice) -> None:
     for path, declared in by_path.items():
         missing = [m for m in ALL_METHODS if m not in declared]
         if missing:
-            app.route(path, methods=missing, content_types=_CONTENT_TYPES)(_method_not_allowed(app, path, sorted(declared)))
+            app.route(path, methods=missing, content_types=_CONTENT_TYPES)(
+                _method_not_allowed(app, path, sorted(declared))
+            )
 
 
 def _method_not_allowed(app: Chalice, path: str, allowed: list[str]) -> Callable[..., Response]:

@@ -6,7 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pydantic import ValidationError
+
 from chalicelib.core.observability import bind_correlation_id, flush_metrics, logger
+
+
+class InvalidEvent(Exception):
+    """A Lambda event that does not match its model; names fields, never values."""
 
 
 def lambda_entry(fn: Callable[[dict[str, Any]], Any], event: dict[str, Any], context: Any) -> Any:
@@ -15,7 +21,11 @@ def lambda_entry(fn: Callable[[dict[str, Any]], Any], event: dict[str, Any], con
     bind_correlation_id(str(correlation or request_id))
     logger().append_keys(function=fn.__name__)
     try:
-        return fn(event)
+        try:
+            return fn(event)
+        except ValidationError as exc:
+            fields = sorted({".".join(str(p) for p in e["loc"]) or "event" for e in exc.errors()})
+            raise InvalidEvent(f"invalid event fields: {', '.join(fields)}") from None
     except Exception:
         # The exception propagates (Step Functions' Catch, the DLQ) — log the type, never the payload.
         logger().exception("handler failed")

@@ -59,6 +59,18 @@ class AuditPage(BaseModel):
     subject: str
     events: list[AuditEvent]
 
+
 class AuditQuery(BaseModel):
     subject: str = Field(min_length=1, max_length=200)
     limit: int = Field(50, ge=1, le=500)
+
+
+class CanaryRequest(BaseModel):
+    """Run the platform self-test now (ops), instead of waiting for the schedule."""
+
+    checks: list[Literal["dynamodb", "mqtt"]] = Field(default=["dynamodb", "mqtt"], min_length=1)
+
+
+class CanaryRun(BaseModel):
+    execution: str
+    execution_arn: str

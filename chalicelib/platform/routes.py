@@ -12,33 +12,87 @@ from chalicelib.platform import audit as audit_log
 from chalicelib.platform import logic
 from chalicelib.platform.adapters import get_probe
 from chalicelib.platform.dal import get_store
-from chalicelib.platform.models import AuditPage, AuditQuery, HealthResponse
+from chalicelib.platform.models import AuditPage, AuditQuery, CanaryRequest, CanaryRun, HealthResponse
+from chalicelib.platform.workflows import get_starter
 
 bp = Blueprint(__name__)
 
 
-@route(bp, "/v1/health", "GET", summary="Health of the platform and its dependencies", roles=None,
-       response=HealthResponse, tags=("platform",))
+@route(
+    bp,
+    "/v1/health",
+    "GET",
+    summary="Health of the platform and its dependencies",
+    roles=None,
+    response=HealthResponse,
+    tags=("platform",),
+)
 def health(ctx: Ctx) -> Response:
     s = get_settings()
     result = logic.health(
-        probe=get_probe(), store=get_store(), now=utcnow(),
-        max_age=timedelta(seconds=s.heartbeat_max_age_s), stage=s.stage,
+        probe=get_probe(),
+        store=get_store(),
+        now=utcnow(),
+        max_age=timedelta(seconds=s.heartbeat_max_age_s),
+        stage=s.stage,
     )
-    return Response(body=result.model_dump(mode="json"), status_code=200 if result.status == "ok" else 503,
-                    headers={"Content-Type": "application/json", "Cache-Control": "no-store"})
+    return Response(
+        body=result.model_dump(mode="json"),
+        status_code=200 if result.status == "ok" else 503,
+        headers={"Content-Type": "application/json", "Cache-Control": "no-store"},
+    )
 
 
-@route(bp, "/v1/me", "GET", summary="Who the bearer token speaks for", roles=tuple(Role),
-       response=Principal, tags=("platform",))
+@route(
+    bp,
+    "/v1/me",
+    "GET",
+    summary="Who the bearer token speaks for",
+    roles=tuple(Role),
+    response=Principal,
+    tags=("platform",),
+)
 def me(ctx: Ctx) -> Principal:
     return ctx.who
 
 
-@route(bp, "/v1/audit", "GET", summary="Audit trail of one subject (incident, record ...), newest first",
-       roles=(Role.ADMIN,), query=AuditQuery, response=AuditPage, tags=("platform",))
+@route(
+    bp,
+    "/v1/audit",
+    "GET",
+    summary="Audit trail of one subject (incident, record ...), newest first",
+    roles=(Role.ADMIN,),
+    query=AuditQuery,
+    response=AuditPage,
+    tags=("platform",),
+)
 def audit(ctx: Ctx) -> AuditPage:
     q: AuditQuery = ctx.query
     # Reading the trail is itself on the trail.
     audit_log.record(ctx.who, q.subject, "audit.read")
     return AuditPage(subject=q.subject, events=get_store().audit_for(q.subject, q.limit))
+
+
+@route(bp, "/v1/openapi.json", "GET", summary="This API's OpenAPI 3.1 document", roles=None, tags=("platform",))
+def openapi(ctx: Ctx) -> dict[str, object]:
+    from chalicelib.core.openapi import document
+
+    return document()
+
+
+@route(
+    bp,
+    "/v1/platform/canary-runs",
+    "POST",
+    summary="Run the platform self-test now",
+    roles=(Role.ADMIN,),
+    body=CanaryRequest,
+    response=CanaryRun,
+    status=202,
+    tags=("platform",),
+)
+def run_canary(ctx: Ctx) -> CanaryRun:
+    req: CanaryRequest = ctx.body
+    name = f"canary-manual-{ctx.correlation_id}"[:80]
+    arn = get_starter().start("platform_canary", name, req.model_dump())
+    return CanaryRun(execution=name, execution_arn=arn)

@@ -1,0 +1,107 @@
+"""`python -m devstack up | token ROLE [--scope S] | fixtures`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+from devstack.config import StackConfig
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devstack", description="The EMS local stack")
+    sub = parser.add_subparsers(dest="command", required=True)
+    up = sub.add_parser("up", help="start the local stack (Ctrl-C stops it)")
+    up.add_argument("--api-port", type=int)
+    up.add_argument("--moto-port", type=int)
+    up.add_argument("--mqtt-port", type=int)
+    up.add_argument("--addresses", type=int, help="number of demo standard addresses (default 3000)")
+    up.add_argument("--volunteers", type=int, help="number of demo volunteers (default 300)")
+    up.add_argument("--canary-interval", type=float, help="seconds between platform canary runs")
+    up.add_argument("--no-seed", action="store_true")
+    tok = sub.add_parser("token", help="print a bearer token for ROLE on the last line")
+    tok.add_argument("role", choices=["caller", "dispatcher", "crew", "hospital", "volunteer", "admin"])
+    tok.add_argument("--scope", help="county:CODE, unit:ID, hospital:ID, volunteer:ID, call:ID")
+    tok.add_argument("--ttl", type=int, default=8 * 3600, help="lifetime in seconds")
+    fix = sub.add_parser("fixtures", help="print JSON describing the demo data")
+    fix.add_argument("--addresses", type=int)
+    for p in (up, tok, fix):
+        p.add_argument("--state-dir", type=Path, help="where keys and stack.json live (default .devstack)")
+    args = parser.parse_args(argv)
+    cfg = _config(args)
+    if args.command == "up":
+        return _up(cfg)
+    if args.command == "token":
+        return _token(cfg, args.role, args.scope, args.ttl)
+    return _fixtures(cfg)
+
+
+def _config(args: argparse.Namespace) -> StackConfig:
+    cfg = StackConfig.from_env()
+    overrides = {
+        "api_port": getattr(args, "api_port", None),
+        "moto_port": getattr(args, "moto_port", None),
+        "mqtt_port": getattr(args, "mqtt_port", None),
+        "addresses": getattr(args, "addresses", None),
+        "volunteers": getattr(args, "volunteers", None),
+        "canary_interval_s": getattr(args, "canary_interval", None),
+        "state_dir": getattr(args, "state_dir", None),
+    }
+    cfg = replace(cfg, **{k: v for k, v in overrides.items() if v is not None})
+    if getattr(args, "no_seed", False):
+        cfg = replace(cfg, seed=False)
+    return cfg
+
+
+def _up(cfg: StackConfig) -> int:
+    from devstack.banner import try_it
+    from devstack.stack import Stack
+
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stack = Stack(cfg)
+    print("Starting the EMS local stack (loopback only) ...", flush=True)
+    try:
+        stack.start(log=lambda line: print("  " + line, flush=True))
+        health = stack.wait_healthy()
+        print(f"  health             {health['status']}", flush=True)
+        print(try_it(cfg), flush=True)
+        print("READY - press Ctrl-C to stop", flush=True)
+        stop.wait()
+    finally:
+        print("Stopping ...", flush=True)
+        stack.stop()
+        print("Stopped.", flush=True)
+    return 0
+
+
+def _token(cfg: StackConfig, role: str, scope: str | None, ttl: int) -> int:
+    from devstack import tokens
+
+    tokens.ensure_keys(cfg.state_dir)
+    try:
+        token = tokens.issue(cfg.state_dir, role, scope, ttl_s=ttl)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"# {role}{' ' + scope if scope else ''}; use as: Authorization: Bearer <token>", file=sys.stderr)
+    print(token)
+    return 0
+
+
+def _fixtures(cfg: StackConfig) -> int:
+    from devstack import seed
+
+    data = seed.generate(addresses=cfg.addresses, volunteers=cfg.volunteers)
+    print(json.dumps(seed.fixtures(data), ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

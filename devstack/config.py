@@ -1,0 +1,69 @@
+"""Devstack settings: loopback only, every port configurable (flags or EMS_DEVSTACK_*)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+HOST = "127.0.0.1"
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    api_port: int = 8000
+    moto_port: int = 5000
+    mqtt_port: int = 1883
+    state_dir: Path = Path(".devstack")
+    region: str = "cn-northwest-1"
+    stage: str = "local"
+    addresses: int = 3000
+    volunteers: int = 300
+    canary_interval_s: float = 30.0
+    seed: bool = True
+
+    @property
+    def prefix(self) -> str:
+        return f"ems-{self.stage}-"
+
+    @property
+    def moto_url(self) -> str:
+        return f"http://{HOST}:{self.moto_port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{HOST}:{self.api_port}"
+
+    @classmethod
+    def from_env(cls) -> StackConfig:
+        return cls(
+            api_port=_env_int("EMS_DEVSTACK_API_PORT", 8000),
+            moto_port=_env_int("EMS_DEVSTACK_MOTO_PORT", 5000),
+            mqtt_port=_env_int("EMS_DEVSTACK_MQTT_PORT", 1883),
+            state_dir=Path(os.environ.get("EMS_DEVSTACK_DIR", ".devstack")),
+        )
+
+
+def app_environment(cfg: StackConfig, jwks_file: Path) -> dict[str, str]:
+    """Environment the in-process app sees: the same variables CDK sets in AWS."""
+    return {
+        "AWS_REGION": cfg.region,
+        "AWS_DEFAULT_REGION": cfg.region,
+        "AWS_ACCESS_KEY_ID": "devstack",
+        "AWS_SECRET_ACCESS_KEY": "devstack",
+        "MOTO_PORT": str(cfg.moto_port),
+        "EMS_STAGE": cfg.stage,
+        "EMS_TABLE_PREFIX": cfg.prefix,
+        "EMS_AWS_ENDPOINT_URL": cfg.moto_url,
+        "EMS_JWT_ISSUER": "ems-devstack",
+        "EMS_JWT_AUDIENCE": "ems-api",
+        "EMS_JWKS_FILE": str(jwks_file.resolve()),
+        "EMS_MQTT_PUBLISH": f"mqtt://{HOST}:{cfg.mqtt_port}",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_SERVICE_NAME": "ems",
+        "POWERTOOLS_METRICS_NAMESPACE": "EMS",
+    }

@@ -1,0 +1,171 @@
+"""The local stack in one process: moto (server mode), the Chalice API, an MQTT broker
+with the IoT-rule bridge, the platform canary and demo data. All on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from contextlib import ExitStack
+from typing import Any
+
+import requests
+
+from devstack import aws_resources, tokens
+from devstack.config import HOST, StackConfig, app_environment
+
+
+class Stack:
+    def __init__(self, cfg: StackConfig) -> None:
+        self.cfg = cfg
+        self.endpoints: dict[str, Any] = {}
+        self._exit = ExitStack()
+
+    def start(self, log: Any = print) -> None:
+        try:
+            self._start(log)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, log: Any) -> None:
+        cfg = self.cfg
+        jwks = tokens.ensure_keys(cfg.state_dir)
+        os.environ.update(app_environment(cfg, jwks))
+        _reset_runtime_caches()
+
+        self._start_moto()
+        log(f"moto server        {cfg.moto_url}")
+        role = aws_resources.create_role(cfg.region)
+        aws_resources.create_tables()
+        queues = aws_resources.create_queues(cfg.prefix)
+
+        import app as app_module  # after the environment is set: the app reads it lazily anyway
+        from devstack.lambda_adapter import LambdaAdapter, chalice_handlers
+
+        handlers = chalice_handlers(app_module.app)
+        adapter = LambdaAdapter(handlers, prefix=cfg.prefix)
+        adapter.install()
+        self._exit.callback(adapter.uninstall)
+        self.adapter = adapter
+        functions = aws_resources.create_functions(sorted(handlers), cfg.prefix, role)
+        machines = aws_resources.create_state_machines(cfg.region, functions, role, cfg.prefix)
+        os.environ["EMS_STATE_MACHINES"] = json.dumps(machines)
+        _reset_runtime_caches()
+
+        self._start_mqtt(adapter, queues)
+        log(f"MQTT broker        mqtt://{HOST}:{cfg.mqtt_port}  (IoT rules bridged: {len(self.bridge_rules)})")
+        if cfg.seed:
+            self._seed(log)
+
+        from devstack.api_server import ApiServer
+
+        api = ApiServer(app_module.app, host=HOST, port=cfg.api_port, stage=cfg.stage)
+        api.start()
+        self._exit.callback(api.stop)
+        log(f"API                {cfg.api_url}/v1")
+
+        from devstack.canary import CanaryScheduler
+
+        canary = CanaryScheduler(machines["platform_canary"], interval_s=cfg.canary_interval_s)
+        canary.start()
+        self._exit.callback(canary.stop)
+        self.endpoints = {
+            "api": f"{cfg.api_url}/v1",
+            "moto": cfg.moto_url,
+            "mqtt": f"mqtt://{HOST}:{cfg.mqtt_port}",
+            "region": cfg.region,
+            "state_machines": machines,
+            "functions": functions,
+            "queues": queues,
+            "pid": os.getpid(),
+        }
+        (cfg.state_dir / "stack.json").write_text(json.dumps(self.endpoints, indent=2), encoding="utf-8")
+        self._exit.callback(lambda: (cfg.state_dir / "stack.json").unlink(missing_ok=True))
+
+    def _start_moto(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        server = ThreadedMotoServer(ip_address=HOST, port=self.cfg.moto_port, verbose=False)
+        server.start()
+        self._exit.callback(server.stop)
+        config = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+        requests.post(f"{self.cfg.moto_url}/moto-api/config", json=config, timeout=10).raise_for_status()
+
+    def _start_mqtt(self, adapter: Any, queues: dict[str, str]) -> None:
+        from chalicelib.core.aws import client
+        from chalicelib.core.publisher import use_publisher
+        from devstack.broker import Broker
+        from devstack.mqtt_bridge import Bridge
+        from devstack.mqtt_client import MqttPublisher
+        from iot_rules import load_rules
+
+        broker = Broker(host=HOST, port=self.cfg.mqtt_port)
+        broker.start()
+        self._exit.callback(broker.stop)
+
+        def invoke(function: str, event: dict[str, Any]) -> Any:
+            ok, payload = adapter.call(function, event)
+            if not ok:
+                raise RuntimeError(f"{payload.get('errorType')}: {payload.get('errorMessage')}")
+            return payload
+
+        def dead_letter(queue: str, record: dict[str, Any]) -> None:
+            client("sqs").send_message(QueueUrl=queues[queue], MessageBody=json.dumps(record, default=str))
+
+        self.bridge_rules = load_rules()
+        bridge = Bridge(
+            self.bridge_rules,
+            host=HOST,
+            port=self.cfg.mqtt_port,
+            invoke=invoke,
+            dead_letter=dead_letter,
+            enqueue=dead_letter,
+        )
+        bridge.start()
+        self._exit.callback(bridge.stop)
+        publisher = MqttPublisher(host=HOST, port=self.cfg.mqtt_port, client_id="ems-app")
+        publisher.connect()
+        use_publisher(publisher)
+        self._exit.callback(lambda: (use_publisher(None), publisher.close()))
+
+    def _seed(self, log: Any) -> None:
+        from devstack import seed
+
+        started = time.monotonic()
+        data = seed.generate(addresses=self.cfg.addresses, volunteers=self.cfg.volunteers)
+        seed.load(data)
+        log(f"demo data          {_seed_summary(data)} in {time.monotonic() - started:.1f} s")
+
+    def wait_healthy(self, timeout_s: float = 60.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout_s
+        body: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            resp = requests.get(f"{self.cfg.api_url}/v1/health", timeout=5)
+            body = resp.json()
+            if resp.status_code == 200:
+                return body
+            time.sleep(0.5)
+        raise TimeoutError(f"stack not healthy after {timeout_s} s: {body}")
+
+    def stop(self) -> None:
+        self._exit.close()
+
+
+def _seed_summary(data: Any) -> str:
+    parts = []
+    for name in ("counties", "addresses", "stations", "units", "hospitals", "aeds", "volunteers"):
+        items = getattr(data, name, None)
+        if items is not None:
+            parts.append(f"{len(items)} {name}")
+    return ", ".join(parts)
+
+
+def _reset_runtime_caches() -> None:
+    from chalicelib.core.aws import reset_clients
+    from chalicelib.core.config import get_settings
+    from chalicelib.core.tables import reset_bindings
+
+    get_settings.cache_clear()
+    reset_clients()
+    reset_bindings()

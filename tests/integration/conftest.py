@@ -1,0 +1,99 @@
+"""Integration tests: moto in-process (started before any client exists), the real
+Chalice app through chalice.test.Client, the real ASL run by moto's interpreter."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from moto import mock_aws
+
+from devstack import aws_resources, tokens
+from devstack.lambda_adapter import LambdaAdapter, chalice_handlers
+
+PREFIX = "ems-test-"
+REGION = "cn-northwest-1"
+
+
+@dataclass
+class FakePublisher:
+    sent: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def publish(self, topic: str, payload: dict[str, Any], qos: int = 1) -> None:
+        self.sent.append((topic, payload))
+
+
+@dataclass
+class Env:
+    state_dir: Path
+    adapter: LambdaAdapter
+    publisher: FakePublisher
+    machines: dict[str, str]
+    queues: dict[str, str]
+
+    def token(self, role: str, scope: str | None = None, **kw: Any) -> dict[str, str]:
+        return {"Authorization": f"Bearer {tokens.issue(self.state_dir, role, scope, **kw)}"}
+
+
+def _reset() -> None:
+    from chalicelib.core.auth import reset_keys
+    from chalicelib.core.aws import reset_clients
+    from chalicelib.core.config import get_settings
+    from chalicelib.core.tables import reset_bindings
+
+    get_settings.cache_clear()
+    reset_clients()
+    reset_bindings()
+    reset_keys()
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Env]:
+    jwks = tokens.ensure_keys(tmp_path)
+    for key, value in {
+        "EMS_STAGE": "test",
+        "EMS_TABLE_PREFIX": PREFIX,
+        "EMS_JWKS_FILE": str(jwks),
+        "EMS_JWT_ISSUER": tokens.ISSUER,
+        "EMS_JWT_AUDIENCE": tokens.AUDIENCE,
+    }.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("EMS_AWS_ENDPOINT_URL", raising=False)
+    config = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+    with mock_aws(config=config):  # type: ignore[arg-type]
+        _reset()
+        import app as app_module
+        from chalicelib.core.publisher import use_publisher
+
+        handlers = chalice_handlers(app_module.app)
+        adapter = LambdaAdapter(handlers, prefix=PREFIX)
+        adapter.install()
+        publisher = FakePublisher()
+        use_publisher(publisher)  # type: ignore[arg-type]
+        try:
+            role = aws_resources.create_role(REGION)
+            aws_resources.create_tables()
+            queues = aws_resources.create_queues(PREFIX)
+            functions = aws_resources.create_functions(sorted(handlers), PREFIX, role)
+            machines = aws_resources.create_state_machines(REGION, functions, role, PREFIX)
+            monkeypatch.setenv("EMS_STATE_MACHINES", json.dumps(machines))
+            _reset()
+            yield Env(tmp_path, adapter, publisher, machines, queues)
+        finally:
+            use_publisher(None)
+            adapter.uninstall()
+            _reset()
+
+
+@pytest.fixture
+def client(aws_env: Env) -> Iterator[Any]:
+    from chalice.test import Client
+
+    import app as app_module
+
+    with Client(app_module.app) as c:
+        yield c
