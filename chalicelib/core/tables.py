@@ -78,4 +78,8 @@ def schema(model: type[Model]) -> dict[str, Any]:
 
 def _import_domains() -> None:
     # Importing the dal modules registers their models.
+    from chalicelib.addresses import dal as _addresses  # noqa: F401
+    from chalicelib.fleet import dal as _fleet  # noqa: F401
+    from chalicelib.hospitals import dal as _hospitals  # noqa: F401
     from chalicelib.platform import dal as _platform  # noqa: F401
+    from chalicelib.volunteers import dal as _volunteers  # noqa: F401

@@ -1,0 +1,58 @@
+"""H3 cells and distances: pure functions, no I/O.
+
+Two resolutions serve every "near me" query. Items are indexed by their coarse
+cell (the GSI hash key) and sorted by their fine cell, so a nearest search
+reads the few coarse cells of a k-ring instead of the whole fleet.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import h3
+
+# Resolution 6: ~3.7 km hexagon edge. A k=1 ring (7 cells) covers a ~6 km radius,
+# enough for urban dispatch; rural searches widen k.
+COARSE_RES = 6
+# Resolution 9: ~200 m edge, about one city block; orders items inside a coarse cell.
+FINE_RES = 9
+EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG), the one h3 uses too
+
+
+class Cells(NamedTuple):
+    coarse: str
+    fine: str
+
+
+def cells(lat: float, lon: float) -> Cells:
+    """Coarse and fine H3 cells of a point; raises ValueError outside WGS84 bounds."""
+    _check(lat, lon)
+    return Cells(h3.latlng_to_cell(lat, lon, COARSE_RES), h3.latlng_to_cell(lat, lon, FINE_RES))
+
+
+def ring_cells(lat: float, lon: float, k: int) -> list[str]:
+    """Coarse cells within k steps of the point's cell, nearest ring first.
+
+    The order lets a caller stop reading rings once it has enough candidates.
+    """
+    if k < 0:
+        raise ValueError("k must be >= 0")
+    origin = cells(lat, lon).coarse
+    disk = h3.grid_disk(origin, k)
+    return sorted(disk, key=lambda c: (h3.grid_distance(origin, c), c))
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp = p2 - p1
+    dl = math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _check(lat: float, lon: float) -> None:
+    # h3 silently wraps or rejects odd inputs with its own errors; fail the same way everywhere.
+    if not (math.isfinite(lat) and math.isfinite(lon)) or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError(f"invalid coordinates: {lat}, {lon}")

@@ -1,0 +1,37 @@
+"""Phone and ID-card numbers never reach the logs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chalicelib.core.observability import logger, mask_pii
+
+
+def test_log_lines_are_json_with_correlation_id_and_masked_pii(capsys: pytest.CaptureFixture[str]) -> None:
+    log = logger()
+    log.set_correlation_id("corr-123")
+    log.info("caller 13912345678 id 350602199001011234", extra={"phone": "+86 13800138000"})
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert line["correlation_id"] == "corr-123"
+    text = json.dumps(line)
+    assert "13912345678" not in text and "350602199001011234" not in text and "13800138000" not in text
+    assert "139****5678" in line["message"]
+    assert "350602********4" in line["message"]
+
+
+@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+def test_every_mobile_number_is_masked(phone: str) -> None:
+    assert phone not in mask_pii(f"call from {phone} now")
+
+
+@given(st.from_regex(r"[1-6][0-9]{16}[0-9X]", fullmatch=True))
+def test_every_id_number_is_masked(id_number: str) -> None:
+    assert id_number not in mask_pii(f"id={id_number};")
+
+
+def test_short_numbers_are_left_alone() -> None:
+    assert mask_pii("unit 12 at 2026-11-25 bed 3") == "unit 12 at 2026-11-25 bed 3"
