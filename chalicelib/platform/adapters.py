@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from chalicelib.core import tables
 from chalicelib.core.aws import client
 from chalicelib.core.config import get_settings
@@ -25,8 +23,3 @@ class BotoServiceProbe(ServiceProbe):
             logical: sfn.describe_state_machine(stateMachineArn=arn).get("status", "ACTIVE")
             for logical, arn in get_settings().state_machines.items()
         }
-
-
-@lru_cache(maxsize=1)
-def get_probe() -> ServiceProbe:
-    return BotoServiceProbe()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from functools import lru_cache
-
 from pynamodb.attributes import (
     BooleanAttribute,
     NumberAttribute,
@@ -17,6 +14,7 @@ from pynamodb.models import Model
 
 from chalicelib.core.tables import bound, register
 from chalicelib.platform.models import AuditEvent, Heartbeat
+from chalicelib.platform.ports import PlatformStore
 
 
 @register
@@ -79,20 +77,6 @@ class IdempotencyRecord(Model):
     validation = UnicodeAttribute(null=True)
 
 
-class PlatformStore(ABC):
-    @abstractmethod
-    def put_heartbeat(self, beat: Heartbeat) -> None: ...
-
-    @abstractmethod
-    def heartbeats(self) -> dict[str, Heartbeat]: ...
-
-    @abstractmethod
-    def append_audit(self, event: AuditEvent) -> None: ...
-
-    @abstractmethod
-    def audit_for(self, subject: str, limit: int) -> list[AuditEvent]: ...
-
-
 class DynamoPlatformStore(PlatformStore):
     def put_heartbeat(self, beat: Heartbeat) -> None:
         bound(HeartbeatRecord)(**beat.model_dump()).save()
@@ -113,8 +97,3 @@ class DynamoPlatformStore(PlatformStore):
     def audit_for(self, subject: str, limit: int) -> list[AuditEvent]:
         rows = bound(AuditRecord).query(subject, scan_index_forward=False, limit=limit)
         return [AuditEvent.model_validate(r.attribute_values) for r in rows]
-
-
-@lru_cache(maxsize=1)
-def get_store() -> PlatformStore:
-    return DynamoPlatformStore()

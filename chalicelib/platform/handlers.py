@@ -8,8 +8,7 @@ from chalicelib.core.clock import utcnow
 from chalicelib.core.observability import logger
 from chalicelib.core.publisher import get_publisher
 from chalicelib.platform import logic
-from chalicelib.platform.adapters import get_probe
-from chalicelib.platform.dal import get_store
+from chalicelib.platform.deps import get_probe, get_store
 from chalicelib.platform.models import CanaryInput, HeartbeatMessage
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from chalicelib.platform.dal import PlatformStore
 from chalicelib.platform.models import (
     CanaryInput,
     ComponentStatus,
@@ -18,7 +17,7 @@ from chalicelib.platform.models import (
     Heartbeat,
     HeartbeatMessage,
 )
-from chalicelib.platform.ports import Publisher, ServiceProbe
+from chalicelib.platform.ports import PlatformStore, Publisher, ServiceProbe
 
 HEARTBEAT_TOPIC = "ems/platform/heartbeat"
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from chalicelib.platform.models import AuditEvent, Heartbeat
 
 
 class ServiceProbe(ABC):
@@ -20,3 +24,19 @@ class ServiceProbe(ABC):
 class Publisher(ABC):
     @abstractmethod
     def publish(self, topic: str, payload: dict[str, object], qos: int = 1) -> None: ...
+
+
+class PlatformStore(ABC):
+    """Heartbeats and the audit trail."""
+
+    @abstractmethod
+    def put_heartbeat(self, beat: Heartbeat) -> None: ...
+
+    @abstractmethod
+    def heartbeats(self) -> dict[str, Heartbeat]: ...
+
+    @abstractmethod
+    def append_audit(self, event: AuditEvent) -> None: ...
+
+    @abstractmethod
+    def audit_for(self, subject: str, limit: int) -> list[AuditEvent]: ...

@@ -10,8 +10,7 @@ from chalicelib.core.config import get_settings
 from chalicelib.core.http import Ctx, route
 from chalicelib.platform import audit as audit_log
 from chalicelib.platform import logic
-from chalicelib.platform.adapters import get_probe
-from chalicelib.platform.dal import get_store
+from chalicelib.platform.deps import get_probe, get_store
 from chalicelib.platform.models import AuditPage, AuditQuery, CanaryRequest, CanaryRun, HealthResponse
 from chalicelib.platform.workflows import get_starter
 
