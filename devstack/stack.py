@@ -84,7 +84,12 @@ class Stack:
         self._exit.callback(lambda: (cfg.state_dir / "stack.json").unlink(missing_ok=True))
 
     def _start_moto(self) -> None:
+        import logging
+
         from moto.server import ThreadedMotoServer
+
+        # One line per AWS call drowns the banner; errors still show.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
         server = ThreadedMotoServer(ip_address=HOST, port=self.cfg.moto_port, verbose=False)
         server.start()
