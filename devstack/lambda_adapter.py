@@ -79,7 +79,7 @@ class LambdaAdapter:
                 response_headers["x-amz-function-error"] = "Unhandled"
             return json.dumps(payload, default=str).encode()
 
-        LambdaSimpleBackend.invoke = invoke  # type: ignore[method-assign]
+        LambdaSimpleBackend.invoke = invoke  # type: ignore[method-assign,assignment]
 
     def uninstall(self) -> None:
         if self._original is not None:

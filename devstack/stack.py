@@ -132,7 +132,8 @@ class Stack:
         publisher = MqttPublisher(host=HOST, port=self.cfg.mqtt_port, client_id="ems-app")
         publisher.connect()
         use_publisher(publisher)
-        self._exit.callback(lambda: (use_publisher(None), publisher.close()))
+        self._exit.callback(publisher.close)
+        self._exit.callback(use_publisher, None)
 
     def _seed(self, log: Any) -> None:
         from devstack import seed

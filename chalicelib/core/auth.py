@@ -95,7 +95,7 @@ def _load_jwks() -> dict[str, Any]:
         data = jwt.PyJWKClient(s.jwks_url, cache_jwk_set=False).fetch_data()
     else:
         raise Unauthorized("no token issuer configured", code="auth_not_configured")
-    return {k.key_id: k.key for k in jwt.PyJWKSet.from_dict(data).keys}
+    return {str(k.key_id): k.key for k in jwt.PyJWKSet.from_dict(data).keys}
 
 
 @lru_cache(maxsize=1)

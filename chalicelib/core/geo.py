@@ -26,9 +26,15 @@ class Cells(NamedTuple):
 
 
 def cells(lat: float, lon: float) -> Cells:
-    """Coarse and fine H3 cells of a point; raises ValueError outside WGS84 bounds."""
+    """Coarse and fine H3 cells of a point; raises ValueError outside WGS84 bounds.
+
+    The coarse cell is the fine cell's parent, not the coarse cell the point falls in:
+    H3 children overhang their parent's edge, and keeping the hierarchy exact means
+    every fine cell belongs to exactly one coarse cell, whoever computes it.
+    """
     _check(lat, lon)
-    return Cells(h3.latlng_to_cell(lat, lon, COARSE_RES), h3.latlng_to_cell(lat, lon, FINE_RES))
+    fine = h3.latlng_to_cell(lat, lon, FINE_RES)
+    return Cells(h3.cell_to_parent(fine, COARSE_RES), fine)
 
 
 def ring_cells(lat: float, lon: float, k: int) -> list[str]:

@@ -88,7 +88,8 @@ def route(
         @functools.wraps(view)
         def handler(**params: str) -> Response:
             request = bp.current_request
-            headers = request.headers or {}
+            assert request is not None  # Chalice sets it for every HTTP invocation
+            headers: Any = request.headers or {}
             correlation_id = headers.get("x-correlation-id") or _request_id(request) or str(uuid.uuid4())
             bind_correlation_id(correlation_id)
             try:
@@ -138,8 +139,10 @@ def finalize(app: Chalice) -> None:
 
 def _method_not_allowed(app: Chalice, path: str, allowed: list[str]) -> Callable[..., Response]:
     def view(**_: str) -> Response:
-        err = errors.MethodNotAllowed(f"{app.current_request.method} not allowed; use {', '.join(allowed)}")
-        resp = error_response(err, _request_id(app.current_request) or str(uuid.uuid4()))
+        request = app.current_request
+        assert request is not None
+        err = errors.MethodNotAllowed(f"{request.method} not allowed; use {', '.join(allowed)}")
+        resp = error_response(err, _request_id(request) or str(uuid.uuid4()))
         resp.headers["Allow"] = ", ".join(allowed)
         return resp
 

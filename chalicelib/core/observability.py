@@ -32,7 +32,7 @@ def logger() -> Logger:
     from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
     class MaskingFormatter(LambdaPowertoolsFormatter):
-        def serialize(self, log: dict[str, Any]) -> str:
+        def serialize(self, log: Any) -> str:
             return mask_pii(super().serialize(log))
 
     return Logger(service=SERVICE, logger_formatter=MaskingFormatter(), use_rfc3339=True)

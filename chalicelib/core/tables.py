@@ -8,16 +8,17 @@ the devstack derive the table definitions (keys, GSIs, TTL) from the same models
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, TypeVar
 
 from pynamodb.models import Model
 
+M = TypeVar("M", bound=Model)
 _REGISTRY: dict[str, type[Model]] = {}
 _bound: set[str] = set()
 _lock = threading.Lock()
 
 
-def register(model: type[Model]) -> type[Model]:
+def register(model: type[M]) -> type[M]:
     """Class decorator: `Meta.table_name` is the logical name ("audit")."""
     logical = model.Meta.table_name
     model.Meta.logical_name = logical  # type: ignore[attr-defined]
@@ -42,7 +43,7 @@ def logical_name(model: type[Model]) -> str:
     return str(model.Meta.logical_name)  # type: ignore[attr-defined]
 
 
-def bind(model: type[Model], *, prefix: str, region: str, host: str | None) -> type[Model]:
+def bind(model: type[M], *, prefix: str, region: str, host: str | None) -> type[M]:
     """Point a model at its physical table (idempotent, thread-safe)."""
     logical = logical_name(model)
     with _lock:
@@ -54,7 +55,7 @@ def bind(model: type[Model], *, prefix: str, region: str, host: str | None) -> t
     return model
 
 
-def bound(model: type[Model]) -> type[Model]:
+def bound(model: type[M]) -> type[M]:
     from chalicelib.core.config import get_settings
 
     s = get_settings()
@@ -73,7 +74,7 @@ def reset_bindings() -> None:
 
 def schema(model: type[Model]) -> dict[str, Any]:
     """Key schema, attribute definitions and GSIs in DynamoDB's own vocabulary."""
-    return model._get_schema()  # type: ignore[no-any-return]
+    return dict(model._get_schema())
 
 
 def _import_domains() -> None:

@@ -49,7 +49,11 @@ class Devstack:
     def cli(self, *args: str) -> str:
         out = subprocess.run(
             [sys.executable, "-m", "devstack", *args, "--state-dir", str(self.state_dir)],
-            cwd=ROOT, capture_output=True, text=True, check=True, timeout=120,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
         )
         return out.stdout
 
@@ -69,9 +73,21 @@ class Devstack:
 def start_devstack(tmp: Path, *extra: str, timeout: float = 180) -> Devstack:
     ports = {"api": free_port(), "moto": free_port(), "mqtt": free_port()}
     cmd = [
-        sys.executable, "-m", "devstack", "up", "--state-dir", str(tmp),
-        "--api-port", str(ports["api"]), "--moto-port", str(ports["moto"]), "--mqtt-port", str(ports["mqtt"]),
-        "--canary-interval", "2", *extra,
+        sys.executable,
+        "-m",
+        "devstack",
+        "up",
+        "--state-dir",
+        str(tmp),
+        "--api-port",
+        str(ports["api"]),
+        "--moto-port",
+        str(ports["moto"]),
+        "--mqtt-port",
+        str(ports["mqtt"]),
+        "--canary-interval",
+        "2",
+        *extra,
     ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -15,7 +15,9 @@ def test_stack_starts_healthy_and_stops_cleanly(tmp_path: Path) -> None:
         resp = requests.get(f"{stack.api}/health", timeout=10)
         assert resp.status_code == 200, resp.text
         assert {c: v["status"] for c, v in resp.json()["components"].items()} == {
-            "dynamodb": "ok", "stepfunctions": "ok", "mqtt": "ok",
+            "dynamodb": "ok",
+            "stepfunctions": "ok",
+            "mqtt": "ok",
         }
         printed = "".join(stack.output)
         assert "Try it" in printed and "curl" in printed

@@ -62,12 +62,20 @@ def test_bad_device_message_goes_to_the_dead_letter_queue_with_reason(devstack: 
 def test_canary_executions_succeed_and_manual_run_works(devstack: Devstack) -> None:
     sfn = devstack.aws("stepfunctions")
     machine = next(m for m in sfn.list_state_machines()["stateMachines"] if m["name"].endswith("platform_canary"))
-    resp = requests.post(f"{devstack.api}/platform/canary-runs", json={"checks": ["dynamodb", "mqtt"]},
-                         headers=devstack.token("admin"), timeout=10)
+    resp = requests.post(
+        f"{devstack.api}/platform/canary-runs",
+        json={"checks": ["dynamodb", "mqtt"]},
+        headers=devstack.token("admin"),
+        timeout=10,
+    )
     assert resp.status_code == 202, resp.text
     arn = resp.json()["execution_arn"]
-    status = _eventually(lambda: sfn.describe_execution(executionArn=arn)["status"] != "RUNNING"
-                         and sfn.describe_execution(executionArn=arn)["status"])
+    status = _eventually(
+        lambda: (
+            sfn.describe_execution(executionArn=arn)["status"] != "RUNNING"
+            and sfn.describe_execution(executionArn=arn)["status"]
+        )
+    )
     assert status == "SUCCEEDED"
     done = sfn.list_executions(stateMachineArn=machine["stateMachineArn"], statusFilter="SUCCEEDED")["executions"]
     assert len(done) >= 2  # scheduled runs too

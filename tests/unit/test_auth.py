@@ -49,7 +49,9 @@ def test_wrong_audience_and_issuer_are_rejected(keys: Path) -> None:
     for claims in ({"aud": "other", "iss": tokens.ISSUER}, {"aud": tokens.AUDIENCE, "iss": "evil"}):
         token = jwt.encode(
             {"sub": "x", "iat": 1, "exp": 4102444800, "cognito:groups": ["admin"], **claims},
-            key, algorithm="RS256", headers={"kid": tokens.KID},
+            key,
+            algorithm="RS256",
+            headers={"kid": tokens.KID},
         )
         with pytest.raises(Unauthorized):
             auth.authenticate(_bearer(token))
@@ -63,8 +65,15 @@ def test_unsigned_token_is_rejected(keys: Path) -> None:
 
 def test_access_tokens_are_refused(keys: Path) -> None:
     key = (keys / "signing-key.pem").read_bytes()
-    claims = {"sub": "x", "iat": 1, "exp": 4102444800, "aud": tokens.AUDIENCE, "iss": tokens.ISSUER,
-              "token_use": "access", "cognito:groups": ["admin"]}
+    claims = {
+        "sub": "x",
+        "iat": 1,
+        "exp": 4102444800,
+        "aud": tokens.AUDIENCE,
+        "iss": tokens.ISSUER,
+        "token_use": "access",
+        "cognito:groups": ["admin"],
+    }
     with pytest.raises(Unauthorized):
         auth.authenticate(_bearer(jwt.encode(claims, key, algorithm="RS256", headers={"kid": tokens.KID})))
 
