@@ -1,0 +1,1 @@
+"""Standard addresses: the police address registry behind the QR doorplates."""

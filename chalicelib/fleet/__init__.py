@@ -1,0 +1,1 @@
+"""Ambulances (units) and the stations they are based at."""

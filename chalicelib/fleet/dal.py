@@ -1,0 +1,117 @@
+"""Unit and station tables.
+
+Invariant: `avail_cell` holds the unit's coarse cell while, and only while, the
+unit is AVAILABLE. The `available-by-cell` index is therefore sparse: a nearest
+search reads a few cells of free units, never busy ones or the whole fleet.
+Every write that changes status or position goes through `availability_actions`.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
+from pynamodb.expressions.update import Action
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.core.geo import cells
+from chalicelib.core.tables import register
+from chalicelib.fleet.models import Station, Unit, UnitStatus
+
+
+class AvailableByCellIndex(GlobalSecondaryIndex["UnitRecord"]):
+    # All attributes: the dispatcher ranks candidates by position and type without a second read.
+    class Meta:
+        index_name = "available-by-cell"
+        projection = AllProjection()
+
+    avail_cell = UnicodeAttribute(hash_key=True)
+    cell_fine = UnicodeAttribute(range_key=True)
+
+
+@register
+class UnitRecord(Model):
+    class Meta:
+        table_name = "units"
+        billing_mode = "PAY_PER_REQUEST"
+
+    unit_id = UnicodeAttribute(hash_key=True)
+    plate = UnicodeAttribute()
+    type = UnicodeAttribute()
+    station_id = UnicodeAttribute()
+    county = UnicodeAttribute()
+    status = UnicodeAttribute()
+    lat = NumberAttribute()
+    lon = NumberAttribute()
+    position_at = UTCDateTimeAttribute()
+    cell_coarse = UnicodeAttribute()
+    cell_fine = UnicodeAttribute()
+    avail_cell = UnicodeAttribute(null=True)
+    # Claims are conditional on the version read, so no unit is ever assigned twice.
+    version = VersionAttribute()
+    available_by_cell = AvailableByCellIndex()
+
+
+@register
+class StationRecord(Model):
+    """About twenty stations: read by id, or all of them at once."""
+
+    class Meta:
+        table_name = "stations"
+        billing_mode = "PAY_PER_REQUEST"
+
+    station_id = UnicodeAttribute(hash_key=True)
+    name_zh = UnicodeAttribute()
+    name_en = UnicodeAttribute()
+    county = UnicodeAttribute()
+    lat = NumberAttribute()
+    lon = NumberAttribute()
+    cell_coarse = UnicodeAttribute()
+    cell_fine = UnicodeAttribute()
+
+
+def avail_cell(status: UnitStatus, coarse: str) -> str | None:
+    return coarse if status is UnitStatus.AVAILABLE else None
+
+
+def availability_actions(status: UnitStatus, lat: float, lon: float) -> list[Action]:
+    """Update actions that move a unit and/or change its status, keeping the sparse index right."""
+    coarse, fine = cells(lat, lon)
+    actions: list[Action] = [
+        UnitRecord.status.set(status.value),
+        UnitRecord.lat.set(lat),
+        UnitRecord.lon.set(lon),
+        UnitRecord.cell_coarse.set(coarse),
+        UnitRecord.cell_fine.set(fine),
+    ]
+    cell = avail_cell(status, coarse)
+    actions.append(UnitRecord.avail_cell.set(cell) if cell else UnitRecord.avail_cell.remove())
+    return actions
+
+
+def unit_record(unit: Unit, *, version: int | None = 1) -> UnitRecord:
+    """A fresh unit starts at version 1, so the first claim already has a version to match."""
+    coarse, fine = cells(unit.lat, unit.lon)
+    data = unit.model_dump(exclude={"unit_id", "position_at"}, mode="json")
+    return UnitRecord(
+        unit.unit_id,
+        **data,
+        position_at=unit.position_at,
+        cell_coarse=coarse,
+        cell_fine=fine,
+        avail_cell=avail_cell(unit.status, coarse),
+        version=version,
+    )
+
+
+def to_unit(record: UnitRecord) -> Unit:
+    return Unit.model_validate(record.attribute_values)
+
+
+def station_record(station: Station) -> StationRecord:
+    coarse, fine = cells(station.lat, station.lon)
+    data = station.model_dump(mode="json")
+    return StationRecord(**data, cell_coarse=coarse, cell_fine=fine)
+
+
+def to_station(record: StationRecord) -> Station:
+    return Station.model_validate(record.attribute_values)

@@ -1,0 +1,1 @@
+"""Receiving hospitals and what each can treat."""

@@ -1,0 +1,36 @@
+"""Receiving hospitals and the fixed vocabulary of what they can treat."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Capability(StrEnum):
+    """What a hospital can do around the clock; pathways route on these words only."""
+
+    CHEST_PAIN_CENTER = "chest_pain_center"
+    PCI_24X7 = "pci_24x7"
+    STROKE_THROMBOLYSIS = "stroke_thrombolysis"
+    STROKE_THROMBECTOMY = "stroke_thrombectomy"
+    TRAUMA_LEVEL_1 = "trauma_level_1"
+    TRAUMA_LEVEL_2 = "trauma_level_2"
+    NICU = "nicu"
+    MATERNAL_CRITICAL_CARE = "maternal_critical_care"
+    BURNS = "burns"
+    PAEDIATRICS = "paediatrics"
+    ECMO = "ecmo"
+
+
+class Hospital(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    hospital_id: str
+    name_zh: str
+    name_en: str
+    grade: str = Field(description="Chinese hospital grade, e.g. 3A (三级甲等)")
+    county: str = Field(pattern=r"^\d{6}$")
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    capabilities: frozenset[Capability]

@@ -1,0 +1,1 @@
+"""First-responder network: certified volunteers and public AEDs."""

@@ -1,0 +1,52 @@
+"""Certified first-aiders and public AEDs."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+
+class VolunteerTier(StrEnum):
+    PUBLIC = "public"  # trained member of the public
+    REGISTERED = "registered"  # certified first-aider (救护员证) registered with the platform
+    PROFESSIONAL = "professional"  # off-duty doctor, nurse or paramedic
+
+
+class Volunteer(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    volunteer_id: str
+    # PII: SecretStr keeps name and phone out of repr, logs and JSON dumps by default.
+    name: SecretStr
+    phone: SecretStr
+    tier: VolunteerTier
+    cert_no: str
+    cert_expiry: date
+    on_duty: bool
+    county: str = Field(pattern=r"^\d{6}$")
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+    def certified_on(self, day: date) -> bool:
+        return self.cert_expiry >= day
+
+
+class AedStatus(StrEnum):
+    ACTIVE = "active"
+    MAINTENANCE = "maintenance"
+
+
+class Aed(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    aed_id: str
+    name_zh: str = Field(description="where it hangs, as a passer-by would say it")
+    name_en: str
+    county: str = Field(pattern=r"^\d{6}$")
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    # Opening hours of the building; "24h" for outdoor cabinets.
+    hours: str
+    status: AedStatus = AedStatus.ACTIVE
