@@ -11,7 +11,8 @@ from chalicelib.core.lambdas import lambda_entry
 from chalicelib.platform import handlers as platform
 from chalicelib.platform.routes import bp as platform_routes
 
-app = Chalice(app_name="ems")
+# Powertools owns the "ems" logger (JSON, masked); Chalice must not add a second handler to it.
+app = Chalice(app_name="ems", configure_logs=False)
 app.register_blueprint(platform_routes)
 finalize(app)
 

@@ -25,7 +25,10 @@ def canary_failed(event: dict[str, Any]) -> dict[str, str]:
     logic.canary_failed(
         execution, str(error.get("Error", "Unknown")), str(error.get("Cause", "")), store=get_store(), now=utcnow()
     )
-    logger().error("platform canary failed", extra={"execution": execution, "error": error.get("Error")})
+    logger().error(
+        "platform canary failed",
+        extra={"execution": execution, "error": error.get("Error"), "cause": str(error.get("Cause", ""))[:500]},
+    )
     return {"execution": execution, "recorded": "failure"}
 
 

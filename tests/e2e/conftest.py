@@ -70,7 +70,7 @@ class Devstack:
         return self.proc.wait(timeout=timeout)
 
 
-def start_devstack(tmp: Path, *extra: str, timeout: float = 180) -> Devstack:
+def start_devstack(tmp: Path, *extra: str, canary_interval: float = 2, timeout: float = 180) -> Devstack:
     ports = {"api": free_port(), "moto": free_port(), "mqtt": free_port()}
     cmd = [
         sys.executable,
@@ -86,7 +86,7 @@ def start_devstack(tmp: Path, *extra: str, timeout: float = 180) -> Devstack:
         "--mqtt-port",
         str(ports["mqtt"]),
         "--canary-interval",
-        "2",
+        str(canary_interval),
         *extra,
     ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -115,6 +115,9 @@ def start_devstack(tmp: Path, *extra: str, timeout: float = 180) -> Devstack:
 
 @pytest.fixture(scope="session")
 def devstack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Devstack]:
-    stack = start_devstack(tmp_path_factory.mktemp("devstack"), "--addresses", "300", "--volunteers", "50")
+    # The canary runs once at start; a long interval keeps it from overwriting what tests look for.
+    stack = start_devstack(
+        tmp_path_factory.mktemp("devstack"), "--addresses", "300", "--volunteers", "50", canary_interval=600
+    )
     yield stack
     stack.stop()
