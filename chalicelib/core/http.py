@@ -8,19 +8,18 @@ turns any failure into `{"error": {"code", "message"}}` with the right status.
 from __future__ import annotations
 
 import functools
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from chalice import Blueprint, Chalice, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from chalicelib.core import errors
 from chalicelib.core.auth import Principal, Role, authenticate, require_role
-from chalicelib.core.config import get_settings
-from chalicelib.core.observability import bind_correlation_id, flush_metrics, logger
+from chalicelib.core.observability import bind_correlation_id, count, flush_metrics, logger, tracer
+from chalicelib.core.parsing import parse_body, parse_query
 
 ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _CONTENT_TYPES = ["application/json", "text/plain", "application/x-www-form-urlencoded", "application/xml"]
@@ -87,34 +86,7 @@ def route(
 
         @functools.wraps(view)
         def handler(**params: str) -> Response:
-            request = bp.current_request
-            assert request is not None  # Chalice sets it for every HTTP invocation
-            headers: Any = request.headers or {}
-            correlation_id = headers.get("x-correlation-id") or _request_id(request) or str(uuid.uuid4())
-            bind_correlation_id(correlation_id)
-            try:
-                principal = None
-                if roles is not None:
-                    principal = authenticate(headers.get("authorization"))
-                    require_role(principal, roles)
-                ctx = Ctx(
-                    principal=principal,
-                    body=_parse_body(request, body) if body else None,
-                    query=_parse_query(request, query) if query else None,
-                    params=params,
-                    correlation_id=correlation_id,
-                )
-                result = view(ctx)
-                return _to_response(result, status, correlation_id)
-            except errors.DomainError as err:
-                return error_response(err, correlation_id)
-            except Exception:
-                logger().exception("unhandled error", extra={"path": path, "method": method})
-                return error_response(
-                    errors.DomainError(f"internal error; quote correlation id {correlation_id}"), correlation_id
-                )
-            finally:
-                flush_metrics()
+            return _serve(bp, spec, view, params)
 
         handler.__name__ = f"{method.lower()}_{view.__name__}"
         # Accept any declared type so a wrong one reaches us and gets our 415, not Chalice's.
@@ -122,6 +94,41 @@ def route(
         return handler
 
     return decorator
+
+
+def _serve(bp: Blueprint | Chalice, spec: RouteSpec, view: Callable[[Ctx], Any], params: dict[str, str]) -> Response:
+    request = bp.current_request
+    assert request is not None  # Chalice sets it for every HTTP invocation
+    headers: Any = request.headers or {}
+    correlation_id = headers.get("x-correlation-id") or _request_id(request) or str(uuid.uuid4())
+    bind_correlation_id(correlation_id)
+    with tracer().provider.in_subsegment(f"## {spec.method} {spec.path}"):
+        try:
+            principal = None
+            if spec.roles is not None:
+                principal = authenticate(headers.get("authorization"))
+                require_role(principal, spec.roles)
+            ctx = Ctx(
+                principal=principal,
+                body=parse_body(request, spec.body) if spec.body else None,
+                query=parse_query(request, spec.query) if spec.query else None,
+                params=params,
+                correlation_id=correlation_id,
+            )
+            return _to_response(view(ctx), spec.status, correlation_id)
+        except errors.DomainError as err:
+            if err.status in (401, 403):
+                # Refused tokens are a security signal worth an alarm, unlike other 4xx.
+                count("AuthRejected")
+            return error_response(err, correlation_id)
+        except Exception:
+            logger().exception("unhandled error", extra={"path": spec.path, "method": spec.method})
+            count("UnhandledError")
+            return error_response(
+                errors.DomainError(f"internal error; quote correlation id {correlation_id}"), correlation_id
+            )
+        finally:
+            flush_metrics()
 
 
 def finalize(app: Chalice) -> None:
@@ -153,35 +160,6 @@ def _method_not_allowed(app: Chalice, path: str, allowed: list[str]) -> Callable
 def _request_id(request: Any) -> str | None:
     ctx = getattr(request, "context", None) or {}
     return ctx.get("requestId")
-
-
-def _parse_body(request: Any, model: type[BaseModel]) -> BaseModel:
-    raw: bytes = request.raw_body or b""
-    if len(raw) > get_settings().max_body_bytes:
-        raise errors.PayloadTooLarge(f"body larger than {get_settings().max_body_bytes} bytes")
-    content_type = (request.headers or {}).get("content-type", "application/json")
-    if raw and "json" not in content_type:
-        raise errors.UnsupportedMediaType("send application/json")
-    try:
-        data = json.loads(raw or b"null")
-    except ValueError as exc:
-        raise errors.BadRequest("request body is not valid JSON", code="malformed_json") from exc
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise errors.ValidationFailed("request body is invalid", details=_issues(exc)) from exc
-
-
-def _parse_query(request: Any, model: type[BaseModel]) -> BaseModel:
-    try:
-        return model.model_validate(dict(request.query_params or {}))
-    except ValidationError as exc:
-        raise errors.ValidationFailed("query parameters are invalid", details=_issues(exc)) from exc
-
-
-def _issues(exc: ValidationError) -> list[dict[str, str]]:
-    # Field path and message only: never echo the submitted values (they may be PII).
-    return [{"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]} for e in exc.errors()]
 
 
 def _to_response(result: Any, status: int, correlation_id: str) -> Response:

@@ -57,6 +57,13 @@ def bind_correlation_id(correlation_id: str) -> None:
     tracer().put_annotation("correlation_id", correlation_id)
 
 
+def count(name: str, value: int = 1) -> None:
+    """One EMF count metric in the project's namespace (flushed at the end of the invocation)."""
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    metrics().add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
 def flush_metrics() -> None:
     # Flushing nothing only produces a warning; most invocations add no metric.
     if metrics().metric_set:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.core.clock import utcnow
-from chalicelib.core.observability import logger
+from chalicelib.core.observability import count, logger
 from chalicelib.core.publisher import get_publisher
 from chalicelib.platform import logic
 from chalicelib.platform.deps import get_probe, get_store
@@ -25,6 +25,7 @@ def canary_failed(event: dict[str, Any]) -> dict[str, str]:
     logic.canary_failed(
         execution, str(error.get("Error", "Unknown")), str(error.get("Cause", "")), store=get_store(), now=utcnow()
     )
+    count("CanaryFailed")
     logger().error(
         "platform canary failed",
         extra={"execution": execution, "error": error.get("Error"), "cause": str(error.get("Cause", ""))[:500]},

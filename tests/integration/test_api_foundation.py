@@ -149,3 +149,11 @@ def test_openapi_lists_every_route(client: Any) -> None:
     for path, entry in app_module.app.routes.items():
         declared = {m.lower() for m, view in entry.items() if not view.view_name.startswith("not_allowed_")}
         assert declared <= set(doc["paths"].get(path, {})), path
+
+
+def test_refused_token_emits_an_emf_metric(client: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    client.http.get("/v1/me", headers={"Authorization": "Bearer nope"})
+    emf = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    metrics = [m for doc in emf for d in doc["_aws"]["CloudWatchMetrics"] for m in d["Metrics"]]
+    assert {"Name": "AuthRejected", "Unit": "Count"} in metrics
+    assert emf[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "EMS"
