@@ -1,0 +1,42 @@
+"""Permissions written out in full. CDK's grant helpers add wildcards (`index/*`,
+`kms:GenerateDataKey*`, `<arn>:*`) that least privilege and cdk-nag both reject."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sqs as sqs
+
+DYNAMODB_DATA = (
+    "dynamodb:BatchGetItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:DescribeTable",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:UpdateItem",
+)
+# DynamoDB and SQS call KMS on the caller's behalf with these.
+KMS_DATA = ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey")
+
+
+def dynamodb_data(resources: Iterable[str]) -> iam.PolicyStatement:
+    return iam.PolicyStatement(actions=list(DYNAMODB_DATA), resources=list(resources))
+
+
+def kms_data(key: kms.IKey) -> iam.PolicyStatement:
+    return iam.PolicyStatement(actions=list(KMS_DATA), resources=[key.key_arn])
+
+
+def sqs_send(queues: Iterable[sqs.IQueue]) -> iam.PolicyStatement:
+    return iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[q.queue_arn for q in queues])
+
+
+def invoke(function_arns: Iterable[str]) -> iam.PolicyStatement:
+    """Unqualified ARNs only: the workflows invoke $LATEST, never a version or alias."""
+    return iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=list(function_arns))

@@ -1,0 +1,110 @@
+"""Alarms to an encrypted SNS topic, and a dashboard including the app's EMF metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+
+from infrastructure import constants
+
+_PERIOD = Duration.minutes(5)
+
+
+class Monitoring(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        stage: str,
+        key: kms.IKey,
+        api_name: str,
+        functions: Mapping[str, str],
+        machines: Mapping[str, sfn.StateMachine],
+        queues: Mapping[str, sqs.IQueue],
+    ) -> None:
+        """`functions`: logical id -> function name (a token)."""
+        super().__init__(scope, id)
+        self.topic = sns.Topic(
+            self, "Alarms", topic_name=f"{constants.prefix(stage)}alarms", master_key=key, enforce_ssl=True
+        )
+        self._action = cw_actions.SnsAction(self.topic)
+        api_5xx = cw.Metric(
+            namespace="AWS/ApiGateway",
+            metric_name="5XXError",
+            dimensions_map={"ApiName": api_name, "Stage": constants.API_STAGE},
+            statistic="Sum",
+            period=_PERIOD,
+        )
+        self._alarm("Api5xx", api_5xx, "API answered 5XX")
+        lambda_errors = {
+            logical: cw.Metric(
+                namespace="AWS/Lambda",
+                metric_name="Errors",
+                dimensions_map={"FunctionName": name},
+                statistic="Sum",
+                period=_PERIOD,
+            )
+            for logical, name in functions.items()
+        }
+        for logical, metric in lambda_errors.items():
+            self._alarm(f"{logical}Errors", metric, f"Lambda {logical} raised errors")
+        failed = {name: m.metric_failed(period=_PERIOD, statistic="Sum") for name, m in machines.items()}
+        for name, metric in failed.items():
+            self._alarm(f"{name}Failed", metric, f"state machine {name} has failed executions")
+        if constants.CANARY_MACHINE in machines:
+            # Silence is a failure too: schedule, IAM or the service itself may be broken.
+            succeeded = machines[constants.CANARY_MACHINE].metric_succeeded(period=Duration.minutes(10))
+            self._alarm("CanarySilent", succeeded, "no successful canary for 10 minutes", below=1)
+        for name, queue in queues.items():
+            depth = queue.metric_approximate_number_of_messages_visible(period=_PERIOD, statistic="Maximum")
+            self._alarm(f"{name}Depth", depth, f"messages waiting in dead-letter queue {name}")
+        self._dashboard(stage, api_5xx, lambda_errors, failed)
+
+    def _alarm(self, id: str, metric: cw.Metric, description: str, *, below: float | None = None) -> None:
+        """Alarm at >= 1 by default; with `below`, when under it (missing data counts as under)."""
+        if below is None:
+            threshold, operator = 1.0, cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
+            missing = cw.TreatMissingData.NOT_BREACHING
+        else:
+            threshold, operator = below, cw.ComparisonOperator.LESS_THAN_THRESHOLD
+            missing = cw.TreatMissingData.BREACHING
+        alarm = cw.Alarm(
+            self,
+            id,
+            metric=metric,
+            alarm_description=description,
+            threshold=threshold,
+            evaluation_periods=1,
+            comparison_operator=operator,
+            treat_missing_data=missing,
+        )
+        alarm.add_alarm_action(self._action)
+        alarm.add_ok_action(self._action)
+
+    def _dashboard(
+        self, stage: str, api_5xx: cw.Metric, lambda_errors: Mapping[str, cw.Metric], failed: Mapping[str, cw.Metric]
+    ) -> None:
+        # Powertools publishes EMF metrics under EMS with a `service` dimension; SEARCH
+        # graphs whatever the domains emit without listing metric names here.
+        emf = cw.MathExpression(
+            expression=f"SEARCH('{{{constants.EMF_NAMESPACE},service}}', 'Sum', 300)",
+            using_metrics={},
+            label="EMS metrics",
+            period=_PERIOD,
+        )
+        dashboard = cw.Dashboard(self, "Dashboard", dashboard_name=f"{constants.prefix(stage)}overview")
+        dashboard.add_widgets(
+            cw.GraphWidget(title="API 5XX", left=[api_5xx], width=8),
+            cw.GraphWidget(title="Lambda errors", left=list(lambda_errors.values()), width=8),
+            cw.GraphWidget(title="Failed executions", left=list(failed.values()), width=8),
+        )
+        dashboard.add_widgets(cw.GraphWidget(title=f"EMF namespace {constants.EMF_NAMESPACE}", left=[emf], width=24))

@@ -1,0 +1,1 @@
+"""Stateful (data, keys, identities) and stateless (compute, wiring) stacks."""

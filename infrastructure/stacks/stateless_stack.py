@@ -1,0 +1,101 @@
+"""Compute and wiring: the Chalice app, state machines, IoT rules and monitoring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import Stack
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from chalicelib.workflow import definitions
+from infrastructure import constants
+from infrastructure.constructs import grants
+from infrastructure.constructs.api import Api
+from infrastructure.constructs.auth import Oidc, external_oidc
+from infrastructure.constructs.iot import IotRules
+from infrastructure.constructs.monitoring import Monitoring
+from infrastructure.constructs.workflows import Workflows, state_machine_arn
+from infrastructure.nag import acknowledge, nag_arn
+from infrastructure.settings import DeploySettings
+from infrastructure.stacks.stateful_stack import StatefulStack
+
+
+class StatelessStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        settings: DeploySettings,
+        stateful: StatefulStack,
+        build_dir: Path,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, id, **kwargs)
+        stage = settings.stage
+        oidc = stateful.oidc or external_oidc(self, settings=settings)
+        machine_arns = {name: state_machine_arn(self, stage=stage, name=name) for name in definitions.names()}
+        api = Api(
+            self,
+            "Api",
+            settings=settings,
+            environment=self._environment(settings, oidc, machine_arns),
+            key=stateful.key,
+            build_dir=build_dir,
+        )
+        self._grant(api, stateful, list(machine_arns.values()))
+        workflows = Workflows(self, "Workflows", stage=stage, function=api.function, key=stateful.key)
+        IotRules(
+            self,
+            "Iot",
+            stage=stage,
+            function=api.function,
+            queues=stateful.queues,
+            key=stateful.key,
+            function_policy=api.policy,
+        )
+        Monitoring(
+            self,
+            "Monitoring",
+            stage=stage,
+            key=stateful.key,
+            api_name=api.api_name,
+            functions={logical: fn.ref for logical, fn in api.functions.items()},
+            machines=workflows.machines,
+            queues=stateful.queues,
+        )
+
+    def _environment(self, settings: DeploySettings, oidc: Oidc, machine_arns: dict[str, str]) -> dict[str, str]:
+        env = {
+            "EMS_STAGE": settings.stage,
+            "EMS_TABLE_PREFIX": constants.prefix(settings.stage),
+            "EMS_JWT_ISSUER": oidc.issuer,
+            "EMS_JWT_AUDIENCE": oidc.audience,
+            "EMS_JWKS_URL": oidc.jwks_url,
+            "EMS_STATE_MACHINES": self.to_json_string(machine_arns),
+            "EMS_MQTT_PUBLISH": constants.ENV_MQTT_PUBLISH,
+            "POWERTOOLS_SERVICE_NAME": constants.POWERTOOLS_SERVICE_NAME,
+            "POWERTOOLS_METRICS_NAMESPACE": constants.EMF_NAMESPACE,
+        }
+        if settings.iot_data_endpoint:
+            env["EMS_IOT_DATA_ENDPOINT"] = settings.iot_data_endpoint
+        return env
+
+    def _grant(self, api: Api, stateful: StatefulStack, machine_arns: list[str]) -> None:
+        topics = self.format_arn(service="iot", resource="topic", resource_name=f"{constants.MQTT_TOPIC_ROOT}/*")
+        api.policy.add_statements(
+            grants.dynamodb_data(stateful.tables.data_arns()),
+            grants.kms_data(stateful.key),
+            iam.PolicyStatement(actions=["iot:Publish"], resources=[topics]),
+            iam.PolicyStatement(
+                actions=["states:DescribeStateMachine", "states:StartExecution"], resources=machine_arns
+            ),
+        )
+        acknowledge(
+            api.policy,
+            f"Functions publish below {constants.MQTT_TOPIC_ROOT}/ only (unit, incident and platform topics "
+            "are created at run time); the topic tree is the boundary.",
+            f"AwsSolutions-IAM5[Resource::{nag_arn(self, 'iot', f'topic/{constants.MQTT_TOPIC_ROOT}/*')}]",
+        )

@@ -1,0 +1,63 @@
+"""Stateless stack, edges: IoT rules and the alarms."""
+
+from __future__ import annotations
+
+import json
+
+from aws_cdk.assertions import Match, Template
+from chalice.utils import to_cfn_resource_name
+
+import iot_rules
+from chalicelib.workflow import definitions
+from infrastructure import constants
+from tests.infrastructure.conftest import STAGE, Synth
+
+
+def test_every_iot_rule_has_its_sql_actions_error_action_and_invoke_permission(synth: Synth) -> None:
+    rules = {r["Properties"]["RuleName"]: r for r in synth.resources("stateless", "AWS::IoT::TopicRule").values()}
+    permissions = synth.resources("stateless", "AWS::Lambda::Permission").values()
+    assert len(rules) == len(iot_rules.load_rules())
+    for rule in iot_rules.load_rules():
+        payload = rules[f"ems_{STAGE}_{rule['name']}"]["Properties"]["TopicRulePayload"]
+        assert payload["Sql"] == rule["sql"] and payload["AwsIotSqlVersion"] == rule["sqlVersion"]
+        assert payload["ErrorAction"], f"{rule['name']} has no errorAction"
+        if "sqs" in rule["errorAction"]:
+            assert set(payload["ErrorAction"]["Sqs"]) == {"QueueUrl", "RoleArn", "UseBase64"}
+        for fn in iot_rules.rule_functions(rule):
+            arn = {"Fn::GetAtt": [to_cfn_resource_name(fn), "Arn"]}
+            assert {"Lambda": {"FunctionArn": arn}} in payload["Actions"]
+            assert any(
+                p["Properties"]["Principal"] == "iot.amazonaws.com" and p["Properties"]["FunctionName"] == arn
+                for p in permissions
+            )
+
+
+def test_alarms_cover_each_state_machine_and_notify_an_encrypted_topic(synth: Synth) -> None:
+    template = Template.from_json(synth.templates["stateless"])
+    template.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()})
+    failed = [
+        a
+        for a in synth.resources("stateless", "AWS::CloudWatch::Alarm").values()
+        if a["Properties"].get("MetricName") == "ExecutionsFailed"
+    ]
+    assert len(failed) == len(definitions.names())
+    assert all(a["Properties"]["AlarmActions"] for a in failed)
+    (dashboard,) = synth.resources("stateless", "AWS::CloudWatch::Dashboard").values()
+    assert constants.EMF_NAMESPACE in json.dumps(dashboard["Properties"]["DashboardBody"])
+
+
+def test_messages_a_rule_target_rejects_go_to_the_rules_dead_letter_queue(synth: Synth) -> None:
+    configs = synth.resources("stateless", "AWS::Lambda::EventInvokeConfig").values()
+    targets = {fn for r in iot_rules.load_rules() if "sqs" in r["errorAction"] for fn in iot_rules.rule_functions(r)}
+    assert len(configs) == len(targets)
+    for config in configs:
+        destination = json.dumps(config["Properties"]["DestinationConfig"]["OnFailure"]["Destination"])
+        assert "DeadLetters" in destination
+
+
+def test_a_silent_canary_and_a_filling_dead_letter_queue_raise_alarms(synth: Synth) -> None:
+    alarms = [a["Properties"] for a in synth.resources("stateless", "AWS::CloudWatch::Alarm").values()]
+    silent = [a for a in alarms if a.get("MetricName") == "ExecutionsSucceeded"]
+    assert silent and silent[0]["TreatMissingData"] == "breaching"
+    depth = [a for a in alarms if a.get("MetricName") == "ApproximateNumberOfMessagesVisible"]
+    assert len(depth) == len({q for r in iot_rules.load_rules() for q in iot_rules.rule_queues(r)})
