@@ -5,14 +5,28 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from typing import Any
 
 from chalicelib.core.aws import client
+from chalicelib.core.config import get_settings
 from chalicelib.platform.ports import Publisher
 
 
 class IotDataPublisher(Publisher):
     def publish(self, topic: str, payload: dict[str, object], qos: int = 1) -> None:
-        client("iot-data").publish(topic=topic, qos=qos, payload=json.dumps(payload).encode())
+        _iot_data().publish(topic=topic, qos=qos, payload=json.dumps(payload).encode())
+
+
+@lru_cache(maxsize=1)
+def _iot_data() -> Any:
+    # China accounts need their account-specific data endpoint (EMS_IOT_DATA_ENDPOINT).
+    endpoint = get_settings().iot_data_endpoint
+    if not endpoint:
+        return client("iot-data")
+    import boto3
+
+    url = endpoint if endpoint.startswith("https://") else f"https://{endpoint}"
+    return boto3.client("iot-data", region_name=get_settings().region, endpoint_url=url)
 
 
 _override: Publisher | None = None

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import io
 import json
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib.core.observability import logger, mask_pii
 
 
-def test_log_lines_are_json_with_correlation_id_and_masked_pii(capsys: pytest.CaptureFixture[str]) -> None:
+def test_log_lines_are_json_with_correlation_id_and_masked_pii() -> None:
     log = logger()
-    log.set_correlation_id("corr-123")
-    log.info("caller 13912345678 id 350602199001011234", extra={"phone": "+86 13800138000"})
-    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    stream = io.StringIO()
+    # The handler keeps the stream it was created with; read this test's lines from our own.
+    previous = log.registered_handler.setStream(stream)  # type: ignore[attr-defined]
+    try:
+        log.set_correlation_id("corr-123")
+        log.info("caller 13912345678 id 350602199001011234", extra={"phone": "+86 13800138000"})
+    finally:
+        log.registered_handler.setStream(previous)  # type: ignore[attr-defined]
+    line = json.loads(stream.getvalue().strip().splitlines()[-1])
     assert line["correlation_id"] == "corr-123"
     text = json.dumps(line)
     assert "13912345678" not in text and "350602199001011234" not in text and "13800138000" not in text
