@@ -8,7 +8,7 @@ REQ_HASH := $(shell cat requirements.txt requirements-dev.txt | sha256sum | cut 
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export AWS_DEFAULT_REGION ?= cn-northwest-1
 
-.PHONY: venv run test test-unit test-integration test-infra test-e2e lint format synth openapi bench clean
+.PHONY: venv browser run test test-unit test-integration test-infra test-e2e lint format synth openapi bench clean
 
 # Reinstall only when the pinned requirements change (hash kept in the venv).
 venv:
@@ -20,10 +20,23 @@ venv:
 	fi
 	@test -f $(STAMP) || { echo "dependency install failed"; exit 1; }
 
+# Debian's chromium + chromedriver for the call-page browser test, and a small CJK font so its
+# screenshots are legible. apt runs only when one is missing (CI is root; elsewhere sudo); the
+# package lists are refreshed only if the install cannot find the packages.
+APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
+BROWSER_PKGS := chromium chromium-driver fonts-wqy-microhei
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || \
+		[ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then \
+		echo "Installing $(BROWSER_PKGS) (Debian) ..."; \
+		$(APT) install -y -qq $(BROWSER_PKGS) >/dev/null 2>&1 || \
+		{ $(APT) update -qq && $(APT) install -y -qq $(BROWSER_PKGS); } || exit 1; \
+	fi
+
 run: venv
 	$(PY) -m devstack up
 
-test: lint
+test: lint browser
 	$(PY) -m pytest tests/unit tests/integration tests/infrastructure tests/e2e
 
 test-unit: venv
@@ -32,7 +45,7 @@ test-integration: venv
 	$(PY) -m pytest tests/integration
 test-infra: venv
 	$(PY) -m pytest tests/infrastructure
-test-e2e: venv
+test-e2e: venv browser
 	$(PY) -m pytest tests/e2e
 
 lint: venv

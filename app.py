@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Chalice
+from chalice import Chalice, Rate
 
+from chalicelib.addresses.routes import bp as address_routes
+from chalicelib.callpage.routes import bp as callpage_routes
 from chalicelib.core.http import finalize
 from chalicelib.core.lambdas import lambda_entry
+from chalicelib.incidents import handlers as incidents
+from chalicelib.incidents.routes import bp as incident_routes
 from chalicelib.platform import handlers as platform
 from chalicelib.platform.routes import bp as platform_routes
+from chalicelib.qr.routes import bp as qr_routes
 
 # Powertools owns the "ems" logger (JSON, masked); Chalice must not add a second handler to it.
 app = Chalice(app_name="ems", configure_logs=False)
 app.register_blueprint(platform_routes)
+app.register_blueprint(incident_routes)
+app.register_blueprint(address_routes)
+app.register_blueprint(qr_routes)
+app.register_blueprint(callpage_routes)
 finalize(app)
 
 
@@ -30,3 +39,13 @@ def canary_failed(event: dict[str, Any], context: Any) -> Any:
 @app.lambda_function(name="on_platform_heartbeat")
 def on_platform_heartbeat(event: dict[str, Any], context: Any) -> Any:
     return lambda_entry(platform.on_platform_heartbeat, event, context)
+
+
+@app.lambda_function(name="incident_registered")
+def incident_registered(event: dict[str, Any], context: Any) -> Any:
+    return lambda_entry(incidents.incident_registered, event, context)
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES), name="reconcile_incidents")
+def reconcile_incidents(event: Any) -> Any:
+    return lambda_entry(incidents.reconcile_incidents, event.to_dict(), event.context)

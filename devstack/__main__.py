@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--addresses", type=int, help="number of demo standard addresses (default 3000)")
     up.add_argument("--volunteers", type=int, help="number of demo volunteers (default 300)")
     up.add_argument("--canary-interval", type=float, help="seconds between platform canary runs")
+    up.add_argument("--schedule-interval", type=float, help="run every scheduled handler this often (seconds)")
     up.add_argument("--no-seed", action="store_true")
     tok = sub.add_parser("token", help="print a bearer token for ROLE on the last line")
     tok.add_argument("role", choices=["caller", "dispatcher", "crew", "hospital", "volunteer", "admin"])
@@ -50,6 +51,7 @@ def _config(args: argparse.Namespace) -> StackConfig:
         "addresses": getattr(args, "addresses", None),
         "volunteers": getattr(args, "volunteers", None),
         "canary_interval_s": getattr(args, "canary_interval", None),
+        "schedule_interval_s": getattr(args, "schedule_interval", None),
         "state_dir": getattr(args, "state_dir", None),
     }
     cfg = replace(cfg, **{k: v for k, v in overrides.items() if v is not None})

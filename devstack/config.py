@@ -24,6 +24,7 @@ class StackConfig:
     addresses: int = 3000
     volunteers: int = 300
     canary_interval_s: float = 30.0
+    schedule_interval_s: float | None = None  # override every @app.schedule rate (tests)
     seed: bool = True
 
     @property
@@ -50,6 +51,8 @@ class StackConfig:
 
 def app_environment(cfg: StackConfig, jwks_file: Path) -> dict[str, str]:
     """Environment the in-process app sees: the same variables CDK sets in AWS."""
+    from devstack import qr_keys
+
     return {
         "AWS_REGION": cfg.region,
         "AWS_DEFAULT_REGION": cfg.region,
@@ -62,6 +65,8 @@ def app_environment(cfg: StackConfig, jwks_file: Path) -> dict[str, str]:
         "EMS_JWT_ISSUER": "ems-devstack",
         "EMS_JWT_AUDIENCE": "ems-api",
         "EMS_JWKS_FILE": str(jwks_file.resolve()),
+        "EMS_QR_KEYS_FILE": str(qr_keys.key_file(cfg.state_dir)),
+        "EMS_PUBLIC_BASE_URL": cfg.api_url,
         "EMS_MQTT_PUBLISH": f"mqtt://{HOST}:{cfg.mqtt_port}",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_SERVICE_NAME": "ems",

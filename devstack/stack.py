@@ -11,7 +11,7 @@ from typing import Any
 
 import requests
 
-from devstack import aws_resources, tokens
+from devstack import aws_resources, qr_keys, tokens
 from devstack.config import HOST, StackConfig, app_environment
 
 
@@ -31,6 +31,7 @@ class Stack:
     def _start(self, log: Any) -> None:
         cfg = self.cfg
         jwks = tokens.ensure_keys(cfg.state_dir)
+        qr_keys.ensure_qr_keys(cfg.state_dir)
         os.environ.update(app_environment(cfg, jwks))
         _reset_runtime_caches()
 
@@ -65,11 +66,13 @@ class Stack:
         self._exit.callback(api.stop)
         log(f"API                {cfg.api_url}/v1")
 
-        from devstack.canary import CanaryScheduler
+        from devstack.scheduler import Scheduler, canary_job, chalice_schedule_jobs
 
-        canary = CanaryScheduler(machines["platform_canary"], interval_s=cfg.canary_interval_s)
-        canary.start()
-        self._exit.callback(canary.stop)
+        jobs = [canary_job(machines["platform_canary"], cfg.canary_interval_s)]
+        jobs += chalice_schedule_jobs(app_module, cfg.region, cfg.schedule_interval_s)
+        scheduler = Scheduler(jobs)
+        scheduler.start()
+        self._exit.callback(scheduler.stop)
         self.endpoints = {
             "api": f"{cfg.api_url}/v1",
             "moto": cfg.moto_url,

@@ -18,6 +18,7 @@ EMF_NAMESPACE = "EMS"
 MQTT_TOPIC_ROOT = "ems"  # functions may publish below ems/ and nowhere else
 
 API_STAGE = "api"
+HTTPS_URL = r"^https://\S+$"
 JWT_AUDIENCE_DEFAULT = "ems-api"
 LOG_RETENTION = "ONE_YEAR"  # aws_logs.RetentionDays member
 QUEUE_RETENTION_DAYS = 14

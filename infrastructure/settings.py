@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 from constructs import Node
@@ -32,12 +33,17 @@ class DeploySettings:
     iot_data_endpoint: str | None = None
     # API Gateway logging needs an account-wide CloudWatch role; opt out if the account has one.
     apigw_account_role: bool = True
+    # Origin of the public call page printed into doorplate QR codes (`https://.../api` or a custom
+    # domain). Unset: the stack parameter `PublicBaseUrl` (the API's own URL would be a cycle).
+    public_base_url: str | None = None
 
     def __post_init__(self) -> None:
         if not constants.STAGE_PATTERN.match(self.stage):
             raise ValueError(f"stage {self.stage!r} must match {constants.STAGE_PATTERN.pattern}")
         if bool(self.oidc_issuer) != bool(self.oidc_jwks_url):
             raise ValueError("give both oidc_issuer and oidc_jwks_url, or neither")
+        if self.public_base_url is not None and not re.match(constants.HTTPS_URL, self.public_base_url):
+            raise ValueError(f"public_base_url {self.public_base_url!r} must be an https:// URL")
 
     @property
     def partition(self) -> str:
@@ -63,4 +69,5 @@ class DeploySettings:
             oidc_audience=ctx("oidc_audience") or constants.JWT_AUDIENCE_DEFAULT,
             iot_data_endpoint=ctx("iot_data_endpoint"),
             apigw_account_role=_flag(ctx("apigw_account_role"), True),
+            public_base_url=ctx("public_base_url"),
         )

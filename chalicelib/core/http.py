@@ -51,6 +51,13 @@ class Ctx:
     query: Any
     params: dict[str, str]
     correlation_id: str
+    headers: Any = None
+    source_ip: str | None = None
+    lambda_context: Any = None
+
+    def header(self, name: str) -> str | None:
+        value = (self.headers or {}).get(name.lower())
+        return str(value) if value is not None else None
 
     @property
     def who(self) -> Principal:
@@ -114,6 +121,9 @@ def _serve(bp: Blueprint | Chalice, spec: RouteSpec, view: Callable[[Ctx], Any],
                 query=parse_query(request, spec.query) if spec.query else None,
                 params=params,
                 correlation_id=correlation_id,
+                headers=headers,
+                source_ip=((getattr(request, "context", None) or {}).get("identity") or {}).get("sourceIp"),
+                lambda_context=getattr(bp, "lambda_context", None),
             )
             return _to_response(view(ctx), spec.status, correlation_id)
         except errors.DomainError as err:

@@ -33,3 +33,9 @@ class Settings(BaseSettings):
     # Health: a heartbeat older than this is "stale".
     heartbeat_max_age_s: int = 180
     max_body_bytes: int = 256 * 1024
+
+    # QR doorplates: key ring from a Secrets Manager secret (AWS) or a local JSON file (devstack).
+    qr_keys_secret: str | None = None
+    qr_keys_file: str | None = None
+    # Origin of the public call page a doorplate QR opens: {public_base_url}/q/{token}.
+    public_base_url: str | None = None

@@ -82,5 +82,7 @@ def _import_domains() -> None:
     from chalicelib.addresses import dal as _addresses  # noqa: F401
     from chalicelib.fleet import dal as _fleet  # noqa: F401
     from chalicelib.hospitals import dal as _hospitals  # noqa: F401
+    from chalicelib.incidents import dal as _incidents  # noqa: F401
     from chalicelib.platform import dal as _platform  # noqa: F401
+    from chalicelib.qr import dal as _qr  # noqa: F401
     from chalicelib.volunteers import dal as _volunteers  # noqa: F401

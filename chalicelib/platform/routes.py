@@ -8,11 +8,11 @@ from chalicelib.core.auth import Principal, Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.config import get_settings
 from chalicelib.core.http import Ctx, route
+from chalicelib.core.workflows import get_starter
 from chalicelib.platform import audit as audit_log
 from chalicelib.platform import logic
 from chalicelib.platform.deps import get_probe, get_store
 from chalicelib.platform.models import AuditPage, AuditQuery, CanaryRequest, CanaryRun, HealthResponse
-from chalicelib.platform.workflows import get_starter
 
 bp = Blueprint(__name__)
 

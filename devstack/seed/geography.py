@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from random import Random
 
+from chalicelib.core.counties import BY_CODE as BY_CODE_REF
+
 # Whole prefecture, used to keep scattered points on the map.
 LAT_MIN, LAT_MAX = 23.5, 25.2
 LON_MIN, LON_MAX = 116.9, 118.2
@@ -45,59 +47,65 @@ class County:
     townships: tuple[Township, ...]  # the first one is the seat
 
 
+def _county(code: str, population: int, urban: bool, radius: float, townships: tuple[Township, ...]) -> County:
+    # Names and seats come from the runtime's reference data: one source for both.
+    ref = BY_CODE_REF[code]
+    return County(code, ref.name_zh, ref.name_en, ref.lat, ref.lon, population, urban, radius, townships)
+
+
 def _t(*pairs: str) -> tuple[Township, ...]:
     return tuple(Township(zh, en) for zh, en in (p.split("|") for p in pairs))
 
 
 # fmt: off
 COUNTIES: tuple[County, ...] = (
-    County(
-        "350602", "芗城区", "Xiangcheng District", 24.5109, 117.6536, 60, True, 0.05,
+    _county(
+        "350602", 60, True, 0.05,
         _t("南坊街道|Nanfang", "西桥街道|Xiqiao", "东铺头街道|Dongputou", "新桥街道|Xinqiao",
            "巷口街道|Xiangkou", "通北街道|Tongbei", "浦南镇|Punan", "天宝镇|Tianbao", "芝山镇|Zhishan"),
     ),
-    County(
-        "350603", "龙文区", "Longwen District", 24.5033, 117.7097, 32, True, 0.04,
+    _county(
+        "350603", 32, True, 0.04,
         _t("碎铜街道|Suitong", "步文街道|Buwen", "蓝田街道|Lantian", "景山街道|Jingshan",
            "朝阳街道|Chaoyang", "郭坑镇|Guokeng"),
     ),
-    County(
-        "350604", "龙海区", "Longhai District", 24.4466, 117.8182, 90, False, 0.1,
+    _county(
+        "350604", 90, False, 0.1,
         _t("石码街道|Shima", "海澄镇|Haicheng", "角美镇|Jiaomei", "榜山镇|Bangshan", "紫泥镇|Zini",
            "白水镇|Baishui", "颜厝镇|Yancuo", "港尾镇|Gangwei"),
     ),
-    County(
-        "350605", "长泰区", "Changtai District", 24.6253, 117.7592, 24, False, 0.08,
+    _county(
+        "350605", 24, False, 0.08,
         _t("武安镇|Wu'an", "岩溪镇|Yanxi", "陈巷镇|Chenxiang", "枋洋镇|Fangyang", "坂里乡|Banli"),
     ),
-    County(
-        "350622", "云霄县", "Yunxiao County", 23.9576, 117.3403, 42, False, 0.09,
+    _county(
+        "350622", 42, False, 0.09,
         _t("云陵镇|Yunling", "莆美镇|Pumei", "火田镇|Huotian", "列屿镇|Lieyu", "东厦镇|Dongxia", "陈岱镇|Chendai"),
     ),
-    County(
-        "350623", "漳浦县", "Zhangpu County", 24.1171, 117.6136, 80, False, 0.12,
+    _county(
+        "350623", 80, False, 0.12,
         _t("绥安镇|Sui'an", "旧镇镇|Jiuzhen", "佛昙镇|Fotan", "赤湖镇|Chihu", "杜浔镇|Duxun",
            "深土镇|Shentu", "古雷镇|Gulei"),
     ),
-    County(
-        "350624", "诏安县", "Zhao'an County", 23.7112, 117.1757, 60, False, 0.09,
+    _county(
+        "350624", 60, False, 0.09,
         _t("南诏镇|Nanzhao", "四都镇|Sidu", "深桥镇|Shenqiao", "梅岭镇|Meiling", "太平镇|Taiping", "金星乡|Jinxing"),
     ),
-    County(
-        "350626", "东山县", "Dongshan County", 23.7016, 117.4298, 22, False, 0.05,
+    _county(
+        "350626", 22, False, 0.05,
         _t("西埔镇|Xipu", "铜陵镇|Tongling", "康美镇|Kangmei", "杏陈镇|Xingchen", "陈城镇|Chencheng"),
     ),
-    County(
-        "350627", "南靖县", "Nanjing County", 24.5149, 117.3572, 33, False, 0.1,
+    _county(
+        "350627", 33, False, 0.1,
         _t("山城镇|Shancheng", "靖城镇|Jingcheng", "丰田镇|Fengtian", "龙山镇|Longshan", "书洋镇|Shuyang",
            "梅林镇|Meilin"),
     ),
-    County(
-        "350628", "平和县", "Pinghe County", 24.3636, 117.3133, 50, False, 0.11,
+    _county(
+        "350628", 50, False, 0.11,
         _t("小溪镇|Xiaoxi", "山格镇|Shange", "文峰镇|Wenfeng", "坂仔镇|Banzai", "南胜镇|Nansheng", "五寨乡|Wuzhai"),
     ),
-    County(
-        "350629", "华安县", "Hua'an County", 25.0043, 117.5342, 16, False, 0.1,
+    _county(
+        "350629", 16, False, 0.1,
         _t("华丰镇|Huafeng", "丰山镇|Fengshan", "沙建镇|Shajian", "新圩镇|Xinxu", "仙都镇|Xiandu"),
     ),
 )

@@ -1,4 +1,5 @@
-"""The Chalice app (API handler and every `@app.lambda_function`) via `chalice.cdk.Chalice`."""
+"""The Chalice app via `chalice.cdk.Chalice`: the API handler, every `@app.lambda_function` and every
+event source (`@app.schedule` and the like, whose rules chalice writes into the SAM template)."""
 
 from __future__ import annotations
 
@@ -52,13 +53,15 @@ class Api(Construct):
         self.rest_api = self.chalice.get_resource("RestAPI")
         self.api_name = f"{constants.prefix(settings.stage)}api"
         self._logging()
-        RestApiSettings(self, "RestApi", rest_api=self.rest_api, settings=settings, key=key, name=self.api_name)
+        self.rest_api_settings = RestApiSettings(
+            self, "RestApi", rest_api=self.rest_api, settings=settings, key=key, name=self.api_name
+        )
 
     def function(self, name: str) -> lambda_.IFunction:
-        """A function by its `@app.lambda_function(name=...)` name."""
+        """A function by its chalice name (`@app.lambda_function(name=...)`, `@app.schedule(name=...)`)."""
         logical = to_cfn_resource_name(name)
         if logical not in self.functions:
-            raise KeyError(f"no @app.lambda_function(name={name!r}) in app.py (referenced by a workflow or IoT rule)")
+            raise KeyError(f"no chalice function named {name!r} in app.py (referenced by a workflow or IoT rule)")
         return self.chalice.get_function(logical)
 
     def _logging(self) -> None:

@@ -1,5 +1,5 @@
-"""API Gateway settings chalice does not expose: name, tracing, access logs, method
-logging and gateway responses, applied to the SAM `RestAPI` chalice generates."""
+"""API Gateway settings chalice does not expose: name, tracing, access logs, method throttling and
+logging, gateway responses; applied to the SAM `RestAPI` chalice generates."""
 
 from __future__ import annotations
 
@@ -59,22 +59,32 @@ class RestApiSettings(Construct):
         rest_api.add_property_override(
             "AccessLogSetting", {"DestinationArn": access_logs.log_group_arn, "Format": _ACCESS_LOG}
         )
-        rest_api.add_property_override(
-            "MethodSettings",
-            [
-                {
-                    "ResourcePath": "/*",
-                    "HttpMethod": "*",
-                    "MetricsEnabled": True,
-                    "LoggingLevel": "ERROR",
-                    "DataTraceEnabled": False,
-                }
-            ],
-        )
+        self._rest_api = rest_api
+        self._method_settings: list[dict[str, Any]] = []
+        self.throttle("/*", "*")
         # Part of the API definition (not separate resources), so each change is redeployed.
         rest_api.add_property_override("GatewayResponses", _gateway_responses())
         if settings.apigw_account_role:
             rest_api.add_resource_dependency(self._account_logging_role())
+
+    def throttle(self, path: str, method: str, *, rate: float | None = None, burst: int | None = None) -> None:
+        """Stage method settings for `path` (`/*` for every path) and `method` (`*`), with throttling
+        if given; each entry repeats the logging settings, which a method-level entry would reset."""
+        # API Gateway's encoding: /v1/calls -> /~1v1~1calls.
+        resource_path = path if path == "/*" else "/" + path.replace("/", "~1")
+        entry: dict[str, Any] = {
+            "ResourcePath": resource_path,
+            "HttpMethod": method,
+            "MetricsEnabled": True,
+            "LoggingLevel": "ERROR",
+            "DataTraceEnabled": False,
+        }
+        if rate is not None and burst is not None:
+            entry.update(ThrottlingRateLimit=rate, ThrottlingBurstLimit=burst)
+        key = (resource_path, method)
+        self._method_settings = [e for e in self._method_settings if (e["ResourcePath"], e["HttpMethod"]) != key]
+        self._method_settings.append(entry)
+        self._rest_api.add_property_override("MethodSettings", list(self._method_settings))
 
     def _account_logging_role(self) -> apigateway.CfnAccount:
         role = iam.Role(

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 
 DYNAMODB_DATA = (
@@ -40,3 +41,8 @@ def sqs_send(queues: Iterable[sqs.IQueue]) -> iam.PolicyStatement:
 def invoke(function_arns: Iterable[str]) -> iam.PolicyStatement:
     """Unqualified ARNs only: the workflows invoke $LATEST, never a version or alias."""
     return iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=list(function_arns))
+
+
+def secret_read(secret: secretsmanager.ISecret) -> iam.PolicyStatement:
+    """The value only (no DescribeSecret or version listing); kms_data already lets it decrypt."""
+    return iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[secret.secret_arn])

@@ -1,4 +1,4 @@
-"""What must outlive any redeploy: the data key, tables, dead-letter queues and users."""
+"""What must outlive any redeploy: the data key, tables, QR signing keys, dead-letter queues and users."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from constructs import Construct
 
 from infrastructure.constructs.auth import CognitoAuth, Oidc
 from infrastructure.constructs.encryption import DataKey
+from infrastructure.constructs.intake import QrKeys
 from infrastructure.constructs.queues import DeadLetterQueues
 from infrastructure.constructs.tables import Tables
 from infrastructure.settings import DeploySettings
@@ -19,6 +20,8 @@ class StatefulStack(Stack):
         super().__init__(scope, id, **kwargs)
         self.key = DataKey(self, "DataKey", stage=settings.stage).key
         self.tables = Tables(self, "Tables", stage=settings.stage, key=self.key)
+        # Printed doorplates are signed with these keys: state, like the tables.
+        self.qr_keys = QrKeys(self, "QrKeys", stage=settings.stage, key=self.key).secret
         self.queues = DeadLetterQueues(self, "DeadLetters", stage=settings.stage, key=self.key).by_name
         # The user directory (and its MFA secrets) is state: it lives here, not with the compute.
         self.oidc: Oidc | None = None

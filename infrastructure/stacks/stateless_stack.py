@@ -1,4 +1,4 @@
-"""Compute and wiring: the Chalice app, state machines, IoT rules and monitoring."""
+"""Compute and wiring: the Chalice app, intake protection, state machines, IoT rules and monitoring."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from infrastructure import constants
 from infrastructure.constructs import grants
 from infrastructure.constructs.api import Api
 from infrastructure.constructs.auth import Oidc, external_oidc
+from infrastructure.constructs.intake import IntakeProtection, public_base_url
 from infrastructure.constructs.iot import IotRules
 from infrastructure.constructs.monitoring import Monitoring
 from infrastructure.constructs.workflows import Workflows, state_machine_arn
@@ -41,11 +42,12 @@ class StatelessStack(Stack):
             self,
             "Api",
             settings=settings,
-            environment=self._environment(settings, oidc, machine_arns),
+            environment=self._environment(settings, stateful, oidc, machine_arns),
             key=stateful.key,
             build_dir=build_dir,
         )
         self._grant(api, stateful, list(machine_arns.values()))
+        IntakeProtection(self, "Intake", stage=stage, api=api, key=stateful.key)
         workflows = Workflows(self, "Workflows", stage=stage, function=api.function, key=stateful.key)
         IotRules(
             self,
@@ -67,7 +69,9 @@ class StatelessStack(Stack):
             queues=stateful.queues,
         )
 
-    def _environment(self, settings: DeploySettings, oidc: Oidc, machine_arns: dict[str, str]) -> dict[str, str]:
+    def _environment(
+        self, settings: DeploySettings, stateful: StatefulStack, oidc: Oidc, machine_arns: dict[str, str]
+    ) -> dict[str, str]:
         env = {
             "EMS_STAGE": settings.stage,
             "EMS_TABLE_PREFIX": constants.prefix(settings.stage),
@@ -76,6 +80,8 @@ class StatelessStack(Stack):
             "EMS_JWKS_URL": oidc.jwks_url,
             "EMS_STATE_MACHINES": self.to_json_string(machine_arns),
             "EMS_MQTT_PUBLISH": constants.ENV_MQTT_PUBLISH,
+            "EMS_QR_KEYS_SECRET": stateful.qr_keys.secret_arn,
+            "EMS_PUBLIC_BASE_URL": public_base_url(self, settings),
             "POWERTOOLS_SERVICE_NAME": constants.POWERTOOLS_SERVICE_NAME,
             "POWERTOOLS_METRICS_NAMESPACE": constants.EMF_NAMESPACE,
         }
@@ -88,6 +94,7 @@ class StatelessStack(Stack):
         api.policy.add_statements(
             grants.dynamodb_data(stateful.tables.data_arns()),
             grants.kms_data(stateful.key),
+            grants.secret_read(stateful.qr_keys),
             iam.PolicyStatement(actions=["iot:Publish"], resources=[topics]),
             iam.PolicyStatement(
                 actions=["states:DescribeStateMachine", "states:StartExecution"], resources=machine_arns

@@ -44,22 +44,35 @@ def _reset() -> None:
     from chalicelib.core.aws import reset_clients
     from chalicelib.core.config import get_settings
     from chalicelib.core.tables import reset_bindings
+    from chalicelib.incidents import deps as incident_deps
+    from chalicelib.qr import deps as qr_deps
 
     get_settings.cache_clear()
     reset_clients()
     reset_bindings()
     reset_keys()
+    qr_deps.reset()
+    incident_deps.get_incident_store.cache_clear()
+    incident_deps.get_idempotency_store.cache_clear()
+    from chalicelib.incidents.routes import _callers
+
+    _callers.cache_clear()  # the flood limiter is per process; each test starts unthrottled
 
 
 @pytest.fixture
 def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Env]:
+    from chalicelib.qr.keys import new_ring_json
+
     jwks = tokens.ensure_keys(tmp_path)
+    (tmp_path / "qr-keys.json").write_text(new_ring_json("k1"), encoding="utf-8")
     for key, value in {
         "EMS_STAGE": "test",
         "EMS_TABLE_PREFIX": PREFIX,
         "EMS_JWKS_FILE": str(jwks),
         "EMS_JWT_ISSUER": tokens.ISSUER,
         "EMS_JWT_AUDIENCE": tokens.AUDIENCE,
+        "EMS_QR_KEYS_FILE": str(tmp_path / "qr-keys.json"),
+        "EMS_PUBLIC_BASE_URL": "http://127.0.0.1:8000",
     }.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("EMS_AWS_ENDPOINT_URL", raising=False)

@@ -12,10 +12,14 @@ from chalicelib.core.config import get_settings
 from chalicelib.core.errors import ServiceUnavailable
 
 
+class AlreadyStarted(Exception):
+    """An execution with this name exists: starting is idempotent by name."""
+
+
 class WorkflowStarter(ABC):
     @abstractmethod
     def start(self, machine: str, name: str, payload: dict[str, Any]) -> str:
-        """Start a named execution; returns its ARN."""
+        """Start a named execution; returns its ARN. Raises AlreadyStarted for a used name."""
 
 
 class StepFunctionsStarter(WorkflowStarter):
@@ -23,7 +27,11 @@ class StepFunctionsStarter(WorkflowStarter):
         arn = get_settings().state_machines.get(machine)
         if not arn:
             raise ServiceUnavailable(f"state machine {machine} is not configured", code="workflow_unavailable")
-        resp = client("stepfunctions").start_execution(stateMachineArn=arn, name=name, input=json.dumps(payload))
+        sfn = client("stepfunctions")
+        try:
+            resp = sfn.start_execution(stateMachineArn=arn, name=name, input=json.dumps(payload))
+        except sfn.exceptions.ExecutionAlreadyExists as exc:
+            raise AlreadyStarted(name) from exc
         return str(resp["executionArn"])
 
 

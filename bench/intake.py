@@ -1,0 +1,152 @@
+"""Scan to incident stored: AWS round trips per call and in-process latency, against the
+devstack (moto server, real ASL, real handlers), with a one-GetItem baseline in the same run.
+
+Round trips are counted with a botocore `before-send` event hook on every client the
+intake path uses. The first call of a container also loads the QR revocation set (one
+Scan, then at most once a minute); it is reported apart from the steady state.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def hook_clients(counter: Counter[str]) -> None:
+    from chalicelib.core.aws import client
+    from chalicelib.core.tables import all_models, bound
+    from chalicelib.incidents.deps import get_incident_store
+
+    def count(event_name: str, **_: Any) -> None:
+        counter[event_name.split(".", 2)[-1]] += 1
+
+    clients = [client("stepfunctions"), get_incident_store().connection.client]  # type: ignore[attr-defined]
+    clients += [bound(m)._get_connection().connection.client for m in all_models()]
+    for c in {id(c): c for c in clients}.values():
+        c.meta.events.register("before-send", count)
+
+
+def run(calls: int) -> str:
+    from devstack.config import StackConfig
+    from devstack.stack import Stack
+
+    cfg = StackConfig(
+        api_port=free_port(),
+        moto_port=free_port(),
+        mqtt_port=free_port(),
+        state_dir=Path(tempfile.mkdtemp()),
+        addresses=500,
+        volunteers=10,
+        canary_interval_s=3600,
+    )
+    stack = Stack(cfg)
+    stack.start(log=lambda *_: None)
+    try:
+        return measure(calls)
+    finally:
+        stack.stop()
+
+
+def measure(calls: int) -> str:
+    from chalicelib.addresses.dal import AddressRecord
+    from chalicelib.core.clock import utcnow
+    from chalicelib.core.tables import bound
+    from chalicelib.incidents import intake
+    from chalicelib.incidents.models import CallRequest
+    from chalicelib.qr.deps import get_key_ring
+    from chalicelib.qr.models import QrClaims
+    from chalicelib.qr.tokens import sign
+
+    doors = list(bound(AddressRecord).scan(limit=calls))
+    tokens = [
+        sign(
+            QrClaims(
+                address_code=d.address_code,
+                county=d.county,
+                lat=d.lat,
+                lon=d.lon,
+                text_zh=d.text_zh,
+                kid=get_key_ring().current_kid,
+                issued_at=int(time.time()) - 60,
+            ),
+            get_key_ring(),
+        )
+        for d in doors
+    ]
+    counter: Counter[str] = Counter()
+    hook_clients(counter)
+    cold_start = time.perf_counter()
+    intake.new_call(CallRequest(qr_token=tokens[0]), utcnow())
+    cold = (time.perf_counter() - cold_start) * 1000
+    cold_trips = sum(counter.values())
+    counter.clear()
+    latencies, baseline = [], []
+    for token, door in zip(tokens[1:], doors[1:], strict=True):
+        t = time.perf_counter()
+        bound(AddressRecord).get(door.address_code)
+        baseline.append((time.perf_counter() - t) * 1000)
+        before = sum(counter.values()) + 1  # the baseline's GetItem was counted too
+        t = time.perf_counter()
+        intake.new_call(CallRequest(qr_token=token, symptoms=["chest_pain"]), utcnow())
+        latencies.append((time.perf_counter() - t) * 1000)
+        assert sum(counter.values()) - before <= 3, counter
+    n = len(latencies)
+    per_call = {op: c / n for op, c in sorted(counter.items()) if op != "GetItem"}
+    trips = sum(per_call.values())
+    p = statistics.quantiles
+    base50 = statistics.median(baseline)
+    return "\n".join(
+        [
+            f"{n} QR calls to distinct doors, in-process against the devstack (moto server on loopback).",
+            "",
+            "| measure | p50 ms | p99 ms | ratio to baseline p50 |",
+            "| --- | ---: | ---: | ---: |",
+            f"| baseline: one DynamoDB GetItem | {base50:.1f} | {p(baseline, n=100)[98]:.1f} | 1.00x |",
+            f"| scan to incident stored (+ workflow started) | {statistics.median(latencies):.1f} | "
+            f"{p(latencies, n=100)[98]:.1f} | {statistics.median(latencies) / base50:.2f}x |",
+            "",
+            f"AWS round trips per call (steady state): **{trips:.2f}** (goal: at most 3) - "
+            + ", ".join(f"{op} {v:.2f}" for op, v in per_call.items())
+            + ".",
+            f"First call of a container: {cold_trips} round trips (adds the revocation-set Scan), {cold:.0f} ms.",
+        ]
+    )
+
+
+def write(section: str) -> None:
+    doc = ROOT / "docs" / "benchmarks.md"
+    begin, end = "<!-- intake:begin -->", "<!-- intake:end -->"
+    text = doc.read_text(encoding="utf-8")
+    block = f"{begin}\n{section}\n{end}"
+    if begin in text:
+        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
+    else:
+        text += f"\n## Call intake (`bench/intake.py`)\n\n{block}\n"
+    doc.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-n", "--calls", type=int, default=200)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    result = run(args.calls)
+    print(result)
+    if not args.no_write:
+        write(result)

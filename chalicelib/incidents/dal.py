@@ -1,0 +1,90 @@
+"""Incidents and calls in DynamoDB (PynamoDB), behind the IncidentStore port."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from chalicelib.core.tables import register
+
+
+class OpenByCountyIndex(GlobalSecondaryIndex["IncidentRecord"]):
+    """Sparse: `open_county` is set only while open. Serves duplicate detection and the board."""
+
+    class Meta:
+        index_name = "open-by-county"
+        projection = AllProjection()
+
+    open_county = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class UnstartedIndex(GlobalSecondaryIndex["IncidentRecord"]):
+    """Sparse: `unstarted` is set until the workflow registers. Serves the reconciler."""
+
+    class Meta:
+        index_name = "unstarted"
+        projection = KeysOnlyProjection()
+
+    unstarted = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+@register
+class IncidentRecord(Model):
+    class Meta:
+        table_name = "incidents"
+        billing_mode = "PAY_PER_REQUEST"
+
+    incident_id = UnicodeAttribute(hash_key=True)
+    county = UnicodeAttribute()
+    status = UnicodeAttribute()
+    location = JSONAttribute()
+    symptoms = UnicodeSetAttribute(null=True)
+    source = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    calls = NumberAttribute(default=1)
+    workflow = UnicodeAttribute(default="pending")
+    execution = UnicodeAttribute(null=True)
+    open_county = UnicodeAttribute(null=True)
+    unstarted = UnicodeAttribute(null=True)
+    by_open_county = OpenByCountyIndex()
+    by_unstarted = UnstartedIndex()
+
+
+class ByIncidentIndex(GlobalSecondaryIndex["CallRecord"]):
+    class Meta:
+        index_name = "by-incident"
+        projection = AllProjection()
+
+    incident_id = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+@register
+class CallRecord(Model):
+    """Every call is kept, including duplicates linked to an open incident."""
+
+    class Meta:
+        table_name = "calls"
+        billing_mode = "PAY_PER_REQUEST"
+
+    call_id = UnicodeAttribute(hash_key=True)
+    incident_id = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    location = JSONAttribute()
+    phone = UnicodeAttribute(null=True)  # personal data: encrypted at rest, masked everywhere else
+    symptoms = UnicodeSetAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    linked = BooleanAttribute(default=False)
+    by_incident = ByIncidentIndex()

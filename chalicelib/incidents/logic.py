@@ -1,0 +1,132 @@
+"""Call intake: locate, join a nearby open incident or open a new one, start its workflow.
+
+A call is never lost: the incident and its call are stored in one transaction before
+anything else; if starting the workflow then fails, the reconciler starts it later.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from chalicelib.core.counties import nearest_county
+from chalicelib.core.geo import distance_m
+from chalicelib.core.observability import count, logger
+from chalicelib.core.workflows import AlreadyStarted, WorkflowStarter
+from chalicelib.incidents.entities import Call, Incident
+from chalicelib.incidents.models import Confidence, DeviceLocation, Location, Symptom
+from chalicelib.incidents.ports import IncidentClosed, IncidentStore
+
+WORKFLOW = "call_to_admission"
+DEDUPE_WINDOW = timedelta(minutes=10)
+DEDUPE_RADIUS_M = 50.0
+
+
+def new_id(prefix: str, now: datetime) -> str:
+    """Time-sortable, unguessable, and a valid Step Functions execution name."""
+    return f"{prefix}{now:%Y%m%d%H%M%S}{secrets.token_hex(5)}"
+
+
+def device_location(loc: DeviceLocation) -> Location:
+    county = nearest_county(loc.lat, loc.lon)
+    return Location(
+        address_code=None,
+        text=None,
+        lat=loc.lat,
+        lon=loc.lon,
+        county=county.code,
+        confidence=Confidence.DEVICE,
+        accuracy_m=loc.accuracy_m,
+    )
+
+
+def find_duplicate(candidates: list[Incident], loc: Location, now: datetime) -> Incident | None:
+    """The open incident this call belongs to: same door, or within 50 m, in the last 10 min."""
+    best: tuple[float, Incident] | None = None
+    for inc in candidates:
+        if not inc.is_open or now - inc.created_at > DEDUPE_WINDOW:
+            continue
+        same_door = loc.address_code is not None and loc.address_code == inc.location.address_code
+        dist = 0.0 if same_door else distance_m(loc.lat, loc.lon, inc.location.lat, inc.location.lon)
+        if dist <= DEDUPE_RADIUS_M and (best is None or dist < best[0]):
+            best = (dist, inc)
+    return best[1] if best else None
+
+
+def take_call(
+    *,
+    store: IncidentStore,
+    starter: WorkflowStarter,
+    loc: Location,
+    channel: str,
+    now: datetime,
+    phone: str | None = None,
+    symptoms: list[Symptom] | None = None,
+    note: str | None = None,
+) -> tuple[Incident, Call]:
+    call = Call(
+        call_id=new_id("CALL", now),
+        incident_id="",
+        channel=channel,
+        created_at=now,
+        location=loc,
+        phone=phone,
+        symptoms=list(symptoms or []),
+        note=note,
+    )
+    duplicate = find_duplicate(store.open_incidents(loc.county, now - DEDUPE_WINDOW), loc, now)
+    if duplicate is not None:
+        call.incident_id, call.linked = duplicate.incident_id, True
+        try:
+            store.link(duplicate, call, now)
+            count("CallLinked")
+            return duplicate, call
+        except IncidentClosed:
+            call.linked = False  # closed meanwhile: this call opens a new incident
+    incident = Incident(
+        incident_id=new_id("INC", now),
+        county=loc.county,
+        status="received",
+        location=loc,
+        symptoms=list(symptoms or []),
+        created_at=now,
+        source=channel,
+    )
+    call.incident_id = incident.incident_id
+    store.create(incident, call)
+    start_workflow(incident.incident_id, starter=starter)
+    return incident, call
+
+
+def start_workflow(incident_id: str, *, starter: WorkflowStarter) -> str:
+    """Start the incident's execution, named by the incident so a repeat is a no-op.
+
+    Returns "started", "already" or "deferred": a failure is tolerated here because the
+    incident is already stored and the reconciler retries.
+    """
+    try:
+        starter.start(WORKFLOW, incident_id, {"incident_id": incident_id})
+    except AlreadyStarted:
+        return "already"
+    except Exception as exc:
+        count("WorkflowStartDeferred")
+        logger().warning(
+            "workflow start deferred to reconciler", extra={"incident_id": incident_id, "error": type(exc).__name__}
+        )
+        return "deferred"
+    return "started"
+
+
+def reconcile(
+    *, store: IncidentStore, starter: WorkflowStarter, now: datetime, grace: timedelta, limit: int = 100
+) -> list[str]:
+    """Start the workflow of every incident stored but not registered by its execution."""
+    started = []
+    for incident in store.unstarted(now - grace, limit):
+        outcome = start_workflow(incident.incident_id, starter=starter)
+        if outcome == "already":
+            # Its execution exists (e.g. failed before registering): stop retrying it.
+            store.mark_started(incident.incident_id, "existing")
+        if outcome != "deferred":
+            started.append(incident.incident_id)
+    return started

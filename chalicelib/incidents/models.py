@@ -1,0 +1,127 @@
+"""Edge contract of call intake: calls from residents, incidents taken by dispatchers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Symptom(StrEnum):
+    CARDIAC_ARREST = "cardiac_arrest"
+    UNCONSCIOUS = "unconscious"
+    CHEST_PAIN = "chest_pain"
+    STROKE_SIGNS = "stroke_signs"
+    BREATHING = "breathing"
+    TRAUMA = "trauma"
+    BLEEDING = "bleeding"
+    PREGNANCY = "pregnancy"
+    NEWBORN = "newborn"
+    OTHER = "other"
+
+
+class Confidence(StrEnum):
+    ADDRESS = "address"  # a registry address: exact door
+    DEVICE = "device"  # the phone's own fix: lower confidence, the dispatcher confirms
+
+
+class DeviceLocation(BaseModel):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    accuracy_m: float | None = Field(None, ge=0, le=100_000)
+
+
+class CallRequest(BaseModel):
+    """POST /v1/calls: a QR scan (normal case) or, without one, the phone's location."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    qr_token: str | None = Field(None, min_length=10, max_length=1024)
+    location: DeviceLocation | None = None
+    phone: str | None = Field(None, pattern=r"^\+?[0-9 \-]{5,20}$")
+    symptoms: list[Symptom] = Field(default_factory=list, max_length=10)
+    note: str | None = Field(None, max_length=500)
+
+
+class Location(BaseModel):
+    address_code: str | None
+    text: str | None
+    lat: float
+    lon: float
+    county: str
+    confidence: Confidence
+    accuracy_m: float | None = None
+
+
+class PublicLocation(BaseModel):
+    address_code: str | None
+    text: str | None
+    lat: float
+    lon: float
+    confidence: Confidence
+
+
+class CallCreated(BaseModel):
+    call_id: str
+    incident_id: str
+    caller_token: str
+    status: str
+    linked: bool = Field(description="true when the call joined an incident already open nearby")
+    location: PublicLocation
+
+
+class IncidentRequest(BaseModel):
+    """POST /v1/incidents: a call taken by phone at the dispatch centre."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    address_code: str | None = Field(None, min_length=1, max_length=64)
+    location: DeviceLocation | None = None
+    address_text: str | None = Field(None, max_length=200)
+    phone: str | None = Field(None, pattern=r"^\+?[0-9 \-]{5,20}$")
+    symptoms: list[Symptom] = Field(default_factory=list, max_length=10)
+    note: str | None = Field(None, max_length=500)
+
+
+class IncidentCreated(BaseModel):
+    incident_id: str
+    call_id: str
+    linked: bool
+    status: str
+    location: PublicLocation
+
+
+class CallView(BaseModel):
+    """One call as the dispatcher sees it (phone masked unless needed to call back)."""
+
+    call_id: str
+    channel: str
+    created_at: datetime
+    phone_masked: str | None
+    symptoms: list[Symptom]
+    note: str | None
+    linked: bool
+
+
+class IncidentView(BaseModel):
+    incident_id: str
+    status: str
+    county: str
+    location: PublicLocation
+    symptoms: list[Symptom]
+    created_at: datetime
+    workflow: str
+    calls: list[CallView]
+
+
+class CallStatus(BaseModel):
+    """What the caller's phone polls: no other person's data, ever."""
+
+    call_id: str
+    incident_id: str
+    status: str
+    status_text: str
+    unit: dict[str, object] | None = None
+    guidance: dict[str, str] | None = None
+    updated_at: datetime

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from functools import lru_cache
+
+from chalice import Blueprint
+
+from chalicelib.core.auth import Role
+from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import NotFound
+from chalicelib.core.http import Ctx, route
+from chalicelib.core.ratelimit import SlidingWindow
+from chalicelib.incidents import intake, texts
+from chalicelib.incidents.idempotency import run_once
+from chalicelib.incidents.models import (
+    CallCreated,
+    CallRequest,
+    CallStatus,
+    CallView,
+    IncidentCreated,
+    IncidentRequest,
+    IncidentView,
+)
+from chalicelib.platform import audit
+
+bp = Blueprint(__name__)
+
+
+@lru_cache(maxsize=1)
+def _callers() -> SlidingWindow:
+    # A household may share one address (NAT): generous, yet far below a flood.
+    return SlidingWindow(limit=10, window_s=60)
+
+
+@route(
+    bp,
+    "/v1/calls",
+    "POST",
+    summary="A resident's call: QR doorplate scan or phone location (public)",
+    roles=None,
+    body=CallRequest,
+    response=CallCreated,
+    status=201,
+    tags=("calls",),
+)
+def create_call(ctx: Ctx) -> CallCreated:
+    _callers().check(ctx.source_ip or "unknown")
+    req: CallRequest = ctx.body
+    now = utcnow()
+    key = ctx.header("idempotency-key")
+    if key is None:
+        return intake.new_call(req, now)
+    body = req.model_dump(mode="json")
+    return CallCreated.model_validate(
+        run_once("calls", key, body, lambda: intake.new_call(req, now).model_dump(mode="json"), ctx.lambda_context)
+    )
+
+
+@route(
+    bp,
+    "/v1/calls/{call_id}",
+    "GET",
+    summary="The caller's view of their call (Bearer caller_token)",
+    roles=None,
+    response=CallStatus,
+    tags=("calls",),
+)
+def get_call(ctx: Ctx) -> CallStatus:
+    lang = texts.language(ctx.header("accept-language"))
+    return intake.call_status(ctx.params["call_id"], ctx.header("authorization"), lang, utcnow())
+
+
+@route(
+    bp,
+    "/v1/incidents",
+    "POST",
+    summary="Open an incident for a call taken by phone",
+    roles=(Role.DISPATCHER,),
+    body=IncidentRequest,
+    response=IncidentCreated,
+    status=201,
+    tags=("incidents",),
+)
+def create_incident(ctx: Ctx) -> IncidentCreated:
+    req: IncidentRequest = ctx.body
+    loc = intake.dispatcher_location(req)
+    ctx.who.require_scope("county", loc.county)
+    return intake.dispatcher_incident(req, loc, utcnow())
+
+
+@route(
+    bp,
+    "/v1/incidents/{incident_id}",
+    "GET",
+    summary="An incident with every call linked to it",
+    roles=(Role.DISPATCHER,),
+    response=IncidentView,
+    tags=("incidents",),
+)
+def get_incident(ctx: Ctx) -> IncidentView:
+    from chalicelib.core.observability import mask_pii
+    from chalicelib.incidents.deps import get_incident_store
+
+    store = get_incident_store()
+    incident = store.get(ctx.params["incident_id"])
+    if incident is None:
+        raise NotFound("no such incident", code="incident_not_found")
+    ctx.who.require_scope("county", incident.county)
+    audit.record(ctx.who, f"incident:{incident.incident_id}", "incident.read")
+    calls = [
+        CallView(
+            call_id=c.call_id,
+            channel=c.channel,
+            created_at=c.created_at,
+            symptoms=c.symptoms,
+            note=c.note,
+            linked=c.linked,
+            phone_masked=mask_pii(c.phone) if c.phone else None,
+        )
+        for c in store.calls_of(incident.incident_id)
+    ]
+    return IncidentView(
+        incident_id=incident.incident_id,
+        status=incident.status,
+        county=incident.county,
+        location=intake.public(incident.location),
+        symptoms=incident.symptoms,
+        created_at=incident.created_at,
+        workflow=incident.workflow,
+        calls=calls,
+    )

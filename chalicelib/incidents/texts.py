@@ -1,0 +1,40 @@
+"""What a caller reads about their call, in zh-CN (default) or en."""
+
+from __future__ import annotations
+
+STATUS_TEXT: dict[str, tuple[str, str]] = {
+    "received": (
+        "已收到呼救，正在为您派车。请保持电话畅通。",
+        "Call received. An ambulance is being dispatched. Keep your phone on.",
+    ),
+    "dispatching": ("正在为您派车。", "Dispatching an ambulance."),
+    "assigned": ("救护车已出发，正在赶来。", "An ambulance is on its way."),
+    "on_scene": ("救护车已到达。", "The ambulance has arrived."),
+    "transporting": ("正在送往医院。", "On the way to hospital."),
+    "closed": ("本次呼救已结束。", "This call is closed."),
+}
+CPR = (
+    "如患者无反应、无正常呼吸：立即胸外按压，每分钟100-120次，深度5-6厘米，用力快压，不要停。",
+    "If the person is unresponsive and not breathing normally: push hard and fast in the centre of the chest, "
+    "100-120 per minute, 5-6 cm deep, without stopping.",
+)
+
+
+def language(accept_language: str | None) -> str:
+    """'en' when the browser prefers English over Chinese, else 'zh'."""
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("zh"):
+            return "zh"
+        if tag.startswith("en"):
+            return "en"
+    return "zh"
+
+
+def status_text(status: str, lang: str) -> str:
+    zh, en = STATUS_TEXT.get(status, STATUS_TEXT["received"])
+    return en if lang == "en" else zh
+
+
+def cpr_text(lang: str) -> str:
+    return CPR[1] if lang == "en" else CPR[0]

@@ -1,0 +1,39 @@
+"""Admin API of the QR signing keys."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.core.auth import Role
+from chalicelib.core.clock import utcnow
+from chalicelib.core.http import Ctx, route
+from chalicelib.platform import audit
+from chalicelib.qr.deps import get_key_ring, get_revocation_store
+from chalicelib.qr.models import Revocation, RevokeRequest
+from chalicelib.qr.revocations import revoke_key
+
+bp = Blueprint(__name__)
+
+
+@route(
+    bp,
+    "/v1/qr-keys/{kid}/revoke",
+    "POST",
+    summary="Revoke every doorplate signed with a key (not the current key: rotate first)",
+    roles=(Role.ADMIN,),
+    body=RevokeRequest,
+    response=Revocation,
+    tags=("addresses",),
+)
+def revoke(ctx: Ctx) -> Revocation:
+    req: RevokeRequest = ctx.body
+    revocation = revoke_key(
+        ctx.params["kid"],
+        req.reason,
+        ctx.who.subject,
+        ring=get_key_ring(),
+        store=get_revocation_store(),
+        now=int(utcnow().timestamp()),
+    )
+    audit.record(ctx.who, revocation.subject, "qr.revoke", req.reason)
+    return revocation

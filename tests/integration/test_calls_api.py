@@ -1,0 +1,212 @@
+"""Call intake over the API (chalice.test.Client), DynamoDB and Step Functions in moto."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+
+from chalicelib.core.aws import client as aws
+from chalicelib.incidents.deps import get_incident_store
+from tests.integration.conftest import Env
+
+JSON = {"Content-Type": "application/json"}
+DOOR = "ZZ-TEST-0001"
+
+
+@pytest.fixture
+def door(aws_env: Env) -> dict[str, Any]:
+    """A registry address and a freshly signed QR token for it."""
+    from chalicelib.addresses.dal import AddressRecord
+    from chalicelib.core.geo import cells
+    from chalicelib.core.tables import bound
+    from chalicelib.qr.deps import get_key_ring
+    from chalicelib.qr.models import QrClaims
+    from chalicelib.qr.tokens import sign
+
+    lat, lon = 24.5109, 117.6536
+    coarse, fine = cells(lat, lon)
+    bound(AddressRecord)(
+        DOOR,
+        county="350602",
+        township="南坊街道",
+        community="东方社区",
+        road="延安路",
+        number="12",
+        building="3",
+        unit="2",
+        floor=5,
+        room="501",
+        text_zh="漳州市芗城区延安路12号3幢2单元501室",
+        text_en="Rm 501, Unit 2, Bldg 3, 12 Yan'an Rd",
+        lat=lat,
+        lon=lon,
+        cell_coarse=coarse,
+        cell_fine=fine,
+    ).save()
+    claims = QrClaims(
+        address_code=DOOR,
+        county="350602",
+        lat=lat,
+        lon=lon,
+        text_zh="漳州市芗城区延安路12号3幢2单元501室",
+        kid="k1",
+        issued_at=int(time.time()) - 10,
+    )
+    return {"token": sign(claims, get_key_ring()), "lat": lat, "lon": lon}
+
+
+def _post(client: Any, body: dict[str, Any], **headers: str) -> Any:
+    return client.http.post("/v1/calls", headers={**JSON, **headers}, body=json.dumps(body))
+
+
+def _execution(env: Env, incident_id: str) -> dict[str, Any]:
+    arn = env.machines["call_to_admission"].replace(":stateMachine:", ":execution:") + f":{incident_id}"
+    sfn = aws("stepfunctions")
+    for _ in range(100):
+        desc = sfn.describe_execution(executionArn=arn)
+        if desc["status"] != "RUNNING":
+            return dict(desc)
+        time.sleep(0.1)
+    raise AssertionError("execution still running")
+
+
+def test_qr_call_creates_incident_starts_workflow_and_caller_sees_status(
+    client: Any, aws_env: Env, door: dict[str, Any]
+) -> None:
+    resp = _post(client, {"qr_token": door["token"], "phone": "13912345678", "symptoms": ["cardiac_arrest"]})
+    assert resp.status_code == 201, resp.body
+    body = json.loads(resp.body)
+    assert body["location"]["address_code"] == DOOR and body["location"]["confidence"] == "address"
+    assert body["status"] == "received" and not body["linked"]
+    # The execution is named by the incident and registers it.
+    assert _execution(aws_env, body["incident_id"])["status"] == "SUCCEEDED"
+    assert get_incident_store().get(body["incident_id"]).workflow == "started"  # type: ignore[union-attr]
+    # The caller reads their own call, in English when asked, with CPR guidance for cardiac arrest.
+    status = client.http.get(
+        f"/v1/calls/{body['call_id']}",
+        headers={"Authorization": f"Bearer {body['caller_token']}", "Accept-Language": "en"},
+    )
+    assert status.status_code == 200
+    view = json.loads(status.body)
+    assert view["status_text"].startswith("Call received") and view["guidance"]["kind"] == "cpr"
+
+
+def test_caller_token_reads_only_its_own_call(client: Any, door: dict[str, Any]) -> None:
+    first = json.loads(_post(client, {"qr_token": door["token"]}).body)
+    second = json.loads(_post(client, {"location": {"lat": 24.1, "lon": 117.6}}).body)
+    resp = client.http.get(
+        f"/v1/calls/{second['call_id']}", headers={"Authorization": f"Bearer {first['caller_token']}"}
+    )
+    assert resp.status_code == 403 and json.loads(resp.body)["error"]["code"] == "not_your_call"
+    resp = client.http.get(f"/v1/calls/{first['call_id']}", headers={"Authorization": "Bearer x.y"})
+    assert resp.status_code == 401
+
+
+def test_second_call_from_the_same_door_is_linked_and_both_are_kept(
+    client: Any, aws_env: Env, door: dict[str, Any]
+) -> None:
+    first = json.loads(_post(client, {"qr_token": door["token"]}).body)
+    second = json.loads(_post(client, {"qr_token": door["token"], "phone": "13800138000"}).body)
+    assert second["linked"] and second["incident_id"] == first["incident_id"]
+    view = client.http.get(
+        f"/v1/incidents/{first['incident_id']}", headers=aws_env.token("dispatcher", "county:350602")
+    )
+    calls = json.loads(view.body)["calls"]
+    assert {c["call_id"] for c in calls} == {first["call_id"], second["call_id"]}
+    assert all("13800138000" not in json.dumps(c) for c in calls)  # masked for the board
+
+
+def test_idempotency_key_returns_the_same_call_and_refuses_another_body(client: Any, door: dict[str, Any]) -> None:
+    key = "b7b1c1c0-0000-4000-8000-000000000001"
+    one = _post(client, {"qr_token": door["token"]}, **{"Idempotency-Key": key})
+    two = _post(client, {"qr_token": door["token"]}, **{"Idempotency-Key": key})
+    assert one.status_code == two.status_code == 201
+    assert json.loads(one.body)["call_id"] == json.loads(two.body)["call_id"]
+    other = _post(client, {"qr_token": door["token"], "note": "different"}, **{"Idempotency-Key": key})
+    assert other.status_code == 409 and json.loads(other.body)["error"]["code"] == "idempotency_key_reused"
+
+
+def test_device_location_call_is_lower_confidence(client: Any) -> None:
+    resp = _post(client, {"location": {"lat": 23.7016, "lon": 117.4298, "accuracy_m": 25}})
+    assert resp.status_code == 201
+    assert json.loads(resp.body)["location"]["confidence"] == "device"
+
+
+@pytest.mark.parametrize(
+    ("mutate", "status", "code"),
+    [
+        (lambda t: t[:-3] + ("AAA" if not t.endswith("AAA") else "BBB"), 401, "qr_invalid_signature"),
+        (lambda t: "not-a-token", 400, "qr_malformed"),
+    ],
+)
+def test_bad_tokens_are_refused_with_distinct_codes(
+    client: Any, door: dict[str, Any], mutate: Any, status: int, code: str
+) -> None:
+    resp = _post(client, {"qr_token": mutate(door["token"])})
+    assert resp.status_code == status and json.loads(resp.body)["error"]["code"] == code
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({}, 422, "location_required"),
+        ({"location": {"lat": 123, "lon": 1}}, 422, "validation_failed"),
+        ({"location": {"lat": 24.5, "lon": 117.6}, "unknown": 1}, 422, "validation_failed"),
+    ],
+)
+def test_bad_bodies(client: Any, body: dict[str, Any], status: int, code: str) -> None:
+    resp = _post(client, body)
+    assert resp.status_code == status and json.loads(resp.body)["error"]["code"] == code
+
+
+def test_a_flood_from_one_client_is_throttled(client: Any) -> None:
+    codes = [_post(client, {"location": {"lat": 24.0 + i / 100, "lon": 117.6}}).status_code for i in range(12)]
+    assert codes.count(201) == 10 and codes[-1] == 429
+
+
+def test_dispatcher_opens_an_incident_in_scope_only(client: Any, aws_env: Env, door: dict[str, Any]) -> None:
+    ok = client.http.post(
+        "/v1/incidents",
+        headers={**JSON, **aws_env.token("dispatcher", "county:350602")},
+        body=json.dumps({"address_code": DOOR, "symptoms": ["stroke_signs"]}),
+    )
+    assert ok.status_code == 201, ok.body
+    other = client.http.post(
+        "/v1/incidents",
+        headers={**JSON, **aws_env.token("dispatcher", "county:350623")},
+        body=json.dumps({"address_code": DOOR}),
+    )
+    assert other.status_code == 403
+    unknown = client.http.post(
+        "/v1/incidents", headers={**JSON, **aws_env.token("dispatcher")}, body=json.dumps({"address_code": "NOPE"})
+    )
+    assert unknown.status_code == 404 and json.loads(unknown.body)["error"]["code"] == "address_not_found"
+
+
+def test_crash_between_write_and_start_is_healed_by_the_reconciler(
+    client: Any, aws_env: Env, door: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.core import workflows
+    from chalicelib.incidents import handlers, intake
+
+    class Down(workflows.WorkflowStarter):
+        def start(self, machine: str, name: str, payload: dict[str, Any]) -> str:
+            raise ConnectionError("Step Functions unreachable")
+
+    # Given Step Functions is unreachable when the call arrives
+    monkeypatch.setattr(intake, "get_starter", lambda: Down())
+    resp = _post(client, {"qr_token": door["token"]})
+    # Then the call is still accepted and stored, its workflow pending
+    assert resp.status_code == 201
+    incident_id = json.loads(resp.body)["incident_id"]
+    assert get_incident_store().get(incident_id).workflow == "pending"  # type: ignore[union-attr]
+    # When the reconciler runs after the grace period with Step Functions back
+    monkeypatch.setattr(handlers, "RECONCILE_GRACE", __import__("datetime").timedelta(seconds=-1))
+    assert handlers.reconcile_incidents({}) == {"started": [incident_id]}
+    # Then the execution named by the incident runs and registers it; a second pass does nothing
+    assert _execution(aws_env, incident_id)["status"] == "SUCCEEDED"
+    assert get_incident_store().get(incident_id).workflow == "started"  # type: ignore[union-attr]
+    assert handlers.reconcile_incidents({}) == {"started": []}
