@@ -13,6 +13,7 @@ import socket
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -33,8 +34,12 @@ def hook_clients(counter: Counter[str]) -> None:
     from chalicelib.core.tables import all_models, bound
     from chalicelib.incidents.deps import get_incident_store
 
+    caller = threading.get_ident()
+
     def count(event_name: str, **_: Any) -> None:
-        counter[event_name.split(".", 2)[-1]] += 1
+        # Only the intake's own calls: the workflow's handlers run on the moto server's threads.
+        if threading.get_ident() == caller:
+            counter[event_name.split(".", 2)[-1]] += 1
 
     clients = [client("stepfunctions"), get_incident_store().connection.client]  # type: ignore[attr-defined]
     clients += [bound(m)._get_connection().connection.client for m in all_models()]
