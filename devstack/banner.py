@@ -23,6 +23,15 @@ Try it (in another terminal, from the repository root):
   curl -s -H "Authorization: Bearer $ADMIN" "{api}/audit?subject=incident:demo"
 
   {cli} fixtures | head -n 30      # the demo city: counties, addresses, units, hospitals ...
+
+  # A resident scans a doorplate: sign its QR, open the call page, or call straight from the API
+  CODE=$({cli} fixtures | python3 -c "import json,sys; print(json.load(sys.stdin)['addresses'][0]['code'])")
+  QR=$(curl -s -X POST -H "Authorization: Bearer $ADMIN" {api}/addresses/$CODE/qr); echo "$QR"
+  QR_TOKEN=$(echo "$QR" | python3 -c "import json,sys; print(json.load(sys.stdin)['token'])")
+  curl -s {api}/addresses/$CODE/qr.svg -H "Authorization: Bearer $ADMIN" -o doorplate.svg
+  curl -s -X POST {api}/calls -H 'Content-Type: application/json' -H "Idempotency-Key: $(date +%s%N)" \\
+       -d '{{"qr_token": "'"$QR_TOKEN"'", "symptoms": ["chest_pain"]}}'
+  # open the "url" printed above in a browser: the page a phone camera opens
   curl -s -X POST {api}/health -d '{{}}'      # 405 in the error format
   curl -s {api}/nowhere                       # 404 in the error format
 """
