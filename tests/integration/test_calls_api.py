@@ -210,3 +210,43 @@ def test_crash_between_write_and_start_is_healed_by_the_reconciler(
     assert _execution(aws_env, incident_id)["status"] == "SUCCEEDED"
     assert get_incident_store().get(incident_id).workflow == "started"  # type: ignore[union-attr]
     assert handlers.reconcile_incidents({}) == {"started": []}
+
+
+def test_revoked_plate_is_refused_once_the_revocation_set_refreshes(
+    client: Any, aws_env: Env, door: dict[str, Any]
+) -> None:
+    from chalicelib.qr import deps as qr_deps
+
+    resp = client.http.post(
+        f"/v1/addresses/{DOOR}/qr/revoke",
+        headers={**JSON, **aws_env.token("admin")},
+        body=json.dumps({"reason": "plate stolen"}),
+    )
+    assert resp.status_code in (200, 201), resp.body
+    qr_deps.get_verifier.cache_clear()  # a new container: the revocation set is loaded fresh
+    refused = _post(client, {"qr_token": door["token"]})
+    assert refused.status_code == 401 and json.loads(refused.body)["error"]["code"] == "qr_revoked"
+
+
+def test_plate_signed_with_a_retired_key_is_refused(client: Any) -> None:
+    from chalicelib.qr.keys import StaticKeyRing
+    from chalicelib.qr.models import QrClaims
+    from chalicelib.qr.tokens import sign
+
+    old = StaticKeyRing("k0", {"k0": b"r" * 32})
+    claims = QrClaims(
+        address_code=DOOR,
+        county="350602",
+        lat=24.51,
+        lon=117.65,
+        text_zh="t",
+        kid="k0",
+        issued_at=int(time.time()) - 10,
+    )
+    resp = _post(client, {"qr_token": sign(claims, old)})
+    assert resp.status_code == 401 and json.loads(resp.body)["error"]["code"] == "qr_key_expired"
+
+
+def test_malformed_json_to_calls_is_400(client: Any) -> None:
+    resp = client.http.post("/v1/calls", headers=JSON, body=b'{"qr_token": ')
+    assert resp.status_code == 400 and json.loads(resp.body)["error"]["code"] == "malformed_json"
