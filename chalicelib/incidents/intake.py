@@ -91,14 +91,12 @@ def call_status(call_id: str, bearer: str | None, lang: str, now: datetime) -> C
 
 
 def address_location(code: str) -> Location:
-    from chalicelib.addresses.dal import AddressRecord, to_address
-    from chalicelib.core.tables import bound
+    from chalicelib.addresses.logic import get_address
+    from chalicelib.addresses.models import AddressStatus
+    from chalicelib.qr.deps import get_address_source
 
-    try:
-        address = to_address(bound(AddressRecord).get(code))
-    except AddressRecord.DoesNotExist as exc:
-        raise NotFound(f"no address {code}", code="address_not_found") from exc
-    if address.status != "active":
+    address = get_address(code, source=get_address_source())
+    if address.status is AddressStatus.RETIRED:
         raise Conflict(f"address {code} is retired", code="address_retired")
     return Location(
         address_code=address.code,
