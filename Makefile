@@ -51,7 +51,7 @@ test-e2e: venv browser
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy app.py chalicelib devstack iot_rules infrastructure
+	$(VENV)/bin/mypy app.py chalicelib devstack iot_rules infrastructure admin
 
 format: venv
 	$(VENV)/bin/ruff format .
@@ -65,6 +65,9 @@ openapi: venv
 
 bench: venv
 	$(PY) bench/cold_start.py
+	$(PY) bench/intake.py
+	$(PY) bench/recommend_reads.py
+	$(PY) bench/import_addresses.py
 
 clean:
 	rm -rf $(VENV) cdk.out .devstack .pytest_cache .mypy_cache .ruff_cache

@@ -41,7 +41,7 @@ class Importer:
         self.unit, self.batch_size, self.workers = unit, batch_size, workers
         self.on_issue, self.on_progress = on_issue, on_progress
         self.tally = replace(checkpoint.tally)  # running counts, ahead of the checkpoint
-        self._seen: dict[str, int] = {}  # code -> ref of its latest row (~150 MB per million)
+        self._seen: dict[str, int] = {}  # code -> ref of its latest row (~100 MB per million)
         self._inflight: deque[tuple[Future[None], Tally]] = deque()
         self._batch: dict[str, Address] = {}
         self._barrier = False
@@ -54,8 +54,10 @@ class Importer:
                 for record in records:
                     if record.position <= resume_at:
                         self._replay(record)
-                    else:
-                        self._take(pool, record)
+                        continue
+                    if record.position == resume_at + 1:
+                        self.on_progress(self.checkpoint.tally)  # skipping is over: rates count from here
+                    self._take(pool, record)
                 self._flush(pool)
                 self._drain(0)
                 self.tally.done = True

@@ -62,12 +62,17 @@ class Progress:
         self._last = (0, 0)
 
     def start(self, done: int = 0) -> None:
-        self._samples.append((self.clock(), done))
+        now = self.clock()
+        self._samples.append((now, done))
         self._last = (done, 0)
+        # A log line of the first batch alone would show start-up as the rate: wait one interval.
+        self._shown_at = None if self.bar else now
 
     def update(self, done: int, rejected: int) -> None:
         now = self.clock()
         self._last = (done, rejected)
+        if len(self._samples) == 1 and done == self._samples[0][1]:
+            self._samples.clear()  # no row yet (a resume re-reading its skipped part): the clock starts now
         self._samples.append((now, done))
         while len(self._samples) > 2 and now - self._samples[1][0] >= WINDOW_S:
             self._samples.popleft()

@@ -29,8 +29,31 @@ class Handler(ChaliceRequestHandler):
         return
 
 
+def thread_local_requests(chalice_app: Any) -> None:
+    """Give each server thread its own `current_request`/`lambda_context`.
+
+    In Lambda one container serves one request at a time, so Chalice keeps the request on
+    the app object; chalice's threaded local server would let concurrent requests see each
+    other's. Per-thread storage keeps the devstack concurrent and correct.
+    """
+    local = threading.local()
+
+    def slot(name: str) -> property:
+        return property(lambda self: getattr(local, name, None), lambda self, value: setattr(local, name, value))
+
+    cls = type(chalice_app)
+    if getattr(cls, "_thread_local_requests", False):
+        return
+    chalice_app.__class__ = type(
+        cls.__name__,
+        (cls,),
+        {"current_request": slot("request"), "lambda_context": slot("context"), "_thread_local_requests": True},
+    )
+
+
 class ApiServer:
     def __init__(self, chalice_app: Any, *, host: str, port: int, stage: str = "local") -> None:
+        thread_local_requests(chalice_app)
         config = Config.create(chalice_stage=stage, app_name=chalice_app.app_name, lambda_timeout=30)
         self.server = LocalDevServer(chalice_app, config, host, port, handler_cls=Handler)
         self.server.server.daemon_threads = True

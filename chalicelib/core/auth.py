@@ -70,13 +70,20 @@ def require_role(principal: Principal, roles: tuple[Role, ...]) -> None:
 class _Keys:
     """JWKS source with a small cache; refreshed when an unknown key id shows up."""
 
+    MIN_RELOAD_S = 60.0  # forged kids must not turn every request into a JWKS download
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._keys: dict[str, Any] = {}
+        self._loaded_at = float("-inf")
 
     def get(self, kid: str) -> Any:
+        import time
+
         with self._lock:
-            if kid not in self._keys:
+            now = time.monotonic()
+            if kid not in self._keys and now - self._loaded_at >= self.MIN_RELOAD_S:
+                self._loaded_at = now
                 self._keys = _load_jwks()
             key = self._keys.get(kid)
         if key is None:
@@ -92,7 +99,7 @@ def _load_jwks() -> dict[str, Any]:
         with open(s.jwks_file, encoding="utf-8") as fh:
             data = json.load(fh)
     elif s.jwks_url:
-        data = jwt.PyJWKClient(s.jwks_url, cache_jwk_set=False).fetch_data()
+        data = jwt.PyJWKClient(s.jwks_url, cache_jwk_set=False, timeout=3).fetch_data()
     else:
         raise Unauthorized("no token issuer configured", code="auth_not_configured")
     return {str(k.key_id): k.key for k in jwt.PyJWKSet.from_dict(data).keys}

@@ -18,11 +18,21 @@ from pydantic import BaseModel
 
 from chalicelib.core import errors
 from chalicelib.core.auth import Principal, Role, authenticate, require_role
-from chalicelib.core.observability import bind_correlation_id, count, flush_metrics, logger, tracer
+from chalicelib.core.observability import bind_correlation_id, count, flush_metrics, logger, traced
 from chalicelib.core.parsing import parse_body, parse_query
 
 ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-_CONTENT_TYPES = ["application/json", "text/plain", "application/x-www-form-urlencoded", "application/xml"]
+_CONTENT_TYPES = [
+    "application/json",
+    "text/plain",
+    "text/json",
+    "text/html",
+    "application/x-www-form-urlencoded",
+    "application/xml",
+    "text/xml",
+    "multipart/form-data",
+    "application/octet-stream",
+]
 
 
 @dataclass(frozen=True)
@@ -109,7 +119,7 @@ def _serve(bp: Blueprint | Chalice, spec: RouteSpec, view: Callable[[Ctx], Any],
     headers: Any = request.headers or {}
     correlation_id = headers.get("x-correlation-id") or _request_id(request) or str(uuid.uuid4())
     bind_correlation_id(correlation_id)
-    with tracer().provider.in_subsegment(f"## {spec.method} {spec.path}"):
+    with traced(f"## {spec.method} {spec.path}", correlation_id):
         try:
             principal = None
             if spec.roles is not None:

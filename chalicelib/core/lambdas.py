@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from chalicelib.core.observability import bind_correlation_id, flush_metrics, logger
+from chalicelib.core.observability import bind_correlation_id, flush_metrics, logger, traced
 
 
 class InvalidEvent(Exception):
@@ -18,11 +18,13 @@ class InvalidEvent(Exception):
 def lambda_entry(fn: Callable[[dict[str, Any]], Any], event: dict[str, Any], context: Any) -> Any:
     request_id = getattr(context, "aws_request_id", None) or "local"
     correlation = event.get("correlation_id") if isinstance(event, dict) else None
-    bind_correlation_id(str(correlation or request_id))
+    correlation_id = str(correlation or request_id)
+    bind_correlation_id(correlation_id)
     logger().append_keys(function=fn.__name__)
     try:
         try:
-            return fn(event)
+            with traced(f"## {fn.__name__}", correlation_id):
+                return fn(event)
         except ValidationError as exc:
             fields = sorted({".".join(str(p) for p in e["loc"]) or "event" for e in exc.errors()})
             raise InvalidEvent(f"invalid event fields: {', '.join(fields)}") from None

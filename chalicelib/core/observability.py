@@ -7,6 +7,8 @@ in the serialised record, whatever field or message they hide in.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -18,12 +20,21 @@ NAMESPACE = "EMS"
 
 # Mainland mobile numbers (optionally +86) and 18-digit resident ID numbers.
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
-_PHONE = re.compile(r"(?<!\d)((?:\+?86[- ]?)?1[3-9]\d)\d{4}(\d{4})(?!\d)")
+# Mobiles, with or without +86 and the usual space/dash groupings; landlines with area code.
+_PHONE = re.compile(r"(?<!\d)((?:\+?86[- ]?)?1[3-9]\d)[- ]?\d{4}[- ]?(\d{4})(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[- ]?\d{3,4}(\d{4})(?!\d)")
 
 
 def mask_pii(text: str) -> str:
     text = _ID_NUMBER.sub(lambda m: f"{m.group(1)}********{m.group(2)[-1]}", text)
-    return _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+    text = _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+    return _LANDLINE.sub(lambda m: f"{m.group(1)}-****{m.group(2)}", text)
+
+
+def mask_phone(phone: str) -> str:
+    """By position, whatever the format: only the last four digits stay readable."""
+    digits = re.sub(r"\D", "", phone)
+    return "*" * max(0, len(digits) - 4) + digits[-4:]
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +65,16 @@ def metrics() -> Metrics:
 
 def bind_correlation_id(correlation_id: str) -> None:
     logger().set_correlation_id(correlation_id)
-    tracer().put_annotation("correlation_id", correlation_id)
+
+
+@contextmanager
+def traced(name: str, correlation_id: str) -> Iterator[None]:
+    """A subsegment of our own carrying the correlation id. Lambda's own (facade) segment is
+    read-only: annotating it raises on every sampled invocation."""
+    with tracer().provider.in_subsegment(name) as subsegment:
+        if subsegment is not None:
+            subsegment.put_annotation("correlation_id", correlation_id)
+        yield
 
 
 def count(name: str, value: int = 1) -> None:

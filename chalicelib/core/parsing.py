@@ -18,8 +18,10 @@ def parse_body(request: Any, model: type[BaseModel]) -> BaseModel:
     content_type = (request.headers or {}).get("content-type", "application/json")
     if raw and "json" not in content_type:
         raise errors.UnsupportedMediaType("send application/json")
+    if not raw.strip():
+        raise errors.BadRequest("request body is missing", code="missing_body")
     try:
-        data = json.loads(raw or b"null")
+        data = json.loads(raw)
     except ValueError as exc:
         raise errors.BadRequest("request body is not valid JSON", code="malformed_json") from exc
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Symptom(StrEnum):
@@ -26,6 +26,16 @@ class Confidence(StrEnum):
     DEVICE = "device"  # the phone's own fix: lower confidence, the dispatcher confirms
 
 
+PHONE = r"^\+?[0-9]{5,15}$"
+
+
+def normalise_phone(value: str | None) -> str | None:
+    """One spelling per number (no spaces, dashes or brackets), so masking and matching work."""
+    if value is None:
+        return None
+    return "".join(ch for ch in value if ch.isdigit() or ch == "+")
+
+
 class DeviceLocation(BaseModel):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
@@ -39,9 +49,11 @@ class CallRequest(BaseModel):
 
     qr_token: str | None = Field(None, min_length=10, max_length=1024)
     location: DeviceLocation | None = None
-    phone: str | None = Field(None, pattern=r"^\+?[0-9 \-]{5,20}$")
+    phone: str | None = Field(None, pattern=PHONE)
     symptoms: list[Symptom] = Field(default_factory=list, max_length=10)
     note: str | None = Field(None, max_length=500)
+
+    _phone = field_validator("phone", mode="before")(normalise_phone)
 
 
 class Location(BaseModel):
@@ -79,9 +91,11 @@ class IncidentRequest(BaseModel):
     address_code: str | None = Field(None, min_length=1, max_length=64)
     location: DeviceLocation | None = None
     address_text: str | None = Field(None, max_length=200)
-    phone: str | None = Field(None, pattern=r"^\+?[0-9 \-]{5,20}$")
+    phone: str | None = Field(None, pattern=PHONE)
     symptoms: list[Symptom] = Field(default_factory=list, max_length=10)
     note: str | None = Field(None, max_length=500)
+
+    _phone = field_validator("phone", mode="before")(normalise_phone)
 
 
 class IncidentCreated(BaseModel):

@@ -97,7 +97,7 @@ def create_incident(ctx: Ctx) -> IncidentCreated:
     tags=("incidents",),
 )
 def get_incident(ctx: Ctx) -> IncidentView:
-    from chalicelib.core.observability import mask_pii
+    from chalicelib.core.observability import mask_phone
     from chalicelib.incidents.deps import get_incident_store
 
     store = get_incident_store()
@@ -114,7 +114,7 @@ def get_incident(ctx: Ctx) -> IncidentView:
             symptoms=c.symptoms,
             note=c.note,
             linked=c.linked,
-            phone_masked=mask_pii(c.phone) if c.phone else None,
+            phone_masked=mask_phone(c.phone) if c.phone else None,
         )
         for c in store.calls_of(incident.incident_id)
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
@@ -95,13 +96,13 @@ class DynamoIncidentStore(IncidentStore):
 
     def link(self, incident: Incident, call: Call, now: datetime) -> None:
         record = bound(IncidentRecord)(incident.incident_id)
+        actions: list[Any] = [IncidentRecord.calls.add(1), IncidentRecord.updated_at.set(now)]
+        if call.symptoms:
+            # A later caller may know more ("not breathing"): triage reads the union.
+            actions.append(IncidentRecord.symptoms.add({s.value for s in call.symptoms}))
         try:
             with self._transaction() as tx:
-                tx.update(
-                    record,
-                    actions=[IncidentRecord.calls.add(1), IncidentRecord.updated_at.set(now)],
-                    condition=IncidentRecord.open_county.exists(),
-                )
+                tx.update(record, actions=actions, condition=IncidentRecord.open_county.exists())
                 tx.save(_call_record(call), condition=CallRecord.call_id.does_not_exist())
         except TransactWriteError as exc:
             reasons = [r.code for r in (exc.cancellation_reasons or []) if r is not None]

@@ -22,9 +22,9 @@ def canary_probe(event: dict[str, Any]) -> dict[str, str]:
 def canary_failed(event: dict[str, Any]) -> dict[str, str]:
     error = event.get("error") or {}
     execution = str(event.get("execution", "unknown"))
-    logic.canary_failed(
-        execution, str(error.get("Error", "Unknown")), str(error.get("Cause", "")), store=get_store(), now=utcnow()
-    )
+    # Only the error name reaches the (public) health view; the cause, which can hold stack
+    # traces and ARNs, stays in the logs.
+    logic.canary_failed(execution, str(error.get("Error", "Unknown")), store=get_store(), now=utcnow())
     count("CanaryFailed")
     logger().error(
         "platform canary failed",

@@ -90,8 +90,8 @@ def canary_succeeded(execution: str, *, store: PlatformStore, now: datetime) -> 
     store.put_heartbeat(Heartbeat(component="stepfunctions", ok=True, at=now, source=execution))
 
 
-def canary_failed(execution: str, error: str, cause: str, *, store: PlatformStore, now: datetime) -> None:
-    detail = f"{error}: {cause}"[:500]
+def canary_failed(execution: str, error: str, *, store: PlatformStore, now: datetime) -> None:
+    detail = error[:100]
     store.put_heartbeat(Heartbeat(component="stepfunctions", ok=False, at=now, source=execution, detail=detail))
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from chalice import Blueprint, Response
@@ -92,6 +93,6 @@ def openapi(ctx: Ctx) -> dict[str, object]:
 )
 def run_canary(ctx: Ctx) -> CanaryRun:
     req: CanaryRequest = ctx.body
-    name = f"canary-manual-{ctx.correlation_id}"[:80]
+    name = f"canary-manual-{uuid.uuid4().hex}"
     arn = get_starter().start("platform_canary", name, req.model_dump())
     return CanaryRun(execution=name, execution_arn=arn)

@@ -250,3 +250,22 @@ def test_plate_signed_with_a_retired_key_is_refused(client: Any) -> None:
 def test_malformed_json_to_calls_is_400(client: Any) -> None:
     resp = client.http.post("/v1/calls", headers=JSON, body=b'{"qr_token": ')
     assert resp.status_code == 400 and json.loads(resp.body)["error"]["code"] == "malformed_json"
+
+
+def test_linked_call_adds_its_symptoms_and_phones_are_normalised_and_masked(
+    client: Any, aws_env: Env, door: dict[str, Any]
+) -> None:
+    first = json.loads(_post(client, {"qr_token": door["token"], "symptoms": ["other"]}).body)
+    _post(client, {"qr_token": door["token"], "symptoms": ["cardiac_arrest"], "phone": "+86 138-1234-5678"})
+    incident = get_incident_store().get(first["incident_id"])
+    assert incident is not None and {s.value for s in incident.symptoms} == {"other", "cardiac_arrest"}
+    board = json.loads(
+        client.http.get(f"/v1/incidents/{first['incident_id']}", headers=aws_env.token("dispatcher")).body
+    )
+    phones = [c["phone_masked"] for c in board["calls"] if c["phone_masked"]]
+    assert phones == ["*********5678"]
+
+
+def test_empty_body_is_400(client: Any) -> None:
+    resp = client.http.post("/v1/calls", headers=JSON, body=b"")
+    assert resp.status_code == 400 and json.loads(resp.body)["error"]["code"] == "missing_body"

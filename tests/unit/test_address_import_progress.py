@@ -61,10 +61,21 @@ def test_given_a_log_then_plain_lines_come_every_interval_and_rate_uses_a_window
         p.update(done, rejected)
     lines = out.getvalue().splitlines()
     assert "\r" not in out.getvalue()
-    assert lines[0] == "  0% 100/50,000 100 rows/s ETA 08:19 rejects 0"
-    assert lines[-1] == " 28% 14,000/50,000 1,000 rows/s ETA 00:36 rejects 2"
-    assert len(lines) == 5  # at t = 1, 11, 21, 31, 41 s
-    assert p.rate() == 1000.0  # the last 10 s only
+    # Not after the first update (start-up would be the rate), then every 10 s: t = 10, 20, 30, 40, 50.
+    assert lines[0] == "  2% 1,000/50,000 100 rows/s ETA 08:10 rejects 0"
+    assert lines[3] == " 26% 13,000/50,000 1,000 rows/s ETA 00:37 rejects 2"  # the last 10 s only
+    assert len(lines) == 5
+
+
+def test_given_a_resume_then_the_rate_counts_from_the_first_new_row() -> None:
+    out, clock = io.StringIO(), Clock()
+    p = Progress(out, 1000, mode="bar", clock=clock)
+    p.start(600)
+    clock.now += 30  # re-reading the 600 rows already written
+    p.update(600, 0)
+    clock.now += 1
+    p.update(700, 0)
+    assert p.rate() == 100.0
 
 
 def test_given_off_then_only_notes_and_the_summary_are_written() -> None:

@@ -41,3 +41,12 @@ def test_every_id_number_is_masked(id_number: str) -> None:
 
 def test_short_numbers_are_left_alone() -> None:
     assert mask_pii("unit 12 at 2026-11-25 bed 3") == "unit 12 at 2026-11-25 bed 3"
+
+
+def test_phone_numbers_with_separators_and_landlines_are_masked() -> None:
+    from chalicelib.core.observability import mask_phone
+
+    for raw in ("138-1234-5678", "138 1234 5678", "+86 138 1234 5678", "0596-2345678", "0596 2345678"):
+        masked = mask_pii(f"caller {raw} again")
+        assert raw not in masked, masked
+    assert mask_phone("+86 138-1234-5678") == "*********5678"
