@@ -10,6 +10,7 @@ from chalicelib.addresses.routes import bp as address_routes
 from chalicelib.callpage.routes import bp as callpage_routes
 from chalicelib.core.http import finalize
 from chalicelib.core.lambdas import lambda_entry
+from chalicelib.fleet.routes import bp as fleet_routes
 from chalicelib.incidents import handlers as incidents
 from chalicelib.incidents.routes import bp as incident_routes
 from chalicelib.platform import handlers as platform
@@ -23,6 +24,7 @@ app.register_blueprint(incident_routes)
 app.register_blueprint(address_routes)
 app.register_blueprint(qr_routes)
 app.register_blueprint(callpage_routes)
+app.register_blueprint(fleet_routes)
 finalize(app)
 
 
@@ -44,6 +46,11 @@ def on_platform_heartbeat(event: dict[str, Any], context: Any) -> Any:
 @app.lambda_function(name="incident_registered")
 def incident_registered(event: dict[str, Any], context: Any) -> Any:
     return lambda_entry(incidents.incident_registered, event, context)
+
+
+@app.lambda_function(name="incident_needs_dispatcher")
+def incident_needs_dispatcher(event: dict[str, Any], context: Any) -> Any:
+    return lambda_entry(incidents.incident_needs_dispatcher, event, context)
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="reconcile_incidents")

@@ -60,6 +60,7 @@ def app_environment(cfg: StackConfig, jwks_file: Path) -> dict[str, str]:
         "AWS_SECRET_ACCESS_KEY": "devstack",
         "MOTO_PORT": str(cfg.moto_port),
         "EMS_STAGE": cfg.stage,
+        "EMS_HEALTH_CACHE_S": "1",
         "EMS_TABLE_PREFIX": cfg.prefix,
         "EMS_AWS_ENDPOINT_URL": cfg.moto_url,
         "EMS_JWT_ISSUER": "ems-devstack",

@@ -37,3 +37,12 @@ def nearest_county(lat: float, lon: float) -> County:
     """The county whose seat is nearest: a stand-in for boundary polygons, good enough to
     route a phone-location call to a county desk; the dispatcher confirms the place."""
     return min(COUNTIES, key=lambda c: distance_m(lat, lon, c.lat, c.lon))
+
+
+# The city's extent with a margin: a phone fix outside it is not ours to dispatch to.
+SERVICE_AREA = (23.3, 25.4, 116.7, 118.4)  # lat min, lat max, lon min, lon max
+
+
+def in_service_area(lat: float, lon: float) -> bool:
+    lat_min, lat_max, lon_min, lon_max = SERVICE_AREA
+    return lat_min <= lat <= lat_max and lon_min <= lon <= lon_max

@@ -62,3 +62,9 @@ def _check(lat: float, lon: float) -> None:
     # h3 silently wraps or rejects odd inputs with its own errors; fail the same way everywhere.
     if not (math.isfinite(lat) and math.isfinite(lon)) or not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise ValueError(f"invalid coordinates: {lat}, {lon}")
+
+
+def cell_at(lat: float, lon: float, res: int) -> str:
+    """The H3 cell of a point at any resolution (e.g. 10, ~65 m edge, for call locks)."""
+    _check(lat, lon)
+    return str(h3.latlng_to_cell(lat, lon, res))

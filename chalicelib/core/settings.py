@@ -32,6 +32,8 @@ class Settings(BaseSettings):
 
     # Health: a heartbeat older than this is "stale".
     heartbeat_max_age_s: int = 180
+    # /v1/health is public and shares the API's concurrency: answer repeats from memory.
+    health_cache_s: float = 10.0
     max_body_bytes: int = 256 * 1024
 
     # QR doorplates: key ring from a Secrets Manager secret (AWS) or a local JSON file (devstack).
@@ -39,3 +41,12 @@ class Settings(BaseSettings):
     qr_keys_file: str | None = None
     # Origin of the public call page a doorplate QR opens: {public_base_url}/q/{token}.
     public_base_url: str | None = None
+
+    # Dispatch: "model" (default, every partition) or "amazon-location" (geo-routes, global regions).
+    eta_provider: str = "model"
+    route_region: str | None = None  # geo-routes region when it differs from the stack's
+    route_timeout_s: float = 2.0
+    # Per-county ETA model overrides: {"350602": {"kmh_peak": 18}, "default": {...}} (JSON in env).
+    eta_profiles: dict[str, dict[str, float]] = {}
+    position_max_age_s: int = 300  # older positions fall back to the unit's station
+    dispatch_candidates: int = 10  # nearest free units the search returns for ETA ranking

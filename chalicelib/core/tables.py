@@ -81,6 +81,7 @@ def _import_domains() -> None:
     # Importing the dal modules registers their models.
     from chalicelib.addresses import dal as _addresses  # noqa: F401
     from chalicelib.fleet import dal as _fleet  # noqa: F401
+    from chalicelib.fleet import dal_times as _fleet_times  # noqa: F401
     from chalicelib.hospitals import dal as _hospitals  # noqa: F401
     from chalicelib.incidents import dal as _incidents  # noqa: F401
     from chalicelib.platform import dal as _platform  # noqa: F401

@@ -28,6 +28,16 @@ class AvailableByCellIndex(GlobalSecondaryIndex["UnitRecord"]):
     cell_fine = UnicodeAttribute(range_key=True)
 
 
+class ByCountyIndex(GlobalSecondaryIndex["UnitRecord"]):
+    # The fleet view reads one county with one Query; a city has at most a few thousand units.
+    class Meta:
+        index_name = "by-county"
+        projection = AllProjection()
+
+    county = UnicodeAttribute(hash_key=True)
+    unit_id = UnicodeAttribute(range_key=True)
+
+
 @register
 class UnitRecord(Model):
     class Meta:
@@ -40,15 +50,22 @@ class UnitRecord(Model):
     station_id = UnicodeAttribute()
     county = UnicodeAttribute()
     status = UnicodeAttribute()
+    status_at = UTCDateTimeAttribute(null=True)  # absent until the first change after seeding
     lat = NumberAttribute()
     lon = NumberAttribute()
     position_at = UTCDateTimeAttribute()
     cell_coarse = UnicodeAttribute()
     cell_fine = UnicodeAttribute()
     avail_cell = UnicodeAttribute(null=True)
+    # The current assignment: set by the claim, cleared when the unit is back in service.
+    incident_id = UnicodeAttribute(null=True)
+    assigned_at = UTCDateTimeAttribute(null=True)
+    destination_id = UnicodeAttribute(null=True)
+    destination_name = UnicodeAttribute(null=True)
     # Claims are conditional on the version read, so no unit is ever assigned twice.
     version = VersionAttribute()
     available_by_cell = AvailableByCellIndex()
+    by_county = ByCountyIndex()
 
 
 @register

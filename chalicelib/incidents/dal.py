@@ -6,6 +6,7 @@ from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
@@ -55,6 +56,7 @@ class IncidentRecord(Model):
     calls = NumberAttribute(default=1)
     workflow = UnicodeAttribute(default="pending")
     execution = UnicodeAttribute(null=True)
+    attention = UnicodeAttribute(null=True)  # why the workflow handed the incident to a human
     open_county = UnicodeAttribute(null=True)
     unstarted = UnicodeAttribute(null=True)
     by_open_county = OpenByCountyIndex()
@@ -88,3 +90,18 @@ class CallRecord(Model):
     note = UnicodeAttribute(null=True)
     linked = BooleanAttribute(default=False)
     by_incident = ByIncidentIndex()
+
+
+@register
+class CallLockRecord(Model):
+    """Door (or spot) lock written with each new incident: simultaneous calls from one place
+    cannot both open incidents, whatever the index lag. Expires with the dedupe window."""
+
+    class Meta:
+        table_name = "call_locks"
+        billing_mode = "PAY_PER_REQUEST"
+
+    lock = UnicodeAttribute(hash_key=True)
+    incident_id = UnicodeAttribute()
+    until = NumberAttribute()  # epoch seconds: compared in the write condition
+    expires = TTLAttribute()  # DynamoDB deletes stale locks on its own

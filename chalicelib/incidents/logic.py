@@ -9,17 +9,20 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from chalicelib.core.counties import nearest_county
+from chalicelib.core.counties import in_service_area, nearest_county
+from chalicelib.core.errors import ValidationFailed
+from chalicelib.core.geo import cell_at as h3_cell
 from chalicelib.core.geo import distance_m
 from chalicelib.core.observability import count, logger
 from chalicelib.core.workflows import AlreadyStarted, WorkflowStarter
 from chalicelib.incidents.entities import Call, Incident
 from chalicelib.incidents.models import Confidence, DeviceLocation, Location, Symptom
-from chalicelib.incidents.ports import IncidentClosed, IncidentStore
+from chalicelib.incidents.ports import IncidentClosed, IncidentStore, LockHeld
 
 WORKFLOW = "call_to_admission"
 DEDUPE_WINDOW = timedelta(minutes=10)
 DEDUPE_RADIUS_M = 50.0
+LOCK_RES = 10
 
 
 def new_id(prefix: str, now: datetime) -> str:
@@ -28,6 +31,11 @@ def new_id(prefix: str, now: datetime) -> str:
 
 
 def device_location(loc: DeviceLocation) -> Location:
+    if not in_service_area(loc.lat, loc.lon):
+        raise ValidationFailed(
+            "this location is outside the service area: call your local emergency number",
+            code="out_of_service_area",
+        )
     county = nearest_county(loc.lat, loc.lon)
     return Location(
         address_code=None,
@@ -93,9 +101,27 @@ def take_call(
         source=channel,
     )
     call.incident_id = incident.incident_id
-    store.create(incident, call)
+    try:
+        store.create(incident, call, door_lock(loc), now + DEDUPE_WINDOW, force=duplicate is not None)
+    except LockHeld as held:
+        # Two phones scanned the same plate at once: both saw no open incident (the index
+        # lags), one won the lock. Join its incident instead of opening a second one.
+        winner = store.get(held.incident_id)
+        if winner is not None and winner.is_open:
+            call.incident_id, call.linked = winner.incident_id, True
+            store.link(winner, call, now)
+            count("CallLinked")
+            return winner, call
+        store.create(incident, call, door_lock(loc), now + DEDUPE_WINDOW, force=True)
     start_workflow(incident.incident_id, starter=starter)
     return incident, call
+
+
+def door_lock(loc: Location) -> str:
+    """The door, or for a phone fix its ~65 m H3 cell: what two simultaneous calls share."""
+    if loc.address_code:
+        return f"door#{loc.address_code}"
+    return f"cell#{h3_cell(loc.lat, loc.lon, LOCK_RES)}"
 
 
 def start_workflow(incident_id: str, *, starter: WorkflowStarter) -> str:

@@ -13,14 +13,23 @@ class IncidentClosed(Exception):
     """The incident a call tried to join closed in the meantime."""
 
 
+class LockHeld(Exception):
+    """Another call opened an incident for the same door (or spot) a moment ago."""
+
+    def __init__(self, incident_id: str) -> None:
+        super().__init__(incident_id)
+        self.incident_id = incident_id
+
+
 class IncidentStore(ABC):
     @abstractmethod
     def open_incidents(self, county: str, since: datetime) -> list[Incident]:
         """Open incidents of a county created at or after `since` (one query)."""
 
     @abstractmethod
-    def create(self, incident: Incident, call: Call) -> None:
-        """Store a new incident and its first call atomically."""
+    def create(self, incident: Incident, call: Call, lock: str, until: datetime, *, force: bool = False) -> None:
+        """Store a new incident, its first call and the door lock `lock` (held until `until`)
+        atomically. LockHeld(incident_id) when a live lock names another incident, unless `force`."""
 
     @abstractmethod
     def link(self, incident: Incident, call: Call, now: datetime) -> None:
@@ -37,6 +46,10 @@ class IncidentStore(ABC):
 
     @abstractmethod
     def mark_started(self, incident_id: str, execution: str) -> None: ...
+
+    @abstractmethod
+    def flag_needs_dispatcher(self, incident_id: str, reason: str) -> None:
+        """The workflow could not go on: the board shows the incident for manual handling."""
 
     @abstractmethod
     def unstarted(self, before: datetime, limit: int) -> list[Incident]:

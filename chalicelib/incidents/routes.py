@@ -43,8 +43,11 @@ def _callers() -> SlidingWindow:
     tags=("calls",),
 )
 def create_call(ctx: Ctx) -> CallCreated:
-    _callers().check(ctx.source_ip or "unknown")
     req: CallRequest = ctx.body
+    # Per client and place: one building behind a carrier NAT is many doors, and a caller
+    # retrying their own call stays within their own budget.
+    place = (req.qr_token or "")[:64] or "device"
+    _callers().check(f"{ctx.source_ip or 'unknown'}|{place}")
     now = utcnow()
     key = ctx.header("idempotency-key")
     if key is None:

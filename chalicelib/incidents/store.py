@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -11,10 +11,10 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.core.config import get_settings
 from chalicelib.core.tables import bound
-from chalicelib.incidents.dal import CallRecord, IncidentRecord
+from chalicelib.incidents.dal import CallLockRecord, CallRecord, IncidentRecord
 from chalicelib.incidents.entities import Call, Incident
 from chalicelib.incidents.models import Location, Symptom
-from chalicelib.incidents.ports import IncidentClosed, IncidentStore
+from chalicelib.incidents.ports import IncidentClosed, IncidentStore, LockHeld
 
 
 def _incident_record(inc: Incident) -> IncidentRecord:
@@ -89,10 +89,22 @@ class DynamoIncidentStore(IncidentStore):
         index = bound(IncidentRecord).by_open_county
         return [_incident(r) for r in index.query(county, IncidentRecord.created_at >= since)]
 
-    def create(self, incident: Incident, call: Call) -> None:
-        with self._transaction() as tx:
-            tx.save(_incident_record(incident), condition=IncidentRecord.incident_id.does_not_exist())
-            tx.save(_call_record(call), condition=CallRecord.call_id.does_not_exist())
+    def create(self, incident: Incident, call: Call, lock: str, until: datetime, *, force: bool = False) -> None:
+        record = bound(CallLockRecord)(
+            lock, incident_id=incident.incident_id, until=int(until.timestamp()), expires=until + timedelta(hours=1)
+        )
+        free = CallLockRecord.lock.does_not_exist() | (CallLockRecord.until < int(incident.created_at.timestamp()))
+        try:
+            with self._transaction() as tx:
+                tx.save(_incident_record(incident), condition=IncidentRecord.incident_id.does_not_exist())
+                tx.save(_call_record(call), condition=CallRecord.call_id.does_not_exist())
+                tx.save(record, condition=None if force else free)
+        except TransactWriteError as exc:
+            reasons = [r.code if r is not None else None for r in (exc.cancellation_reasons or [])]
+            if len(reasons) == 3 and reasons[2] == "ConditionalCheckFailed":
+                held = bound(CallLockRecord).get(lock, consistent_read=True)
+                raise LockHeld(held.incident_id) from exc
+            raise
 
     def link(self, incident: Incident, call: Call, now: datetime) -> None:
         record = bound(IncidentRecord)(incident.incident_id)
@@ -130,6 +142,16 @@ class DynamoIncidentStore(IncidentStore):
             actions=[
                 IncidentRecord.workflow.set("started"),
                 IncidentRecord.execution.set(execution),
+                IncidentRecord.unstarted.remove(),
+            ],
+            condition=IncidentRecord.incident_id.exists(),
+        )
+
+    def flag_needs_dispatcher(self, incident_id: str, reason: str) -> None:
+        bound(IncidentRecord)(incident_id).update(
+            actions=[
+                IncidentRecord.workflow.set("needs_dispatcher"),
+                IncidentRecord.attention.set(reason[:100]),
                 IncidentRecord.unstarted.remove(),
             ],
             condition=IncidentRecord.incident_id.exists(),

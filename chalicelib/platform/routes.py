@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from chalice import Blueprint, Response
 
@@ -16,6 +16,7 @@ from chalicelib.platform.deps import get_probe, get_store
 from chalicelib.platform.models import AuditPage, AuditQuery, CanaryRequest, CanaryRun, HealthResponse
 
 bp = Blueprint(__name__)
+_health_cache: dict[str, tuple[datetime, HealthResponse]] = {}
 
 
 @route(
@@ -29,13 +30,18 @@ bp = Blueprint(__name__)
 )
 def health(ctx: Ctx) -> Response:
     s = get_settings()
-    result = logic.health(
-        probe=get_probe(),
-        store=get_store(),
-        now=utcnow(),
-        max_age=timedelta(seconds=s.heartbeat_max_age_s),
-        stage=s.stage,
-    )
+    now = utcnow()
+    cached = _health_cache.get("result")
+    if cached is None or (now - cached[0]).total_seconds() >= s.health_cache_s:
+        result = logic.health(
+            probe=get_probe(),
+            store=get_store(),
+            now=now,
+            max_age=timedelta(seconds=s.heartbeat_max_age_s),
+            stage=s.stage,
+        )
+        _health_cache["result"] = cached = (now, result)
+    result = cached[1]
     return Response(
         body=result.model_dump(mode="json"),
         status_code=200 if result.status == "ok" else 503,

@@ -57,6 +57,12 @@ def _reset() -> None:
     from chalicelib.incidents.routes import _callers
 
     _callers.cache_clear()  # the flood limiter is per process; each test starts unthrottled
+    from chalicelib.fleet import deps as fleet_deps
+
+    fleet_deps.reset()
+    from chalicelib.dispatch import deps as dispatch_deps
+
+    dispatch_deps.reset()
 
 
 @pytest.fixture
@@ -72,6 +78,7 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Env]:
         "EMS_JWT_ISSUER": tokens.ISSUER,
         "EMS_JWT_AUDIENCE": tokens.AUDIENCE,
         "EMS_QR_KEYS_FILE": str(tmp_path / "qr-keys.json"),
+        "EMS_HEALTH_CACHE_S": "0",
         "EMS_PUBLIC_BASE_URL": "http://127.0.0.1:8000",
     }.items():
         monkeypatch.setenv(key, value)

@@ -65,7 +65,7 @@ def _post(client: Any, body: dict[str, Any], **headers: str) -> Any:
 def _execution(env: Env, incident_id: str) -> dict[str, Any]:
     arn = env.machines["call_to_admission"].replace(":stateMachine:", ":execution:") + f":{incident_id}"
     sfn = aws("stepfunctions")
-    for _ in range(100):
+    for _ in range(600):  # retries with backoff can take ~15 s
         desc = sfn.describe_execution(executionArn=arn)
         if desc["status"] != "RUNNING":
             return dict(desc)
@@ -269,3 +269,41 @@ def test_linked_call_adds_its_symptoms_and_phones_are_normalised_and_masked(
 def test_empty_body_is_400(client: Any) -> None:
     resp = client.http.post("/v1/calls", headers=JSON, body=b"")
     assert resp.status_code == 400 and json.loads(resp.body)["error"]["code"] == "missing_body"
+
+
+def test_concurrent_scans_of_one_plate_open_one_incident(aws_env: Env, door: dict[str, Any]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chalicelib.core.clock import utcnow
+    from chalicelib.incidents import intake
+    from chalicelib.incidents.models import CallRequest
+
+    def scan(_: int) -> str:
+        return intake.new_call(CallRequest(qr_token=door["token"]), utcnow()).incident_id
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        incidents = set(pool.map(scan, range(6)))
+    assert len(incidents) == 1
+    calls = get_incident_store().calls_of(incidents.pop())
+    assert len(calls) == 6 and sum(c.linked for c in calls) == 5
+
+
+def test_a_workflow_that_cannot_register_flags_the_incident_for_the_dispatcher(
+    client: Any, aws_env: Env, door: dict[str, Any]
+) -> None:
+    def broken(event: dict[str, Any], context: Any) -> None:
+        raise RuntimeError("registration store unavailable")
+
+    # Given the Register step fails on every retry
+    aws_env.adapter.handlers["incident_registered"] = broken
+    incident_id = json.loads(_post(client, {"qr_token": door["token"]}).body)["incident_id"]
+    # Then the execution ends failed (alarmed) and the incident is visibly handed to a human
+    result = _execution(aws_env, incident_id)
+    assert result["status"] == "FAILED" and result.get("error") == "NeedsDispatcher"
+    incident = get_incident_store().get(incident_id)
+    assert incident is not None and incident.workflow == "needs_dispatcher"
+
+
+def test_a_phone_fix_outside_the_service_area_is_refused(client: Any) -> None:
+    resp = _post(client, {"location": {"lat": 39.9, "lon": 116.4}})
+    assert resp.status_code == 422 and json.loads(resp.body)["error"]["code"] == "out_of_service_area"

@@ -8,13 +8,14 @@ from typing import Any
 
 from chalicelib.core.workflows import AlreadyStarted, WorkflowStarter
 from chalicelib.incidents.entities import Call, Incident
-from chalicelib.incidents.ports import IncidentClosed, IncidentStore
+from chalicelib.incidents.ports import IncidentClosed, IncidentStore, LockHeld
 
 
 @dataclass
 class MemoryIncidents(IncidentStore):
     incidents: dict[str, Incident] = field(default_factory=dict)
     calls: dict[str, Call] = field(default_factory=dict)
+    locks: dict[str, tuple[str, datetime]] = field(default_factory=dict)
     queries: int = 0
 
     def open_incidents(self, county: str, since: datetime) -> list[Incident]:
@@ -23,8 +24,12 @@ class MemoryIncidents(IncidentStore):
             replace(i) for i in self.incidents.values() if i.county == county and i.is_open and i.created_at >= since
         ]
 
-    def create(self, incident: Incident, call: Call) -> None:
+    def create(self, incident: Incident, call: Call, lock: str, until: datetime, *, force: bool = False) -> None:
         assert incident.incident_id not in self.incidents and call.call_id not in self.calls
+        held = self.locks.get(lock)
+        if held and not force and held[1] >= incident.created_at:
+            raise LockHeld(held[0])
+        self.locks[lock] = (incident.incident_id, until)
         self.incidents[incident.incident_id] = replace(incident)
         self.calls[call.call_id] = replace(call)
 
@@ -46,6 +51,9 @@ class MemoryIncidents(IncidentStore):
 
     def mark_started(self, incident_id: str, execution: str) -> None:
         self.incidents[incident_id].workflow = "started"
+
+    def flag_needs_dispatcher(self, incident_id: str, reason: str) -> None:
+        self.incidents[incident_id].workflow = "needs_dispatcher"
 
     def unstarted(self, before: datetime, limit: int) -> list[Incident]:
         pending = [i for i in self.incidents.values() if i.workflow == "pending" and i.created_at < before]

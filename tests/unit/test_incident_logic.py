@@ -105,3 +105,23 @@ def test_ids_are_valid_execution_names() -> None:
     import re
 
     assert re.fullmatch(r"[A-Za-z0-9_-]{1,80}", logic.new_id("INC", T0))
+
+
+def test_simultaneous_calls_from_one_door_share_one_incident_despite_index_lag() -> None:
+    class Lagging(MemoryIncidents):
+        def open_incidents(self, county: str, since: datetime) -> list:  # type: ignore[type-arg]
+            return []  # the index has not caught up with the other phone's write yet
+
+    store, starter = Lagging(), FakeStarter()
+    first, _ = call(store, starter, loc())
+    second, c2 = call(store, starter, loc())
+    assert second.incident_id == first.incident_id and c2.linked
+    assert len(store.incidents) == 1 and len(starter.started) == 1
+
+
+def test_a_lock_left_by_a_closed_incident_does_not_block_a_new_one() -> None:
+    store, starter = MemoryIncidents(), FakeStarter()
+    first, _ = call(store, starter, loc())
+    store.incidents[first.incident_id].status = "closed"
+    again, c = call(store, starter, loc(), at=T0 + timedelta(minutes=2))
+    assert again.incident_id != first.incident_id and not c.linked

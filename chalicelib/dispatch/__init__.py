@@ -1,0 +1,1 @@
+"""Dispatch: candidate units near an incident, travel-time estimates, ranked recommendations."""

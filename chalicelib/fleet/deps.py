@@ -1,0 +1,43 @@
+"""Cached factories of the fleet domain's ports, imported on first use."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from chalicelib.fleet.ports import FleetStore, UnitAvailableSink
+from chalicelib.fleet.settings import FleetSettings
+
+_sink: UnitAvailableSink | None = None
+
+
+@lru_cache(maxsize=1)
+def get_fleet_store() -> FleetStore:
+    from chalicelib.fleet.store import DynamoFleetStore
+
+    return DynamoFleetStore()
+
+
+@lru_cache(maxsize=1)
+def get_fleet_settings() -> FleetSettings:
+    return FleetSettings()
+
+
+def use_available_sink(sink: UnitAvailableSink | None) -> None:
+    """Install the sink dispatch provides (or a test fake); None restores the MQTT default."""
+    global _sink
+    _sink = sink
+
+
+def get_available_sink() -> UnitAvailableSink:
+    if _sink is not None:
+        return _sink
+    from chalicelib.fleet.sinks import MqttAvailableSink
+
+    return MqttAvailableSink()
+
+
+def reset() -> None:
+    """Tests only: forget cached ports and settings."""
+    get_fleet_store.cache_clear()
+    get_fleet_settings.cache_clear()
+    use_available_sink(None)

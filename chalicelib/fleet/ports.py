@@ -1,0 +1,53 @@
+"""Ports of the fleet domain: persistence and the "unit available" event."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from datetime import datetime
+
+from chalicelib.core.errors import Conflict
+from chalicelib.fleet.entities import TimeStamp, UnitAvailable, UnitState
+from chalicelib.fleet.logic import Step
+from chalicelib.fleet.models import Station, UnitStatus
+
+
+class VersionConflict(Conflict):
+    """Someone else changed the unit since it was read (optimistic lock)."""
+
+    code = "version_conflict"
+
+
+class FleetStore(ABC):
+    @abstractmethod
+    def get(self, unit_id: str) -> UnitState | None: ...
+
+    @abstractmethod
+    def in_county(self, county: str, status: UnitStatus | None) -> list[UnitState]:
+        """Units of one county, optionally of one status (one Query on `by-county`)."""
+
+    @abstractmethod
+    def station(self, station_id: str) -> Station | None: ...
+
+    @abstractmethod
+    def stations(self) -> dict[str, Station]: ...
+
+    @abstractmethod
+    def apply(self, state: UnitState, step: Step, stamps: Sequence[TimeStamp], *, now: datetime) -> UnitState:
+        """Write a status change and its time nodes atomically, conditional on `state.version`
+        (VersionConflict otherwise); returns the state as written."""
+
+    @abstractmethod
+    def record_first(self, stamp: TimeStamp) -> bool:
+        """Store an event node unless that node is already there (the first report wins)."""
+
+    @abstractmethod
+    def times_of(self, incident_id: str) -> list[TimeStamp]:
+        """Every node of an incident, in eTimes order (one Query)."""
+
+
+class UnitAvailableSink(ABC):
+    """Where "a unit is free" goes: MQTT for now, waiting incidents once dispatch connects."""
+
+    @abstractmethod
+    def unit_available(self, event: UnitAvailable) -> None: ...

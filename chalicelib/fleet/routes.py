@@ -1,0 +1,80 @@
+"""Fleet API: crew status reports, the dispatcher's fleet view, the crew's assignment."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.core.auth import Role
+from chalicelib.core.clock import utcnow
+from chalicelib.core.http import Ctx, route
+from chalicelib.fleet import queries, service
+from chalicelib.fleet.deps import get_available_sink, get_fleet_settings, get_fleet_store
+from chalicelib.fleet.schemas import AssignmentView, StatusRequest, StatusResult, UnitList, UnitsQuery, UnitView
+
+bp = Blueprint(__name__)
+_STAFF = (Role.DISPATCHER, Role.ADMIN)
+
+
+@route(
+    bp,
+    "/v1/units/{unit_id}/status",
+    "POST",
+    summary="Report a unit's status or the at-patient event; records NEMSIS eTimes nodes",
+    roles=(Role.CREW, *_STAFF),
+    body=StatusRequest,
+    response=StatusResult,
+    tags=("fleet",),
+)
+def post_status(ctx: Ctx) -> StatusResult:
+    return service.change_status(
+        store=get_fleet_store(),
+        sink=get_available_sink(),
+        settings=get_fleet_settings(),
+        who=ctx.who,
+        unit_id=ctx.params["unit_id"],
+        req=ctx.body,
+        now=utcnow(),
+    )
+
+
+@route(
+    bp,
+    "/v1/units",
+    "GET",
+    summary="Units of a county (or every county in scope), optionally of one status",
+    roles=_STAFF,
+    query=UnitsQuery,
+    response=UnitList,
+    tags=("fleet",),
+)
+def list_units(ctx: Ctx) -> UnitList:
+    q: UnitsQuery = ctx.query
+    max_age = get_fleet_settings().position_max_age_s
+    return queries.list_units(get_fleet_store(), ctx.who, q.county, q.status, utcnow(), max_age)
+
+
+@route(
+    bp,
+    "/v1/units/{unit_id}",
+    "GET",
+    summary="One unit: status, type, position (station fallback when stale), current incident",
+    roles=(Role.CREW, *_STAFF),
+    response=UnitView,
+    tags=("fleet",),
+)
+def get_unit(ctx: Ctx) -> UnitView:
+    max_age = get_fleet_settings().position_max_age_s
+    return queries.one_unit(get_fleet_store(), ctx.who, ctx.params["unit_id"], utcnow(), max_age)
+
+
+@route(
+    bp,
+    "/v1/units/{unit_id}/assignment",
+    "GET",
+    summary="The unit's current incident and destination (its crew)",
+    roles=(Role.CREW, *_STAFF),
+    response=AssignmentView,
+    tags=("fleet",),
+)
+def get_assignment(ctx: Ctx) -> AssignmentView:
+    return queries.assignment(get_fleet_store(), ctx.who, ctx.params["unit_id"])

@@ -1,0 +1,89 @@
+"""Request and response bodies of the fleet API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from chalicelib.fleet.models import UnitStatus, UnitType
+
+
+def _upper(value: Any) -> Any:
+    # Crew apps send "en_route"; the stored status is "EN_ROUTE". Accept both.
+    return value.upper() if isinstance(value, str) else value
+
+
+class StatusRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: UnitStatus | None = None
+    at: AwareDatetime | None = Field(None, description="Device clock; at most 5 min ahead of the server")
+    event: Literal["at_patient"] | None = None
+
+    _status = field_validator("status", mode="before")(_upper)
+
+    @model_validator(mode="after")
+    def _something(self) -> StatusRequest:
+        if self.status is None and self.event is None:
+            raise ValueError("give a status, an event, or both")
+        return self
+
+
+class NodeView(BaseModel):
+    node: str = Field(description="NEMSIS eTimes element, e.g. eTimes.05")
+    at: datetime
+
+
+class StatusResult(BaseModel):
+    unit_id: str
+    status: UnitStatus
+    previous: UnitStatus
+    changed: bool
+    version: int
+    incident_id: str | None
+    recorded: list[NodeView]
+
+
+class Position(BaseModel):
+    lat: float
+    lon: float
+    at: datetime = Field(description="Time of the last reported fix")
+    stale: bool
+    source: Literal["reported", "station"]
+
+
+class UnitView(BaseModel):
+    unit_id: str
+    plate: str
+    type: UnitType
+    station_id: str
+    county: str
+    status: UnitStatus
+    status_at: datetime | None
+    position: Position
+    incident_id: str | None
+    assigned_at: datetime | None
+    version: int
+
+
+class UnitList(BaseModel):
+    units: list[UnitView]
+    count: int
+
+
+class UnitsQuery(BaseModel):
+    county: str | None = Field(None, pattern=r"^\d{6}$")
+    status: UnitStatus | None = None
+
+    _status = field_validator("status", mode="before")(_upper)
+
+
+class AssignmentView(BaseModel):
+    unit_id: str
+    status: UnitStatus
+    incident_id: str
+    assigned_at: datetime | None
+    destination_id: str | None
+    destination_name: str | None

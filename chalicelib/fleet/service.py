@@ -1,0 +1,95 @@
+"""Fleet use cases: a crew's status report, the fleet view and a unit's assignment.
+
+Each takes its ports as arguments, so unit tests run them against in-memory fakes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from chalicelib.core.auth import Principal, Role
+from chalicelib.core.errors import NotFound, ValidationFailed
+from chalicelib.core.geo import cells
+from chalicelib.core.observability import count, logger
+from chalicelib.fleet import logic
+from chalicelib.fleet.entities import TimeStamp, UnitAvailable, UnitState
+from chalicelib.fleet.models import UnitStatus
+from chalicelib.fleet.ports import FleetStore, UnitAvailableSink
+from chalicelib.fleet.schemas import NodeView, StatusRequest, StatusResult
+from chalicelib.fleet.settings import FleetSettings
+
+_ACTORS = {Role.CREW: logic.Actor.CREW, Role.DISPATCHER: logic.Actor.DISPATCHER, Role.ADMIN: logic.Actor.ADMIN}
+
+
+def load_unit(store: FleetStore, who: Principal, unit_id: str) -> UnitState:
+    """The unit, if `who` may see it: a crew only its own, a dispatcher only its counties."""
+    if who.role is Role.CREW:
+        # Before the read, so a crew cannot probe which unit ids exist.
+        who.require_scope("unit", unit_id)
+    state = store.get(unit_id)
+    if state is None:
+        raise NotFound("no such unit", code="unit_not_found")
+    if who.role is not Role.CREW:
+        who.require_scope("county", state.unit.county)
+    return state
+
+
+def change_status(
+    *,
+    store: FleetStore,
+    sink: UnitAvailableSink,
+    settings: FleetSettings,
+    who: Principal,
+    unit_id: str,
+    req: StatusRequest,
+    now: datetime,
+) -> StatusResult:
+    at = req.at or now
+    if at > now + timedelta(seconds=settings.max_clock_ahead_s):
+        raise ValidationFailed("'at' is in the future; check the device clock", code="time_in_future")
+    state = load_unit(store, who, unit_id)
+    current = state.unit.status
+    if req.event == "at_patient":
+        step = logic.at_patient(current, req.status)
+    else:
+        assert req.status is not None  # the request model requires a status or an event
+        step = logic.transition(current, req.status, _ACTORS[who.role])
+    stamps = [
+        TimeStamp(state.incident_id, unit_id, node, at, now, who.subject)
+        for node in step.nodes
+        if state.incident_id is not None
+    ]
+    if not step.changed:
+        # An event without a move (at patient): no version bump, the first report's time stands.
+        fresh = [st for st in stamps if store.record_first(st)]
+        return _result(state, current, False, fresh)
+    after = store.apply(state, step, stamps, now=now)
+    if step.frees_unit:
+        _announce(sink, after, state.incident_id, now)
+    return _result(after, current, step.changed, stamps)
+
+
+def _announce(sink: UnitAvailableSink, after: UnitState, previous_incident: str | None, now: datetime) -> None:
+    u = after.unit
+    event = UnitAvailable(
+        u.unit_id, u.type, u.county, u.lat, u.lon, cells(u.lat, u.lon).coarse, now, after.version, previous_incident
+    )
+    try:
+        sink.unit_available(event)
+    except Exception:
+        # The status is committed and the sparse index lists the unit; a lost event only
+        # delays a waiting incident until the next search, so the crew gets no error.
+        logger().exception("unit available event not delivered", extra={"unit_id": u.unit_id})
+        count("UnitAvailableEventFailed")
+
+
+def _result(state: UnitState, previous: UnitStatus, changed: bool, stamps: list[TimeStamp]) -> StatusResult:
+    return StatusResult(
+        unit_id=state.unit.unit_id,
+        status=state.unit.status,
+        previous=previous,
+        changed=changed,
+        version=state.version,
+        incident_id=stamps[0].incident_id if stamps else state.incident_id,
+        recorded=[NodeView(node=s.node.value, at=s.at) for s in stamps],
+    )

@@ -1,0 +1,125 @@
+"""The PynamoDB implementation of FleetStore (imported on first use, not at cold start)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import datetime
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.core.config import get_settings
+from chalicelib.core.tables import bound
+from chalicelib.fleet.dal import StationRecord, UnitRecord, availability_actions, to_station, to_unit
+from chalicelib.fleet.dal_times import UnitTimeRecord, node_key
+from chalicelib.fleet.entities import TimeStamp, UnitState
+from chalicelib.fleet.logic import Step, TimeNode
+from chalicelib.fleet.models import Station, UnitStatus
+from chalicelib.fleet.ports import FleetStore, VersionConflict
+
+# Leaving these statuses ends the assignment; anything else keeps it.
+_UNASSIGNED = (UnitStatus.AVAILABLE, UnitStatus.OUT_OF_SERVICE)
+
+
+def _state(r: UnitRecord) -> UnitState:
+    return UnitState(
+        unit=to_unit(r),
+        version=int(r.version or 0),
+        status_at=r.status_at,
+        incident_id=r.incident_id,
+        assigned_at=r.assigned_at,
+        destination_id=r.destination_id,
+        destination_name=r.destination_name,
+    )
+
+
+def _stamp(r: UnitTimeRecord) -> TimeStamp:
+    return TimeStamp(r.incident_id, r.unit_id, TimeNode(r.node), r.at, r.recorded_at, r.by)
+
+
+def _time_record(s: TimeStamp) -> UnitTimeRecord:
+    return bound(UnitTimeRecord)(
+        s.incident_id, node_key(s.node, s.unit_id), unit_id=s.unit_id, node=s.node.value,
+        at=s.at, recorded_at=s.recorded_at, by=s.by,
+    )  # fmt: skip
+
+
+def step_actions(state: UnitState, step: Step) -> list[Action]:
+    """Update actions of a status step; exposed so a claim or cancel can join its own transaction."""
+    u = state.unit
+    actions = availability_actions(step.status, u.lat, u.lon)
+    if step.status in _UNASSIGNED:
+        actions += [
+            UnitRecord.incident_id.remove(),
+            UnitRecord.assigned_at.remove(),
+            UnitRecord.destination_id.remove(),
+            UnitRecord.destination_name.remove(),
+        ]
+    return actions
+
+
+class DynamoFleetStore(FleetStore):
+    def __init__(self) -> None:
+        s = get_settings()
+        self.connection = Connection(region=s.region, host=s.aws_endpoint_url)
+
+    def get(self, unit_id: str) -> UnitState | None:
+        try:
+            return _state(bound(UnitRecord).get(unit_id))
+        except UnitRecord.DoesNotExist:
+            return None
+
+    def in_county(self, county: str, status: UnitStatus | None) -> list[UnitState]:
+        where = UnitRecord.status == status.value if status else None
+        return [_state(r) for r in bound(UnitRecord).by_county.query(county, filter_condition=where)]
+
+    def station(self, station_id: str) -> Station | None:
+        try:
+            return to_station(bound(StationRecord).get(station_id))
+        except StationRecord.DoesNotExist:
+            return None
+
+    def stations(self) -> dict[str, Station]:
+        # About twenty items, read whole when a fleet view needs fallback positions.
+        return {s.station_id: s for s in map(to_station, bound(StationRecord).scan())}
+
+    def apply(self, state: UnitState, step: Step, stamps: Sequence[TimeStamp], *, now: datetime) -> UnitState:
+        actions = [*step_actions(state, step), UnitRecord.status_at.set(now)]
+        record = bound(UnitRecord)(state.unit.unit_id, version=state.version)
+        try:
+            with TransactWrite(connection=self.connection) as tx:
+                tx.update(record, actions=actions, condition=UnitRecord.unit_id.exists())
+                for stamp in stamps:
+                    tx.save(_time_record(stamp))
+        except TransactWriteError as exc:
+            # Only the unit carries a condition (its version), so any failed check is a conflict.
+            if any(r is not None and r.code == "ConditionalCheckFailed" for r in exc.cancellation_reasons or []):
+                raise VersionConflict("the unit changed meanwhile; read it again and retry") from exc
+            raise
+        unit = state.unit.model_copy(update={"status": step.status})
+        cleared = step.status in _UNASSIGNED
+        return dataclasses.replace(
+            state,
+            unit=unit,
+            version=state.version + 1,
+            status_at=now,
+            incident_id=None if cleared else state.incident_id,
+            assigned_at=None if cleared else state.assigned_at,
+            destination_id=None if cleared else state.destination_id,
+            destination_name=None if cleared else state.destination_name,
+        )
+
+    def record_first(self, stamp: TimeStamp) -> bool:
+        try:
+            _time_record(stamp).save(condition=UnitTimeRecord.node_unit.does_not_exist())
+        except PutError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def times_of(self, incident_id: str) -> list[TimeStamp]:
+        return [_stamp(r) for r in bound(UnitTimeRecord).query(incident_id)]
