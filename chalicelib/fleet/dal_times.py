@@ -1,7 +1,8 @@
 """The `unit_times` table: NEMSIS eTimes nodes, one item per node per unit per incident.
 
 Hash `incident_id`, range `"{node}#{unit_id}"`: one Query returns every node of an
-incident, already in the order they happen (eTimes codes sort chronologically), and
+incident, already in the order they happen (eTimes codes sort chronologically; a cancellation,
+.14, shares its instant with the return to service, .13), and
 a second unit on the same incident keeps its own nodes. Nodes are written in the
 same transaction as the unit's status, so the record and the status never disagree.
 """

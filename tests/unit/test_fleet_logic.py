@@ -99,7 +99,10 @@ def test_random_requests_never_reach_an_illegal_state(seq: list[tuple[S, Actor, 
             assert not (target is S.ASSIGNED and actor is not Actor.DISPATCH)
             version += 1
         incident_nodes += step.nodes
-        assert incident_nodes == sorted(incident_nodes)  # chronological within one incident
+        # Chronological within one incident; a cancellation (.14) and the return to service (.13)
+        # happen at the same instant, so the cancellation is left out of the order check.
+        ordered = [n for n in incident_nodes if n is not TimeNode.CANCELLED]
+        assert ordered == sorted(ordered)
         status = step.status
         if status in (S.AVAILABLE, S.OUT_OF_SERVICE):
             incident_nodes = []
