@@ -10,8 +10,6 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-import h3
-
 # Resolution 6: ~3.7 km hexagon edge. A k=1 ring (7 cells) covers a ~6 km radius,
 # enough for urban dispatch; rural searches widen k.
 COARSE_RES = 6
@@ -33,6 +31,8 @@ def cells(lat: float, lon: float) -> Cells:
     every fine cell belongs to exactly one coarse cell, whoever computes it.
     """
     _check(lat, lon)
+    import h3  # on first use: the H3 extension is a measurable part of a cold start
+
     fine = h3.latlng_to_cell(lat, lon, FINE_RES)
     return Cells(h3.cell_to_parent(fine, COARSE_RES), fine)
 
@@ -45,6 +45,8 @@ def ring_cells(lat: float, lon: float, k: int) -> list[str]:
     if k < 0:
         raise ValueError("k must be >= 0")
     origin = cells(lat, lon).coarse
+    import h3
+
     disk = h3.grid_disk(origin, k)
     return sorted(disk, key=lambda c: (h3.grid_distance(origin, c), c))
 
@@ -67,4 +69,6 @@ def _check(lat: float, lon: float) -> None:
 def cell_at(lat: float, lon: float, res: int) -> str:
     """The H3 cell of a point at any resolution (e.g. 10, ~65 m edge, for call locks)."""
     _check(lat, lon)
+    import h3
+
     return str(h3.latlng_to_cell(lat, lon, res))

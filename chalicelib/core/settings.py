@@ -48,5 +48,7 @@ class Settings(BaseSettings):
     route_timeout_s: float = 2.0
     # Per-county ETA model overrides: {"350602": {"kmh_peak": 18}, "default": {...}} (JSON in env).
     eta_profiles: dict[str, dict[str, float]] = {}
-    position_max_age_s: int = 300  # older positions fall back to the unit's station
+    position_max_age_s: int = 120  # older positions fall back to the unit's station
+    # Device clocks drift; a time further ahead than this is a wrong clock, not a report.
+    max_clock_ahead_s: int = 300
     dispatch_candidates: int = 10  # nearest free units the search returns for ETA ranking

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
+from chalicelib.core.config import get_settings
 from chalicelib.fleet.ports import FleetStore, UnitAvailableSink
-from chalicelib.fleet.settings import FleetSettings
+
+if TYPE_CHECKING:
+    from chalicelib.core.settings import Settings
 
 _sink: UnitAvailableSink | None = None
 
@@ -17,9 +21,8 @@ def get_fleet_store() -> FleetStore:
     return DynamoFleetStore()
 
 
-@lru_cache(maxsize=1)
-def get_fleet_settings() -> FleetSettings:
-    return FleetSettings()
+def get_fleet_settings() -> Settings:
+    return get_settings()
 
 
 def use_available_sink(sink: UnitAvailableSink | None) -> None:
@@ -39,5 +42,4 @@ def get_available_sink() -> UnitAvailableSink:
 def reset() -> None:
     """Tests only: forget cached ports and settings."""
     get_fleet_store.cache_clear()
-    get_fleet_settings.cache_clear()
     use_available_sink(None)

@@ -6,6 +6,7 @@ Each takes its ports as arguments, so unit tests run them against in-memory fake
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.core.auth import Principal, Role
 from chalicelib.core.errors import NotFound, ValidationFailed
@@ -16,7 +17,9 @@ from chalicelib.fleet.entities import TimeStamp, UnitAvailable, UnitState
 from chalicelib.fleet.models import UnitStatus
 from chalicelib.fleet.ports import FleetStore, UnitAvailableSink
 from chalicelib.fleet.schemas import NodeView, StatusRequest, StatusResult
-from chalicelib.fleet.settings import FleetSettings
+
+if TYPE_CHECKING:
+    from chalicelib.core.settings import Settings
 
 _ACTORS = {Role.CREW: logic.Actor.CREW, Role.DISPATCHER: logic.Actor.DISPATCHER, Role.ADMIN: logic.Actor.ADMIN}
 
@@ -38,7 +41,7 @@ def change_status(
     *,
     store: FleetStore,
     sink: UnitAvailableSink,
-    settings: FleetSettings,
+    settings: Settings,
     who: Principal,
     unit_id: str,
     req: StatusRequest,

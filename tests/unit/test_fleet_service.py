@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 
 from chalicelib.core.auth import Principal, Role
 from chalicelib.core.errors import Forbidden, NotFound, ValidationFailed
+from chalicelib.core.settings import Settings
 from chalicelib.fleet import queries, service
 from chalicelib.fleet.entities import TimeStamp, UnitAvailable, UnitState
 from chalicelib.fleet.logic import IllegalTransition, Step
 from chalicelib.fleet.models import Station, Unit, UnitStatus, UnitType
 from chalicelib.fleet.ports import FleetStore, UnitAvailableSink, VersionConflict
 from chalicelib.fleet.schemas import StatusRequest, StatusResult
-from chalicelib.fleet.settings import FleetSettings
 
 NOW = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
 STATION = Station(station_id="ST01", name_zh="站", name_en="St", county="350602", lat=24.5, lon=117.6)
@@ -84,7 +84,7 @@ class FakeSink(UnitAvailableSink):
 def report(store: FakeStore, sink: FakeSink, who: Principal = CREW, **body: object) -> StatusResult:
     req = StatusRequest.model_validate(body)
     return service.change_status(
-        store=store, sink=sink, settings=FleetSettings(), who=who, unit_id="AMB01", req=req, now=NOW
+        store=store, sink=sink, settings=Settings(), who=who, unit_id="AMB01", req=req, now=NOW
     )
 
 
