@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from report import write_section  # bench/ is on the path when run as a script
+
 ROOT = Path(__file__).resolve().parents[1]
 CHILD = "import time; t=time.perf_counter(); import {mod}; print(time.perf_counter()-t)"
 CASES = {
@@ -59,15 +61,7 @@ def report(results: dict[str, list[float]], repetitions: int) -> str:
 
 
 def write(section: str) -> None:
-    doc = ROOT / "docs" / "benchmarks.md"
-    begin, end = "<!-- cold-start:begin -->", "<!-- cold-start:end -->"
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    block = f"{begin}\n{section}\n{end}"
-    if begin in text:
-        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
-    else:
-        text += f"\n## Cold start (`bench/cold_start.py`)\n\n{block}\n"
-    doc.write_text(text, encoding="utf-8")
+    write_section("cold-start", "Cold start (`bench/cold_start.py`)", section)
 
 
 def main() -> None:

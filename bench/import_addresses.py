@@ -21,6 +21,7 @@ from random import Random
 from typing import Any
 
 from moto import __version__ as MOTO_VERSION
+from report import write_section  # bench/ is on the path when run as a script
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: `python bench/import_addresses.py`
@@ -120,13 +121,7 @@ Import / baseline = **{imp_rate / base_rate:.1f}x** rows/s. At its rate the base
 
 
 def write(section: str) -> None:
-    doc, begin, end = ROOT / "docs" / "benchmarks.md", "<!-- import:begin -->", "<!-- import:end -->"
-    text, block = doc.read_text(encoding="utf-8"), f"{begin}\n{section}\n{end}"
-    if begin in text:
-        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
-    else:
-        text += f"\n## Import (`bench/import_addresses.py`)\n\n{INTRO}\n\n{block}\n"
-    doc.write_text(text, encoding="utf-8")
+    write_section("import", "Import (`bench/import_addresses.py`)", section, INTRO)
 
 
 def main() -> None:

@@ -19,6 +19,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from report import write_section  # bench/ is on the path when run as a script
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -162,15 +164,7 @@ def with_idempotency_key(tokens: list[str], counter: Counter[str]) -> tuple[list
 
 
 def write(section: str) -> None:
-    doc = ROOT / "docs" / "benchmarks.md"
-    begin, end = "<!-- intake:begin -->", "<!-- intake:end -->"
-    text = doc.read_text(encoding="utf-8")
-    block = f"{begin}\n{section}\n{end}"
-    if begin in text:
-        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
-    else:
-        text += f"\n## Call intake (`bench/intake.py`)\n\n{block}\n"
-    doc.write_text(text, encoding="utf-8")
+    write_section("intake", "Call intake (`bench/intake.py`)", section)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from report import write_section  # bench/ is on the path when run as a script
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -124,15 +126,7 @@ def run(fleets: list[int], calls: int, seed: int) -> str:
 
 
 def write(section: str) -> None:
-    doc = ROOT / "docs" / "benchmarks.md"
-    begin, end = "<!-- recommend:begin -->", "<!-- recommend:end -->"
-    text = doc.read_text(encoding="utf-8")
-    block = f"{begin}\n{section}\n{end}"
-    if begin in text:
-        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
-    else:
-        text += f"\n## Items read per recommendation (`bench/recommend_reads.py`)\n\n{block}\n"
-    doc.write_text(text, encoding="utf-8")
+    write_section("recommend", "Items read per recommendation (`bench/recommend_reads.py`)", section)
 
 
 if __name__ == "__main__":

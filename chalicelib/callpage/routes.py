@@ -5,8 +5,8 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.callpage import doorplate, page
-from chalicelib.callpage.i18n import pick_language
 from chalicelib.core.http import Ctx, route
+from chalicelib.core.i18n import pick_language
 from chalicelib.core.observability import count
 
 bp = Blueprint(__name__)

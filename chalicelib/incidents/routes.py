@@ -8,8 +8,9 @@ from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import NotFound
 from chalicelib.core.http import Ctx, route
+from chalicelib.core.i18n import pick_language
 from chalicelib.core.ratelimit import SlidingWindow
-from chalicelib.incidents import intake, texts
+from chalicelib.incidents import intake
 from chalicelib.incidents.idempotency import run_once
 from chalicelib.incidents.models import (
     CallCreated,
@@ -68,7 +69,7 @@ def create_call(ctx: Ctx) -> CallCreated:
     tags=("calls",),
 )
 def get_call(ctx: Ctx) -> CallStatus:
-    lang = texts.language(ctx.header("accept-language"))
+    lang = pick_language(ctx.header("accept-language"))
     return intake.call_status(ctx.params["call_id"], ctx.header("authorization"), lang, utcnow())
 
 

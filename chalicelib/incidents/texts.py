@@ -20,17 +20,6 @@ CPR = (
 )
 
 
-def language(accept_language: str | None) -> str:
-    """'en' when the browser prefers English over Chinese, else 'zh'."""
-    for part in (accept_language or "").split(","):
-        tag = part.split(";")[0].strip().lower()
-        if tag.startswith("zh"):
-            return "zh"
-        if tag.startswith("en"):
-            return "en"
-    return "zh"
-
-
 def status_text(status: str, lang: str) -> str:
     zh, en = STATUS_TEXT.get(status, STATUS_TEXT["received"])
     return en if lang == "en" else zh

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from chalicelib.callpage import doorplate
-from chalicelib.callpage.i18n import SYMPTOMS, TEXTS, pick_language
+from chalicelib.callpage.i18n import SYMPTOMS, TEXTS
+from chalicelib.core.i18n import pick_language
 from chalicelib.incidents.models import Symptom
 
 
