@@ -10,6 +10,8 @@ from chalicelib.addresses.routes import bp as address_routes
 from chalicelib.callpage.routes import bp as callpage_routes
 from chalicelib.core.http import finalize
 from chalicelib.core.lambdas import lambda_entry
+from chalicelib.dispatch import handlers as dispatch
+from chalicelib.dispatch.routes import bp as dispatch_routes
 from chalicelib.fleet.routes import bp as fleet_routes
 from chalicelib.incidents import handlers as incidents
 from chalicelib.incidents.routes import bp as incident_routes
@@ -25,6 +27,7 @@ app.register_blueprint(address_routes)
 app.register_blueprint(qr_routes)
 app.register_blueprint(callpage_routes)
 app.register_blueprint(fleet_routes)
+app.register_blueprint(dispatch_routes)
 finalize(app)
 
 
@@ -51,6 +54,16 @@ def incident_registered(event: dict[str, Any], context: Any) -> Any:
 @app.lambda_function(name="incident_needs_dispatcher")
 def incident_needs_dispatcher(event: dict[str, Any], context: Any) -> Any:
     return lambda_entry(incidents.incident_needs_dispatcher, event, context)
+
+
+@app.lambda_function(name="dispatch_incident")
+def dispatch_incident(event: dict[str, Any], context: Any) -> Any:
+    return lambda_entry(dispatch.dispatch_incident, event, context)
+
+
+@app.lambda_function(name="await_unit")
+def await_unit(event: dict[str, Any], context: Any) -> Any:
+    return lambda_entry(dispatch.await_unit, event, context)
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="reconcile_incidents")

@@ -3,9 +3,12 @@ runtime needs without a read (e.g. to place a phone-location call in a county)."
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from chalicelib.core.geo import distance_m
+
+if TYPE_CHECKING:
+    from chalicelib.core.auth import Principal
 
 
 class County(NamedTuple):
@@ -46,3 +49,13 @@ SERVICE_AREA = (23.3, 25.4, 116.7, 118.4)  # lat min, lat max, lon min, lon max
 def in_service_area(lat: float, lon: float) -> bool:
     lat_min, lat_max, lon_min, lon_max = SERVICE_AREA
     return lat_min <= lat <= lat_max and lon_min <= lon <= lon_max
+
+
+def counties_for(who: Principal, county: str | None) -> list[str]:
+    """The county asked for (403 if out of scope), else every county `who` is scoped to."""
+    if county is not None:
+        who.require_scope("county", county)
+        return [county]
+    if who.city_wide:
+        return [c.code for c in COUNTIES]
+    return sorted(who.scope_ids("county"))

@@ -52,3 +52,9 @@ class Settings(BaseSettings):
     # Device clocks drift; a time further ahead than this is a wrong clock, not a report.
     max_clock_ahead_s: int = 300
     dispatch_candidates: int = 10  # nearest free units the search returns for ETA ranking
+    # An incident with no free unit waits this long for its county before the city takes over
+    # (two-level command); once escalated, the search repeats at this interval as a safety net.
+    escalate_after_s: int = Field(60, ge=5, le=3600)
+    redispatch_after_s: int = Field(300, ge=30, le=3600)
+    # EventBridge bus of dispatch events (co-responders subscribe with rules on it).
+    event_bus: str = "default"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from chalicelib.fleet.models import UnitType
 
@@ -46,6 +46,18 @@ class Recommendation:
     distance_m: int
     reasons: list[str] = field(default_factory=list)
     degraded: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """As kept on the incident and shown to the dispatcher."""
+        return {
+            "unit_id": self.unit_id,
+            "type": self.type.value,
+            "county": self.county,
+            "eta_s": self.eta_s,
+            "distance_m": self.distance_m,
+            "reasons": list(self.reasons),
+            "degraded": self.degraded,
+        }
 
 
 # Which unit types can serve a need: an ALS crew can always do a BLS job, never the reverse;

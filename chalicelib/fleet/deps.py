@@ -26,7 +26,7 @@ def get_fleet_settings() -> Settings:
 
 
 def use_available_sink(sink: UnitAvailableSink | None) -> None:
-    """Install the sink dispatch provides (or a test fake); None restores the MQTT default."""
+    """Install a sink (a test fake); None restores the default: dispatch, then MQTT."""
     global _sink
     _sink = sink
 
@@ -34,9 +34,11 @@ def use_available_sink(sink: UnitAvailableSink | None) -> None:
 def get_available_sink() -> UnitAvailableSink:
     if _sink is not None:
         return _sink
+    from chalicelib.dispatch.sink import AssignOnAvailable
     from chalicelib.fleet.sinks import MqttAvailableSink
 
-    return MqttAvailableSink()
+    # Dispatch first hands the unit to a waiting incident; the MQTT announcement follows.
+    return AssignOnAvailable(MqttAvailableSink())
 
 
 def reset() -> None:

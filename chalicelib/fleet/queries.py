@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from chalicelib.core.auth import Principal
-from chalicelib.core.counties import COUNTIES
+from chalicelib.core.counties import counties_for
 from chalicelib.core.errors import NotFound
 from chalicelib.fleet.entities import UnitState
 from chalicelib.fleet.models import Station, UnitStatus
@@ -49,14 +49,7 @@ def list_units(
     store: FleetStore, who: Principal, county: str | None, status: UnitStatus | None, now: datetime, max_age_s: int
 ) -> UnitList:
     """One Query per county: the asked one, else every county `who` is scoped to."""
-    if county is not None:
-        who.require_scope("county", county)
-        counties = [county]
-    elif who.city_wide:
-        counties = [c.code for c in COUNTIES]
-    else:
-        counties = sorted(who.scope_ids("county"))
-    states = [s for c in counties for s in store.in_county(c, status)]
+    states = [s for c in counties_for(who, county) for s in store.in_county(c, status)]
     stations = store.stations() if states else {}
     units = [unit_view(s, stations.get(s.unit.station_id), now, max_age_s) for s in states]
     return UnitList(units=units, count=len(units))

@@ -68,11 +68,11 @@ def change_status(
         return _result(state, current, False, fresh)
     after = store.apply(state, step, stamps, now=now)
     if step.frees_unit:
-        _announce(sink, after, state.incident_id, now)
+        announce(sink, after, state.incident_id, now)
     return _result(after, current, step.changed, stamps)
 
 
-def _announce(sink: UnitAvailableSink, after: UnitState, previous_incident: str | None, now: datetime) -> None:
+def announce(sink: UnitAvailableSink, after: UnitState, previous_incident: str | None, now: datetime) -> None:
     u = after.unit
     event = UnitAvailable(
         u.unit_id, u.type, u.county, u.lat, u.lon, cells(u.lat, u.lon).coarse, now, after.version, previous_incident

@@ -19,9 +19,41 @@ from chalicelib.fleet.entities import TimeStamp, UnitState
 from chalicelib.fleet.logic import Step, TimeNode
 from chalicelib.fleet.models import Station, UnitStatus
 from chalicelib.fleet.ports import FleetStore, VersionConflict
+from chalicelib.incidents.dal import IncidentRecord
 
 # Leaving these statuses ends the assignment; anything else keeps it.
 _UNASSIGNED = (UnitStatus.AVAILABLE, UnitStatus.OUT_OF_SERVICE)
+# The incident follows its unit, in the same transaction (the board and the caller see it).
+_INCIDENT_STATUS = {
+    UnitStatus.EN_ROUTE: "en_route",
+    UnitStatus.ON_SCENE: "on_scene",
+    UnitStatus.TRANSPORTING: "transporting",
+    UnitStatus.AT_HOSPITAL: "at_hospital",
+}
+
+
+def incident_actions(step: Step, now: datetime) -> list[Action] | None:
+    """How the unit's incident changes with this step (None: it does not)."""
+    if step.status in _INCIDENT_STATUS:
+        return [IncidentRecord.status.set(_INCIDENT_STATUS[step.status]), IncidentRecord.updated_at.set(now)]
+    if step.status is UnitStatus.AVAILABLE:
+        # Back in service after the job (the cancel path frees units in dispatch, not here).
+        return [
+            IncidentRecord.status.set("closed"),
+            IncidentRecord.closed_at.set(now),
+            IncidentRecord.updated_at.set(now),
+            IncidentRecord.open_county.remove(),
+        ]
+    if step.status is UnitStatus.OUT_OF_SERVICE:
+        # Broken down or diverted on the way: the incident needs another unit, by a dispatcher.
+        return [
+            IncidentRecord.status.set("received"),
+            IncidentRecord.unit_id.remove(),
+            IncidentRecord.workflow.set("needs_dispatcher"),
+            IncidentRecord.attention.set("unit_out_of_service"),
+            IncidentRecord.updated_at.set(now),
+        ]
+    return None
 
 
 def _state(r: UnitRecord) -> UnitState:
@@ -92,10 +124,15 @@ class DynamoFleetStore(FleetStore):
         try:
             with TransactWrite(connection=self.connection) as tx:
                 tx.update(record, actions=actions, condition=UnitRecord.unit_id.exists())
+                follow = incident_actions(step, now) if state.incident_id else None
+                if follow:
+                    incident = bound(IncidentRecord)(state.incident_id)
+                    tx.update(incident, actions=follow, condition=IncidentRecord.unit_id == state.unit.unit_id)
                 for stamp in stamps:
                     tx.save(_time_record(stamp))
         except TransactWriteError as exc:
-            # Only the unit carries a condition (its version), so any failed check is a conflict.
+            # The unit's version, or the incident no longer held by this unit (reassigned): either
+            # way the caller's view is out of date.
             if any(r is not None and r.code == "ConditionalCheckFailed" for r in exc.cancellation_reasons or []):
                 raise VersionConflict("the unit changed meanwhile; read it again and retry") from exc
             raise

@@ -28,6 +28,18 @@ class OpenByCountyIndex(GlobalSecondaryIndex["IncidentRecord"]):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
+class WaitingIndex(GlobalSecondaryIndex["IncidentRecord"]):
+    """Sparse: `wait_pool` (a county code, or "city" once escalated) is set only while the
+    incident waits for a free unit. A unit coming free reads the oldest few of its pools."""
+
+    class Meta:
+        index_name = "waiting"
+        projection = AllProjection()
+
+    wait_pool = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
 class UnstartedIndex(GlobalSecondaryIndex["IncidentRecord"]):
     """Sparse: `unstarted` is set until the workflow registers. Serves the reconciler."""
 
@@ -59,7 +71,23 @@ class IncidentRecord(Model):
     attention = UnicodeAttribute(null=True)  # why the workflow handed the incident to a human
     open_county = UnicodeAttribute(null=True)
     unstarted = UnicodeAttribute(null=True)
+    # Dispatch: what the incident needs, where it waits, which unit it got and why.
+    needs = UnicodeAttribute(default="ALS")  # a unit type; triage refines it
+    dispatch_level = UnicodeAttribute(null=True)  # "county", then "city" after escalation
+    waiting_since = UTCDateTimeAttribute(null=True)
+    wait_pool = UnicodeAttribute(null=True)
+    wait_token = UnicodeAttribute(null=True)  # the workflow's task token while it waits
+    recommendations = JSONAttribute(null=True)  # the top 5 of the latest search, with reasons
+    recommended_at = UTCDateTimeAttribute(null=True)
+    search_note = UnicodeAttribute(null=True)  # e.g. "ETA from the model: routing timed out"
+    unit_id = UnicodeAttribute(null=True)
+    assigned_at = UTCDateTimeAttribute(null=True)
+    assigned_by = UnicodeAttribute(null=True)  # "auto", or the dispatcher's subject
+    notified_at = UTCDateTimeAttribute(null=True)  # the crew's dispatch message went out
+    closed_at = UTCDateTimeAttribute(null=True)
+    closed_reason = UnicodeAttribute(null=True)
     by_open_county = OpenByCountyIndex()
+    by_waiting = WaitingIndex()
     by_unstarted = UnstartedIndex()
 
 

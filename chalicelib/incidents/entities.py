@@ -7,7 +7,9 @@ from datetime import datetime
 
 from chalicelib.incidents.models import Location, Symptom
 
-OPEN_STATUSES = frozenset({"received", "dispatching", "assigned", "on_scene", "transporting"})
+# The incident follows its unit: assigned -> en_route -> ... -> closed when the unit is free again.
+OPEN_STATUSES = frozenset({"received", "waiting", "assigned", "en_route", "on_scene", "transporting", "at_hospital"})
+CLOSED_STATUSES = frozenset({"closed", "cancelled"})
 
 
 @dataclass

@@ -6,10 +6,10 @@ from chalice import Blueprint
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
-from chalicelib.core.errors import NotFound
 from chalicelib.core.http import Ctx, route
 from chalicelib.core.i18n import pick_language
 from chalicelib.core.ratelimit import SlidingWindow
+from chalicelib.dispatch.schemas import IncidentDetail
 from chalicelib.incidents import intake
 from chalicelib.incidents.idempotency import run_once
 from chalicelib.incidents.models import (
@@ -19,7 +19,7 @@ from chalicelib.incidents.models import (
     CallView,
     IncidentCreated,
     IncidentRequest,
-    IncidentView,
+    PublicLocation,
 )
 from chalicelib.platform import audit
 
@@ -95,20 +95,19 @@ def create_incident(ctx: Ctx) -> IncidentCreated:
     bp,
     "/v1/incidents/{incident_id}",
     "GET",
-    summary="An incident with every call linked to it",
-    roles=(Role.DISPATCHER,),
-    response=IncidentView,
+    summary="An incident with every call linked to it, its recommendations and its assignment",
+    roles=(Role.DISPATCHER, Role.ADMIN),
+    response=IncidentDetail,
     tags=("incidents",),
 )
-def get_incident(ctx: Ctx) -> IncidentView:
+def get_incident(ctx: Ctx) -> IncidentDetail:
     from chalicelib.core.observability import mask_phone
+    from chalicelib.dispatch import board
+    from chalicelib.dispatch.wiring import get_ports
     from chalicelib.incidents.deps import get_incident_store
 
     store = get_incident_store()
-    incident = store.get(ctx.params["incident_id"])
-    if incident is None:
-        raise NotFound("no such incident", code="incident_not_found")
-    ctx.who.require_scope("county", incident.county)
+    incident = board.load(get_ports(), ctx.who, ctx.params["incident_id"])
     audit.record(ctx.who, f"incident:{incident.incident_id}", "incident.read")
     calls = [
         CallView(
@@ -122,13 +121,15 @@ def get_incident(ctx: Ctx) -> IncidentView:
         )
         for c in store.calls_of(incident.incident_id)
     ]
-    return IncidentView(
+    return IncidentDetail(
         incident_id=incident.incident_id,
         status=incident.status,
         county=incident.county,
-        location=intake.public(incident.location),
-        symptoms=incident.symptoms,
+        location=PublicLocation.model_validate(incident.location),
+        symptoms=list(incident.symptoms),  # type: ignore[arg-type]
         created_at=incident.created_at,
         workflow=incident.workflow,
         calls=calls,
+        dispatch=board.dispatch_view(incident),
+        attention=incident.attention,
     )

@@ -7,11 +7,17 @@ STATUS_TEXT: dict[str, tuple[str, str]] = {
         "已收到呼救，正在为您派车。请保持电话畅通。",
         "Call received. An ambulance is being dispatched. Keep your phone on.",
     ),
-    "dispatching": ("正在为您派车。", "Dispatching an ambulance."),
-    "assigned": ("救护车已出发，正在赶来。", "An ambulance is on its way."),
+    "waiting": (
+        "附近救护车均在执行任务，调度员已在为您协调最近的车辆。请保持电话畅通。",
+        "Every nearby ambulance is on a call; the dispatcher is finding the nearest one. Keep your phone on.",
+    ),
+    "assigned": ("救护车已派出，正在赶来。", "An ambulance has been dispatched to you."),
+    "en_route": ("救护车已出发，正在赶来。", "An ambulance is on its way."),
     "on_scene": ("救护车已到达。", "The ambulance has arrived."),
     "transporting": ("正在送往医院。", "On the way to hospital."),
+    "at_hospital": ("已到达医院。", "Arrived at hospital."),
     "closed": ("本次呼救已结束。", "This call is closed."),
+    "cancelled": ("本次呼救已取消。", "This call was cancelled."),
 }
 CPR = (
     "如患者无反应、无正常呼吸：立即胸外按压，每分钟100-120次，深度5-6厘米，用力快压，不要停。",

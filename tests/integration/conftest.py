@@ -61,8 +61,10 @@ def _reset() -> None:
 
     fleet_deps.reset()
     from chalicelib.dispatch import deps as dispatch_deps
+    from chalicelib.dispatch import wiring
 
     dispatch_deps.reset()
+    wiring.reset()
 
 
 @pytest.fixture
@@ -80,6 +82,9 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Env]:
         "EMS_QR_KEYS_FILE": str(tmp_path / "qr-keys.json"),
         "EMS_HEALTH_CACHE_S": "0",
         "EMS_PUBLIC_BASE_URL": "http://127.0.0.1:8000",
+        # Executions left waiting for a unit must not wake after their test: a test of
+        # escalation lowers this for itself.
+        "EMS_ESCALATE_AFTER_S": "3600",
     }.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("EMS_AWS_ENDPOINT_URL", raising=False)

@@ -30,15 +30,22 @@ def fleet(aws_env: Any) -> Iterator[Any]:
 
 
 def assign(unit_id: str, incident_id: str) -> None:
-    """What the dispatch claim leaves behind (the claim itself is not this domain's)."""
+    """An open incident near the unit, and dispatch's claim of the unit for it."""
+    from chalicelib.dispatch.claims import DynamoDispatchStore
+    from chalicelib.dispatch.ports import Claim
+    from chalicelib.incidents.dal import IncidentRecord
+
     r = bound(UnitRecord).get(unit_id)
-    r.update(
-        actions=[
-            *availability_actions(UnitStatus.ASSIGNED, r.lat, r.lon),
-            UnitRecord.incident_id.set(incident_id),
-            UnitRecord.assigned_at.set(datetime.now(UTC)),
-        ]
-    )
+    now = datetime.now(UTC)
+    location = {"address_code": None, "text": None, "lat": float(r.lat), "lon": float(r.lon)}
+    location |= {"county": r.county, "confidence": "device"}
+    bound(IncidentRecord)(
+        incident_id, county=r.county, status="received", location=location, source="phone",
+        created_at=now, updated_at=now, open_county=r.county,
+    ).save()  # fmt: skip
+    store = DynamoDispatchStore()
+    incident = store.get(incident_id)
+    assert incident is not None and store.claim(incident, unit_id, "auto", now) is Claim.CLAIMED
 
 
 def post(client: Any, headers: dict[str, str], unit_id: str, body: dict[str, Any]) -> Any:
@@ -71,7 +78,12 @@ def test_given_an_assigned_unit_when_its_crew_reports_a_run_then_nodes_index_and
     topics = [(t, p["unit_id"], p["previous_incident_id"]) for t, p in fleet.publisher.sent]
     assert ("ems/fleet/available", "AMB01", "INC1") in topics
     nodes = [r.node for r in bound(UnitTimeRecord).query("INC1")]
-    assert nodes == ["eTimes.05", "eTimes.06", "eTimes.07", "eTimes.09", "eTimes.11", "eTimes.13"]
+    assert nodes == ["eTimes.03", "eTimes.05", "eTimes.06", "eTimes.07", "eTimes.09", "eTimes.11", "eTimes.13"]
+    # The incident followed its unit and closed with it: off the board, no longer open for duplicates.
+    from chalicelib.incidents.dal import IncidentRecord
+
+    incident = bound(IncidentRecord).get("INC1")
+    assert incident.status == "closed" and incident.open_county is None
 
 
 def test_illegal_move_is_409_with_current_and_allowed(fleet: Any, client: Any) -> None:

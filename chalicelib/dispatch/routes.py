@@ -1,0 +1,90 @@
+"""Dispatcher API: the board of open incidents, manual assignment and cancellation."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.core.auth import Role
+from chalicelib.core.clock import utcnow
+from chalicelib.core.http import Ctx, route
+from chalicelib.dispatch.schemas import (
+    AssignRequest,
+    AssignResult,
+    CancelRequest,
+    CancelResult,
+    IncidentList,
+    IncidentsQuery,
+)
+
+bp = Blueprint(__name__)
+_STAFF = (Role.DISPATCHER, Role.ADMIN)
+
+
+@route(
+    bp,
+    "/v1/incidents",
+    "GET",
+    summary="Open incidents of a county (or every county in scope): waiting ones first, with recommendations",
+    roles=_STAFF,
+    query=IncidentsQuery,
+    response=IncidentList,
+    tags=("dispatch",),
+)
+def list_incidents(ctx: Ctx) -> IncidentList:
+    from chalicelib.dispatch import board
+    from chalicelib.dispatch.wiring import get_ports
+
+    q: IncidentsQuery = ctx.query
+    return board.board(get_ports(), ctx.who, q.county, q.status)
+
+
+@route(
+    bp,
+    "/v1/incidents/{incident_id}/assign",
+    "POST",
+    summary="Assign a unit by hand (override); a unit already on the way is stood down (audited)",
+    roles=_STAFF,
+    body=AssignRequest,
+    response=AssignResult,
+    tags=("dispatch",),
+)
+def assign_unit(ctx: Ctx) -> AssignResult:
+    from chalicelib.dispatch import board
+    from chalicelib.dispatch.wiring import get_ports
+    from chalicelib.fleet.deps import get_available_sink, get_fleet_store
+
+    return board.assign(
+        ports=get_ports(),
+        fleet=get_fleet_store(),
+        sink=get_available_sink(),
+        who=ctx.who,
+        incident_id=ctx.params["incident_id"],
+        req=ctx.body,
+        now=utcnow(),
+    )
+
+
+@route(
+    bp,
+    "/v1/incidents/{incident_id}/cancel",
+    "POST",
+    summary="Cancel an incident; its unit, if not yet on scene, is stood down and free again (audited)",
+    roles=_STAFF,
+    body=CancelRequest,
+    response=CancelResult,
+    tags=("dispatch",),
+)
+def cancel_incident(ctx: Ctx) -> CancelResult:
+    from chalicelib.dispatch import board
+    from chalicelib.dispatch.wiring import get_ports
+    from chalicelib.fleet.deps import get_available_sink, get_fleet_store
+
+    return board.cancel(
+        ports=get_ports(),
+        fleet=get_fleet_store(),
+        sink=get_available_sink(),
+        who=ctx.who,
+        incident_id=ctx.params["incident_id"],
+        req=ctx.body,
+        now=utcnow(),
+    )

@@ -1,0 +1,93 @@
+"""Request and response bodies of the dispatcher's incident API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from chalicelib.fleet.models import UnitType
+from chalicelib.incidents.models import IncidentView, PublicLocation, Symptom
+
+UNIT_ID = r"^[A-Za-z0-9_-]{1,32}$"
+OPEN = ("received", "waiting", "assigned", "en_route", "on_scene", "transporting", "at_hospital")
+
+
+class IncidentsQuery(BaseModel):
+    county: str | None = Field(None, pattern=r"^\d{6}$", description="Default: every county in the caller's scope")
+    status: str | None = Field(None, pattern="^(" + "|".join(OPEN) + ")$", description="One open status")
+
+
+class AssignRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    unit_id: str = Field(pattern=UNIT_ID)
+    reason: str | None = Field(None, max_length=200, description="Kept in the audit trail")
+
+
+class CancelRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=200, description="Kept on the incident and in the audit trail")
+
+
+class RecommendationView(BaseModel):
+    unit_id: str
+    type: UnitType
+    county: str
+    eta_s: int
+    distance_m: int
+    reasons: list[str]
+    degraded: bool
+
+
+class AssignmentView(BaseModel):
+    unit_id: str
+    assigned_at: datetime | None
+    assigned_by: str = Field(description='"auto" for the automatic claim, else the dispatcher')
+    crew_notified: bool
+
+
+class DispatchView(BaseModel):
+    needs: UnitType
+    level: str | None = Field(description='"county", or "city" once escalated')
+    waiting_since: datetime | None
+    recommendations: list[RecommendationView] = Field(description="Top 5 of the latest search, best first")
+    recommended_at: datetime | None
+    note: str | None = Field(description="Why the search is degraded, if it is")
+    assignment: AssignmentView | None
+
+
+class IncidentSummary(BaseModel):
+    incident_id: str
+    status: str
+    county: str
+    location: PublicLocation
+    symptoms: list[Symptom]
+    created_at: datetime
+    dispatch: DispatchView
+    workflow: str
+
+
+class IncidentList(BaseModel):
+    incidents: list[IncidentSummary] = Field(description="Open incidents, waiting ones first, then oldest first")
+
+
+class AssignResult(BaseModel):
+    incident_id: str
+    unit_id: str
+    previous_unit_id: str | None
+    status: str
+
+
+class CancelResult(BaseModel):
+    incident_id: str
+    status: str
+    freed_unit_id: str | None
+
+
+class IncidentDetail(IncidentView):
+    """GET /v1/incidents/{id}: the incident, its calls, and how it is being dispatched."""
+
+    dispatch: DispatchView
+    attention: str | None = Field(None, description="Why the incident was handed to a dispatcher, if it was")
