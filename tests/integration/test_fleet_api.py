@@ -12,9 +12,8 @@ import pytest
 
 from chalicelib.core.tables import bound
 from chalicelib.fleet import deps
-from chalicelib.fleet.dal import UnitRecord, availability_actions
+from chalicelib.fleet.dal import UnitRecord
 from chalicelib.fleet.dal_times import UnitTimeRecord
-from chalicelib.fleet.models import UnitStatus
 
 SEEDED = 34
 
