@@ -40,7 +40,10 @@ def test_scan_call_status_and_workflow(devstack: Devstack) -> None:
         headers={"Authorization": f"Bearer {call['caller_token']}", "Accept-Language": "zh-CN"},
         timeout=10,
     )
-    assert status.status_code == 200 and "已收到呼救" in status.json()["status_text"]
+    # Received, or already assigned: dispatch runs within about a second of the call.
+    texts = {"received": "已收到呼救", "assigned": "救护车已派出"}
+    view = status.json()
+    assert status.status_code == 200 and texts[view["status"]] in view["status_text"]
     # The call-to-admission execution is named by the incident and has registered it.
     sfn = devstack.aws("stepfunctions")
     machine = next(m for m in sfn.list_state_machines()["stateMachines"] if m["name"].endswith("call_to_admission"))
