@@ -139,8 +139,7 @@ def ensure_notified(inc: DispatchIncident, ports: Ports, now: datetime) -> None:
     (the workflow retries the task; the assignment itself is already stored)."""
     if inc.notified_at is not None or inc.unit_id is None:
         return
-    rec = next((r for r in inc.recommendations if r.get("unit_id") == inc.unit_id), None)
-    ports.crew.send(inc.unit_id, messages.crew_assignment(inc, rec))
+    ports.crew.send(inc.unit_id, messages.crew_assignment(inc, inc.chosen))
     ports.store.mark_notified(inc.incident_id, inc.unit_id, now)
     try:
         ports.co.dispatched(messages.co_response(inc, now))

@@ -4,6 +4,7 @@ assignment (override) and cancellation. Every command is audited."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from chalicelib.core.auth import Principal
 from chalicelib.core.counties import counties_for
@@ -56,6 +57,16 @@ def dispatch_view(inc: DispatchIncident) -> DispatchView:
         note=inc.search_note,
         assignment=assignment,
     )
+
+
+def crew_job(incident_id: str, unit_id: str) -> dict[str, Any] | None:
+    """The dispatch message of `unit_id`'s current job, rebuilt from the incident."""
+    from chalicelib.dispatch.wiring import get_dispatch_store
+
+    inc = get_dispatch_store().get(incident_id)
+    if inc is None or inc.unit_id != unit_id:
+        return None
+    return messages.crew_assignment(inc, inc.chosen)
 
 
 def board(ports: Ports, who: Principal, county: str | None, status: str | None) -> IncidentList:

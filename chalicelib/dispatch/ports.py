@@ -52,6 +52,11 @@ class DispatchIncident:
         return self.status not in ("closed", "cancelled")
 
     @property
+    def chosen(self) -> dict[str, Any] | None:
+        """The recommendation of the unit it has, if the search offered that unit."""
+        return next((r for r in self.recommendations if r.get("unit_id") == self.unit_id), None)
+
+    @property
     def pool(self) -> str:
         return CITY if self.level == CITY else self.county
 

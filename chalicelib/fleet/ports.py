@@ -38,6 +38,12 @@ class FleetStore(ABC):
         (VersionConflict otherwise); returns the state as written."""
 
     @abstractmethod
+    def move(self, state: UnitState, lat: float, lon: float, at: datetime) -> bool:
+        """Store a newer position (and its cells) conditional on `state.version` and on `at`
+        being later than the stored fix; False when the stored fix is as new or newer.
+        VersionConflict if the unit changed meanwhile."""
+
+    @abstractmethod
     def record_first(self, stamp: TimeStamp) -> bool:
         """Store an event node unless that node is already there (the first report wins)."""
 

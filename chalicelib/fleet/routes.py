@@ -9,7 +9,16 @@ from chalicelib.core.clock import utcnow
 from chalicelib.core.http import Ctx, route
 from chalicelib.fleet import queries, service
 from chalicelib.fleet.deps import get_available_sink, get_fleet_settings, get_fleet_store
-from chalicelib.fleet.schemas import AssignmentView, StatusRequest, StatusResult, UnitList, UnitsQuery, UnitView
+from chalicelib.fleet.schemas import (
+    AssignmentView,
+    PositionReport,
+    PositionResult,
+    StatusRequest,
+    StatusResult,
+    UnitList,
+    UnitsQuery,
+    UnitView,
+)
 
 bp = Blueprint(__name__)
 _STAFF = (Role.DISPATCHER, Role.ADMIN)
@@ -29,6 +38,27 @@ def post_status(ctx: Ctx) -> StatusResult:
     return service.change_status(
         store=get_fleet_store(),
         sink=get_available_sink(),
+        settings=get_fleet_settings(),
+        who=ctx.who,
+        unit_id=ctx.params["unit_id"],
+        req=ctx.body,
+        now=utcnow(),
+    )
+
+
+@route(
+    bp,
+    "/v1/units/{unit_id}/position",
+    "POST",
+    summary="The crew app's GPS fix; positions only move forward in time",
+    roles=(Role.CREW,),
+    body=PositionReport,
+    response=PositionResult,
+    tags=("fleet",),
+)
+def post_position(ctx: Ctx) -> PositionResult:
+    return service.report_position(
+        store=get_fleet_store(),
         settings=get_fleet_settings(),
         who=ctx.who,
         unit_id=ctx.params["unit_id"],
@@ -77,4 +107,8 @@ def get_unit(ctx: Ctx) -> UnitView:
     tags=("fleet",),
 )
 def get_assignment(ctx: Ctx) -> AssignmentView:
-    return queries.assignment(get_fleet_store(), ctx.who, ctx.params["unit_id"])
+    from chalicelib.dispatch.board import crew_job
+
+    view = queries.assignment(get_fleet_store(), ctx.who, ctx.params["unit_id"])
+    # The crew app's fallback when the MQTT message was missed: the same job, read on demand.
+    return view.model_copy(update={"job": crew_job(view.incident_id, view.unit_id)})

@@ -31,6 +31,23 @@ class StatusRequest(BaseModel):
         return self
 
 
+class PositionReport(BaseModel):
+    """The crew app's GPS fix (onboard telemetry arrives over MQTT instead)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    at: AwareDatetime = Field(description="Time of the fix, device clock")
+    accuracy_m: float | None = Field(None, ge=0, le=10_000)
+
+
+class PositionResult(BaseModel):
+    unit_id: str
+    accepted: bool = Field(description="false when a newer fix is already stored (late or repeated report)")
+    position_at: datetime
+
+
 class NodeView(BaseModel):
     node: str = Field(description="NEMSIS eTimes element, e.g. eTimes.05")
     at: datetime
@@ -87,3 +104,6 @@ class AssignmentView(BaseModel):
     assigned_at: datetime | None
     destination_id: str | None
     destination_name: str | None
+    job: dict[str, Any] | None = Field(
+        None, description="The job as sent to ems/units/{unit_id}/dispatch: place, nature, ETA, co-responders"
+    )

@@ -15,8 +15,8 @@ from chalicelib.core.observability import count, logger
 from chalicelib.fleet import logic
 from chalicelib.fleet.entities import TimeStamp, UnitAvailable, UnitState
 from chalicelib.fleet.models import UnitStatus
-from chalicelib.fleet.ports import FleetStore, UnitAvailableSink
-from chalicelib.fleet.schemas import NodeView, StatusRequest, StatusResult
+from chalicelib.fleet.ports import FleetStore, UnitAvailableSink, VersionConflict
+from chalicelib.fleet.schemas import NodeView, PositionReport, PositionResult, StatusRequest, StatusResult
 
 if TYPE_CHECKING:
     from chalicelib.core.settings import Settings
@@ -70,6 +70,25 @@ def change_status(
     if step.frees_unit:
         announce(sink, after, state.incident_id, now)
     return _result(after, current, step.changed, stamps)
+
+
+def report_position(
+    *, store: FleetStore, settings: Settings, who: Principal, unit_id: str, req: PositionReport, now: datetime
+) -> PositionResult:
+    """A crew app's fix. Positions only move forward in time: a late or repeated report is
+    accepted as a no-op, so a phone replaying its queue after a dead spot does no harm."""
+    if req.at > now + timedelta(seconds=settings.max_clock_ahead_s):
+        raise ValidationFailed("'at' is in the future; check the device clock", code="time_in_future")
+    for _ in range(3):  # a status change between the read and the write: read again
+        state = load_unit(store, who, unit_id)
+        if state.unit.position_at >= req.at:
+            return PositionResult(unit_id=unit_id, accepted=False, position_at=state.unit.position_at)
+        try:
+            moved = store.move(state, req.lat, req.lon, req.at)
+        except VersionConflict:
+            continue
+        return PositionResult(unit_id=unit_id, accepted=moved, position_at=req.at if moved else state.unit.position_at)
+    raise VersionConflict("the unit is changing too fast; retry")
 
 
 def announce(sink: UnitAvailableSink, after: UnitState, previous_incident: str | None, now: datetime) -> None:

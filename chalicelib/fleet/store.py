@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
@@ -148,6 +148,22 @@ class DynamoFleetStore(FleetStore):
             destination_id=None if cleared else state.destination_id,
             destination_name=None if cleared else state.destination_name,
         )
+
+    def move(self, state: UnitState, lat: float, lon: float, at: datetime) -> bool:
+        # The status is re-set to what was read: the version condition makes that safe, and it
+        # keeps the sparse index's cell in step with the new position.
+        actions = [*availability_actions(state.unit.status, lat, lon), UnitRecord.position_at.set(at)]
+        record = bound(UnitRecord)(state.unit.unit_id, version=state.version)
+        try:
+            record.update(actions=actions, condition=UnitRecord.position_at < at)
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            fresh = self.get(state.unit.unit_id)
+            if fresh is not None and fresh.version != state.version:
+                raise VersionConflict("the unit changed meanwhile; read it again and retry") from exc
+            return False
+        return True
 
     def record_first(self, stamp: TimeStamp) -> bool:
         try:

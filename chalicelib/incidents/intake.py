@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.workflows import get_starter
@@ -19,6 +20,9 @@ from chalicelib.incidents.models import (
     PublicLocation,
 )
 from chalicelib.incidents.ports import KeyRing
+
+if TYPE_CHECKING:
+    from chalicelib.dispatch.ports import DispatchIncident
 
 
 def _ring() -> KeyRing:
@@ -74,20 +78,34 @@ def call_status(call_id: str, bearer: str | None, lang: str, now: datetime) -> C
     token = (bearer or "").removeprefix("Bearer ").strip()
     if caller_tokens.verify(token, _ring(), now) != call_id:
         raise Forbidden("this token is for another call", code="not_your_call")
-    store = get_incident_store()
-    call = store.get_call(call_id)
-    incident = store.get(call.incident_id) if call else None
+    from chalicelib.dispatch.wiring import get_dispatch_store
+
+    call = get_incident_store().get_call(call_id)
+    incident = get_dispatch_store().get(call.incident_id) if call else None
     if call is None or incident is None:
         raise NotFound("no such call", code="call_not_found")
-    cardiac = any(s.value in ("cardiac_arrest", "unconscious") for s in incident.symptoms + call.symptoms)
+    cardiac = {"cardiac_arrest", "unconscious"} & ({*incident.symptoms} | {s.value for s in call.symptoms})
     return CallStatus(
         call_id=call_id,
         incident_id=incident.incident_id,
         status=incident.status,
         status_text=texts.status_text(incident.status, lang),
         updated_at=now,
+        unit=_unit_for_caller(incident),
         guidance={"kind": "cpr", "text": texts.cpr_text(lang)} if cardiac else None,
     )
+
+
+def _unit_for_caller(incident: DispatchIncident) -> dict[str, object] | None:
+    """The ambulance coming, and its estimate when it was chosen: nothing about its crew."""
+    if incident.unit_id is None or incident.status in ("closed", "cancelled"):
+        return None
+    rec = incident.chosen
+    return {
+        "unit_id": incident.unit_id,
+        "assigned_at": incident.assigned_at.isoformat() if incident.assigned_at else None,
+        "eta_s": rec.get("eta_s") if rec else None,
+    }
 
 
 def address_location(code: str) -> Location:

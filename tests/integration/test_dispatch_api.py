@@ -125,6 +125,7 @@ def test_an_incident_gets_the_nearest_free_unit_and_its_crew_is_told(fleet: Any,
     crew = fleet.token("crew", "unit:AMB10")
     assignment = client.http.get("/v1/units/AMB10/assignment", headers=crew).json_body
     assert assignment["incident_id"] == incident_id and assignment["status"] == "ASSIGNED"
+    assert assignment["job"] == msg  # the app's fallback when the MQTT message was missed
     assert [r.node for r in bound(UnitTimeRecord).query(incident_id)] == ["eTimes.03"]
     assert execution_status(fleet, incident_id) == "SUCCEEDED"
     # Co-responders: the fire desk's rule on the bus received the dispatch event.
@@ -285,3 +286,16 @@ def test_with_nothing_free_the_wait_escalates_to_the_city_and_takes_a_unit_from_
     assert back.status_code == 200
     v = settled(client, fleet, incident_id)
     assert v["status"] == "assigned" and v["dispatch"]["assignment"]["unit_id"] == "AMB20"
+
+
+def test_the_caller_sees_the_unit_coming_and_its_estimate(fleet: Any, client: Any) -> None:
+    only_free("AMB01")
+    here = near("AMB01", 0.01)
+    resp = client.http.post("/v1/calls", headers=JSON, body=json.dumps({"location": here, "symptoms": ["unconscious"]}))
+    call = resp.json_body
+    settled(client, fleet, call["incident_id"])
+    auth = {"Authorization": f"Bearer {call['caller_token']}", "Accept-Language": "en"}
+    status = client.http.get(f"/v1/calls/{call['call_id']}", headers=auth).json_body
+    assert status["status"] == "assigned" and status["unit"]["unit_id"] == "AMB01"
+    assert status["unit"]["eta_s"] > 0 and status["guidance"]["kind"] == "cpr"
+    assert set(status["unit"]) == {"unit_id", "assigned_at", "eta_s"}  # nothing about the crew

@@ -131,3 +131,31 @@ def test_out_of_service_and_back_moves_the_unit_out_of_and_into_the_index(fleet:
     assert post(client, fleet.token("dispatcher"), "AMB01", {"status": "available"}).status_code == 409
     assert post(client, fleet.token("admin"), "AMB01", {"status": "available"}).json_body["version"] == 3
     assert available_in_cell("AMB01") and fleet.publisher.sent[-1][0] == "ems/fleet/available"
+
+
+def test_a_crew_app_fix_moves_the_unit_and_its_cell_forward_only(fleet: Any, client: Any) -> None:
+    crew = fleet.token("crew", "unit:AMB01")
+    now = datetime.now(UTC)
+    far = {"lat": 24.40, "lon": 117.80, "at": now.isoformat()}  # ~20 km away: another coarse cell
+    before = bound(UnitRecord).get("AMB01").cell_coarse
+    resp = post_to(client, crew, "/v1/units/AMB01/position", far)
+    assert resp.status_code == 200 and resp.json_body["accepted"], resp.body
+    moved = bound(UnitRecord).get("AMB01")
+    assert moved.cell_coarse != before and available_in_cell("AMB01")  # dispatch finds it where it is
+    late = {"lat": 24.5, "lon": 117.6, "at": (now - timedelta(seconds=30)).isoformat()}
+    resp = post_to(client, crew, "/v1/units/AMB01/position", late)
+    assert resp.status_code == 200 and not resp.json_body["accepted"]
+    assert float(bound(UnitRecord).get("AMB01").lat) == 24.40
+    view = client.http.get("/v1/units/AMB01", headers=crew).json_body
+    assert view["position"]["source"] == "reported" and not view["position"]["stale"]
+    # Only its own crew reports it; bad fixes name the field.
+    other = post_to(client, fleet.token("crew", "unit:AMB02"), "/v1/units/AMB01/position", far)
+    assert other.status_code == 403
+    bad = post_to(client, crew, "/v1/units/AMB01/position", {**far, "lat": 123})
+    assert bad.status_code == 422 and "lat" in bad.body.decode()
+    ahead = {**far, "at": (now + timedelta(hours=1)).isoformat()}
+    assert post_to(client, crew, "/v1/units/AMB01/position", ahead).json_body["error"]["code"] == "time_in_future"
+
+
+def post_to(client: Any, headers: dict[str, str], path: str, body: dict[str, Any]) -> Any:
+    return client.http.post(path, headers={**headers, "Content-Type": "application/json"}, body=json.dumps(body))

@@ -65,6 +65,16 @@ class FakeStore(FleetStore):
         self.units[state.unit.unit_id] = after
         return after
 
+    def move(self, state: UnitState, lat: float, lon: float, at: datetime) -> bool:
+        current = self.units[state.unit.unit_id]
+        if current.version != state.version:
+            raise VersionConflict("changed")
+        if current.unit.position_at >= at:
+            return False
+        moved = state.unit.model_copy(update={"lat": lat, "lon": lon, "position_at": at})
+        self.units[state.unit.unit_id] = dataclasses.replace(state, unit=moved, version=state.version + 1)
+        return True
+
     def record_first(self, stamp: TimeStamp) -> bool:
         key = (stamp.incident_id, stamp.node.value, stamp.unit_id)
         return self.times.setdefault(key, stamp) is stamp
@@ -150,3 +160,20 @@ def test_random_reports_only_move_legally_and_every_write_bumps_the_version(seq:
         after = store.units["AMB01"]
         assert after.version == before.version + (1 if result.changed else 0)
         assert target is not UnitStatus.ASSIGNED or before.unit.status is UnitStatus.ASSIGNED
+
+
+def fix(store: FakeStore, at: datetime, lat: float = 24.52) -> object:
+    from chalicelib.fleet.schemas import PositionReport
+
+    req = PositionReport(lat=lat, lon=117.66, at=at)
+    return service.report_position(store=store, settings=Settings(), who=CREW, unit_id="AMB01", req=req, now=NOW)
+
+
+def test_a_position_moves_forward_only_and_late_fixes_are_harmless() -> None:
+    store = FakeStore(UnitState(unit(position_at=NOW - timedelta(minutes=5)), version=1))
+    assert fix(store, NOW - timedelta(seconds=10)).accepted  # type: ignore[attr-defined]
+    late = fix(store, NOW - timedelta(seconds=30), lat=24.0)
+    assert not late.accepted and late.position_at == NOW - timedelta(seconds=10)  # type: ignore[attr-defined]
+    assert store.units["AMB01"].unit.lat == 24.52
+    with pytest.raises(ValidationFailed):
+        fix(store, NOW + timedelta(hours=1))
