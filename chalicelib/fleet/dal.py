@@ -8,7 +8,13 @@ Every write that changes status or position goes through `availability_actions`.
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
+from pynamodb.attributes import (
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
 from pynamodb.expressions.update import Action
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -54,6 +60,7 @@ class UnitRecord(Model):
     lat = NumberAttribute()
     lon = NumberAttribute()
     position_at = UTCDateTimeAttribute()
+    crew = ListAttribute(of=UnicodeAttribute, null=True)
     cell_coarse = UnicodeAttribute()
     cell_fine = UnicodeAttribute()
     avail_cell = UnicodeAttribute(null=True)
@@ -121,7 +128,10 @@ def unit_record(unit: Unit, *, version: int | None = 1) -> UnitRecord:
 
 
 def to_unit(record: UnitRecord) -> Unit:
-    return Unit.model_validate(record.attribute_values)
+    values = dict(record.attribute_values)
+    if values.get("crew") is None:
+        values.pop("crew", None)  # units stored before crews were recorded
+    return Unit.model_validate(values)
 
 
 def station_record(station: Station) -> StationRecord:

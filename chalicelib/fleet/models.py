@@ -47,3 +47,5 @@ class Unit(BaseModel):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     position_at: datetime
+    # Staff ids of the shift on board (driver, doctor, nurse): who the crew role tokens are issued to.
+    crew: list[str] = Field(default_factory=list, max_length=8)

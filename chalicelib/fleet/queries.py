@@ -34,6 +34,7 @@ def unit_view(state: UnitState, station: Station | None, now: datetime, max_age_
         status=u.status,
         status_at=state.status_at,
         position=position(state, station, now, max_age_s),
+        crew=list(u.crew),
         incident_id=state.incident_id,
         assigned_at=state.assigned_at,
         version=state.version,

@@ -80,6 +80,7 @@ class UnitView(BaseModel):
     status: UnitStatus
     status_at: datetime | None
     position: Position
+    crew: list[str] = Field(description="Staff ids of the shift on board")
     incident_id: str | None
     assigned_at: datetime | None
     version: int

@@ -44,6 +44,10 @@ _TYPES = {"A": UnitType.ALS, "B": UnitType.BLS, "N": UnitType.NEONATAL}
 _OUT_OF_SERVICE = {("ST01", 2), ("ST07", 1)}  # (station, position in its roster)
 
 
+# Who rides each type (Chinese practice: a doctor on every ALS unit).
+_CREW = {UnitType.ALS: ("DRV", "DOC", "NUR"), UnitType.BLS: ("DRV", "NUR"), UnitType.NEONATAL: ("DRV", "DOC", "NUR")}
+
+
 def stations() -> list[Station]:
     return [
         Station(station_id=sid, name_zh=zh, name_en=en, county=county, lat=lat, lon=lon)
@@ -68,6 +72,7 @@ def units() -> list[Unit]:
                     lat=lat,
                     lon=lon,
                     position_at=SEED_TIME,
+                    crew=[f"{county}-{role}{n:02d}" for role in _CREW[_TYPES[letter]]],
                 )
             )
     return out

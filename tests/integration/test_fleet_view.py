@@ -39,6 +39,8 @@ def test_a_county_dispatcher_sees_only_its_county(fleet: Any, client: Any) -> No
     county = fleet.token("dispatcher", "county:350602")
     mine = get(client, "/v1/units", county).json_body["units"]
     assert mine and {u["county"] for u in mine} == {"350602"}
+    als = next(u for u in mine if u["type"] == "ALS")
+    assert [c.split("-")[1][:3] for c in als["crew"]] == ["DRV", "DOC", "NUR"]  # a doctor on every ALS unit
     assert get(client, "/v1/units?county=350602&status=AVAILABLE", county).status_code == 200
     refused = get(client, "/v1/units?county=350603", county)
     assert refused.status_code == 403 and refused.json_body["error"]["code"] == "scope_denied"
