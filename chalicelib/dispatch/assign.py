@@ -64,6 +64,7 @@ def dispatch(incident_id: str, escalate: bool, *, ports: Ports, search: Search, 
     """Assign the incident a unit now, or put it in its waiting pool. Safe to repeat: an
     assigned incident is only (re)notified, a closed one is left alone."""
     inc = _read(ports.store, incident_id)
+    queued_at = inc.level if inc.status == "waiting" else None  # before this search changes it
     for _ in range(SEARCHES):
         if not inc.is_open or inc.unit_id:
             break
@@ -81,7 +82,7 @@ def dispatch(incident_id: str, escalate: bool, *, ports: Ports, search: Search, 
     if inc.is_open and inc.unit_id:
         ensure_notified(inc, ports, now)
     elif inc.is_open:
-        return _wait(inc, _level(inc, escalate), escalate, ports, waits, now)
+        return _wait(inc, _level(inc, escalate), queued_at, ports, waits, now)
     return outcome(inc, waits)
 
 
@@ -114,14 +115,20 @@ def _assigned(inc: DispatchIncident, unit_id: str, now: datetime, by: str = AUTO
 
 
 def _wait(
-    inc: DispatchIncident, level: str, escalated: bool, ports: Ports, waits: Waits, now: datetime
+    inc: DispatchIncident, level: str, queued_at: str | None, ports: Ports, waits: Waits, now: datetime
 ) -> dict[str, Any]:
     pool = CITY if level == CITY else inc.county
     if not ports.store.wait(inc.incident_id, pool, level, now):
         fresh = ports.store.get(inc.incident_id)
         return outcome(fresh or inc, waits)
-    count("IncidentEscalated" if escalated else "IncidentWaiting")
-    _alert(ports, inc, "escalated_to_city" if level == CITY else "no_unit_available", now)
+    if queued_at == level:
+        kind, metric = "still_waiting", "IncidentStillWaiting"  # the city-level safety net came round
+    elif level == CITY:
+        kind, metric = "escalated_to_city", "IncidentEscalated"
+    else:
+        kind, metric = "no_unit_available", "IncidentWaiting"
+    count(metric)
+    _alert(ports, inc, kind, now)
     return {"outcome": "waiting", "level": level, "wait_s": waits.city_s if level == CITY else waits.county_s}
 
 

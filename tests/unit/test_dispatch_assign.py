@@ -171,6 +171,9 @@ def test_nothing_free_queues_the_incident_in_its_county_then_the_timeout_escalat
     assert asked == [("350602", False), ("350602", True)]
     assert store.incidents["INC1"].pool == CITY and store.incidents["INC1"].waiting_since == NOW
     assert [a["type"] for _, a in out.alerts] == ["no_unit_available", "escalated_to_city"]
+    # The city-level safety net comes round: a reminder, not a second escalation.
+    assign.dispatch("INC1", True, ports=ports(store, out), search=search, waits=WAITS, now=later)
+    assert out.alerts[-1][1]["type"] == "still_waiting"
 
 
 def test_a_repeat_after_a_failed_notification_notifies_once_and_never_claims_again() -> None:
