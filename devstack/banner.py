@@ -35,12 +35,12 @@ Try it (in another terminal, from the repository root):
 
   # Within a second the nearest free unit is claimed: the board, the incident, the crew's job
   curl -s -H "Authorization: Bearer $DISPATCHER" "{api}/incidents?county=350602" | python3 -m json.tool | head -n 40
-  INC=$(curl -s -H "Authorization: Bearer $DISPATCHER" "{api}/incidents?county=350602" \
+  INC=$(curl -s -H "Authorization: Bearer $DISPATCHER" "{api}/incidents?county=350602" \\
         | python3 -c "import json,sys; print(json.load(sys.stdin)['incidents'][0]['incident_id'])")
   curl -s -H "Authorization: Bearer $DISPATCHER" {api}/incidents/$INC | python3 -m json.tool
-  # crews' terminals: {py} -c "import paho.mqtt.subscribe as s; m=s.simple('ems/units/+/dispatch', \
-  #   hostname='127.0.0.1', port={cfg.mqtt_port}); print(m.topic, m.payload.decode())"
-  curl -s -X POST -H "Authorization: Bearer $DISPATCHER" -H 'Content-Type: application/json' \
+  # a crew terminal (another terminal):  mosquitto-style subscribe with paho
+  #   {py} -c "import paho.mqtt.subscribe as s; m = s.simple('ems/units/+/dispatch', port={cfg.mqtt_port}); print(m.payload)"
+  curl -s -X POST -H "Authorization: Bearer $DISPATCHER" -H 'Content-Type: application/json' \\
        {api}/incidents/$INC/cancel -d '{{"reason": "demo"}}'       # the unit is stood down and free again
   curl -s -X POST {api}/health -d '{{}}'      # 405 in the error format
   curl -s {api}/nowhere                       # 404 in the error format
