@@ -38,8 +38,8 @@ Try it (in another terminal, from the repository root):
   INC=$(curl -s -H "Authorization: Bearer $DISPATCHER" "{api}/incidents?county=350602" \\
         | python3 -c "import json,sys; print(json.load(sys.stdin)['incidents'][0]['incident_id'])")
   curl -s -H "Authorization: Bearer $DISPATCHER" {api}/incidents/$INC | python3 -m json.tool
-  # a crew terminal (another terminal):  mosquitto-style subscribe with paho
-  #   {py} -c "import paho.mqtt.subscribe as s; m = s.simple('ems/units/+/dispatch', port={cfg.mqtt_port}); print(m.payload)"
+  # what a crew terminal receives (run in another terminal):
+  # {py} -c "import paho.mqtt.subscribe as s;m=s.simple('ems/units/+/dispatch', port={cfg.mqtt_port});print(m.payload)"
   curl -s -X POST -H "Authorization: Bearer $DISPATCHER" -H 'Content-Type: application/json' \\
        {api}/incidents/$INC/cancel -d '{{"reason": "demo"}}'       # the unit is stood down and free again
   curl -s -X POST {api}/health -d '{{}}'      # 405 in the error format
