@@ -63,7 +63,8 @@ def _release(tx: TransactWrite, unit_id: str, incident_id: str, now: datetime) -
     record = bound(UnitRecord)(unit_id, version=0)
     actions: list[Action] = [
         UnitRecord.status.set(UnitStatus.AVAILABLE.value),
-        UnitRecord.avail_cell.set(UnitRecord.cell_coarse),  # back in the sparse index, in its own cell
+        UnitRecord.avail_cell.set(UnitRecord.cell_coarse),  # back in the sparse indexes, where it is
+        UnitRecord.avail_county.set(UnitRecord.county),
         UnitRecord.status_at.set(now),
         UnitRecord.incident_id.remove(),
         UnitRecord.assigned_at.remove(),
@@ -108,6 +109,7 @@ class DynamoDispatchStore(DispatchStore):
         unit_actions: list[Action] = [
             UnitRecord.status.set(UnitStatus.ASSIGNED.value),
             UnitRecord.avail_cell.remove(),
+            UnitRecord.avail_county.remove(),
             UnitRecord.status_at.set(now),
             UnitRecord.incident_id.set(incident.incident_id),
             UnitRecord.assigned_at.set(now),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from functools import cache
 
+from chalicelib.core.geo import distance_m
 from chalicelib.core.tables import bound
 from chalicelib.dispatch.candidates import CandidateSource, search
 from chalicelib.dispatch.models import Candidate, Point
@@ -27,8 +28,25 @@ class DynamoCandidateSource(CandidateSource):
     def available_near(
         self, point: Point, unit_types: frozenset[UnitType], county: str | None, want: int
     ) -> tuple[list[Candidate], int]:
-        found, items, self.last_queries = search(point, self._read, unit_types, county, want)
+        if county is not None:
+            return self._in_county(point, unit_types, county, want)
+        found, items, self.last_queries = search(point, self._read, unit_types, None, want)
         return found, items
+
+    def _in_county(
+        self, point: Point, unit_types: frozenset[UnitType], county: str, want: int
+    ) -> tuple[list[Candidate], int]:
+        """One Query on the sparse `available-by-county` index: a county's free units are few,
+        and a tile search would read every tile of the county to prove it had found them all."""
+        cond = UnitRecord.type.is_in(*sorted(t.value for t in unit_types))
+        result = bound(UnitRecord).available_by_county.query(county, filter_condition=cond)
+        stations = self._stations()
+        ranked = sorted(
+            (distance_m(point.lat, point.lon, float(r.lat), float(r.lon)), r.unit_id, self._candidate(r, stations))
+            for r in result
+        )
+        self.last_queries = 1
+        return [c for _, _, c in ranked[:want]], result.page_iter.total_scanned_count
 
     def _read(self, tile: Tile, unit_types: frozenset[UnitType], county: str | None) -> tuple[list[Candidate], int]:
         units = bound(UnitRecord)

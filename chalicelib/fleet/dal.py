@@ -1,9 +1,11 @@
 """Unit and station tables.
 
-Invariant: `avail_cell` holds the unit's coarse cell while, and only while, the
-unit is AVAILABLE. The `available-by-cell` index is therefore sparse: a nearest
-search reads a few cells of free units, never busy ones or the whole fleet.
-Every write that changes status or position goes through `availability_actions`.
+Invariant: `avail_cell` holds the unit's coarse cell, and `avail_county` its county,
+while, and only while, the unit is AVAILABLE. The `available-by-cell` and
+`available-by-county` indexes are therefore sparse: a nearest search reads a few
+cells of free units, a county search the county's free units, never busy ones or the
+whole fleet. Every write that changes status or position goes through
+`availability_actions` (the claim and the stand-down in dispatch set the same pair).
 """
 
 from __future__ import annotations
@@ -32,6 +34,16 @@ class AvailableByCellIndex(GlobalSecondaryIndex["UnitRecord"]):
 
     avail_cell = UnicodeAttribute(hash_key=True)
     cell_fine = UnicodeAttribute(range_key=True)
+
+
+class AvailableByCountyIndex(GlobalSecondaryIndex["UnitRecord"]):
+    # The county-level search: one Query returns every free unit of the county, whatever its size.
+    class Meta:
+        index_name = "available-by-county"
+        projection = AllProjection()
+
+    avail_county = UnicodeAttribute(hash_key=True)
+    unit_id = UnicodeAttribute(range_key=True)
 
 
 class ByCountyIndex(GlobalSecondaryIndex["UnitRecord"]):
@@ -64,6 +76,7 @@ class UnitRecord(Model):
     cell_coarse = UnicodeAttribute()
     cell_fine = UnicodeAttribute()
     avail_cell = UnicodeAttribute(null=True)
+    avail_county = UnicodeAttribute(null=True)
     # The current assignment: set by the claim, cleared when the unit is back in service.
     incident_id = UnicodeAttribute(null=True)
     assigned_at = UTCDateTimeAttribute(null=True)
@@ -72,6 +85,7 @@ class UnitRecord(Model):
     # Claims are conditional on the version read, so no unit is ever assigned twice.
     version = VersionAttribute()
     available_by_cell = AvailableByCellIndex()
+    available_by_county = AvailableByCountyIndex()
     by_county = ByCountyIndex()
 
 
@@ -109,6 +123,8 @@ def availability_actions(status: UnitStatus, lat: float, lon: float) -> list[Act
     ]
     cell = avail_cell(status, coarse)
     actions.append(UnitRecord.avail_cell.set(cell) if cell else UnitRecord.avail_cell.remove())
+    free = status is UnitStatus.AVAILABLE
+    actions.append(UnitRecord.avail_county.set(UnitRecord.county) if free else UnitRecord.avail_county.remove())
     return actions
 
 
@@ -123,6 +139,7 @@ def unit_record(unit: Unit, *, version: int | None = 1) -> UnitRecord:
         cell_coarse=coarse,
         cell_fine=fine,
         avail_cell=avail_cell(unit.status, coarse),
+        avail_county=unit.county if unit.status is UnitStatus.AVAILABLE else None,
         version=version,
     )
 

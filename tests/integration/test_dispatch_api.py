@@ -275,17 +275,18 @@ def test_with_nothing_free_the_wait_escalates_to_the_city_and_takes_a_unit_from_
     incident_id = open_incident(client, fleet, near("AMB01"))
     assert settled(client, fleet, incident_id)["dispatch"]["level"] == "county"
 
-    def escalated() -> bool:
-        return bool(view(client, fleet, incident_id)["dispatch"]["level"] == "city")
+    def alerts() -> list[str]:
+        return [p["type"] for t, p in list(fleet.publisher.sent) if t == f"ems/dispatch/{CITY_DESK}/alerts"]
 
-    until(escalated, "the wait to escalate to the city")
-    alerts = [p["type"] for t, p in fleet.publisher.sent if t == f"ems/dispatch/{CITY_DESK}/alerts"]
-    assert alerts == ["no_unit_available", "escalated_to_city"]
+    until(lambda: len(alerts()) == 2, "the wait to escalate to the city")
+    assert alerts() == ["no_unit_available", "escalated_to_city"]
+    assert view(client, fleet, incident_id)["dispatch"]["level"] == "city"
     # A unit of another county comes back into service: the city-level wait takes it.
     back = post(client, fleet.token("admin"), "/v1/units/AMB20/status", {"status": "available"})
     assert back.status_code == 200
     v = settled(client, fleet, incident_id)
     assert v["status"] == "assigned" and v["dispatch"]["assignment"]["unit_id"] == "AMB20"
+    until(lambda: execution_status(fleet, incident_id) == "SUCCEEDED", "the woken execution to finish")
 
 
 def test_the_caller_sees_the_unit_coming_and_its_estimate(fleet: Any, client: Any) -> None:
