@@ -66,6 +66,7 @@ openapi: venv
 bench: venv
 	$(PY) bench/cold_start.py
 	$(PY) bench/intake.py
+	$(PY) bench/dispatch.py
 	$(PY) bench/recommend_reads.py
 	$(PY) bench/import_addresses.py
 
