@@ -91,6 +91,9 @@ class Stack:
 
         from moto.server import ThreadedMotoServer
 
+        from devstack import moto_atomic
+
+        moto_atomic.install()  # conditional writes and transactions atomic, as in DynamoDB
         # One line per AWS call drowns the banner; errors still show.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
 

@@ -300,3 +300,43 @@ def test_the_caller_sees_the_unit_coming_and_its_estimate(fleet: Any, client: An
     assert status["status"] == "assigned" and status["unit"]["unit_id"] == "AMB01"
     assert status["unit"]["eta_s"] > 0 and status["guidance"]["kind"] == "cpr"
     assert set(status["unit"]) == {"unit_id", "assigned_at", "eta_s"}  # nothing about the crew
+
+
+def test_simultaneous_claims_of_one_unit_have_exactly_one_winner(fleet: Any) -> None:
+    import sys
+    import threading
+    from datetime import UTC, datetime
+
+    from chalicelib.dispatch.claims import DynamoDispatchStore
+    from chalicelib.dispatch.ports import Claim
+    from chalicelib.incidents.dal import IncidentRecord
+
+    now = datetime.now(UTC)
+    store = DynamoDispatchStore()
+    for n in range(8):
+        where = {"address_code": None, "text": None, "lat": 24.5 + n / 100, "lon": 117.6}
+        where |= {"county": CITY_DESK, "confidence": "device"}
+        bound(IncidentRecord)(
+            f"INC-RACE-{n}", county=CITY_DESK, status="received", location=where, source="phone",
+            created_at=now, updated_at=now, open_county=CITY_DESK,
+        ).save()  # fmt: skip
+    incidents = [store.get(f"INC-RACE-{n}") for n in range(8)]
+    start, results = threading.Barrier(8), []
+
+    def claim(inc: Any) -> None:
+        start.wait()
+        results.append(store.claim(inc, "AMB01", "auto", now))
+
+    threads = [threading.Thread(target=claim, args=(i,)) for i in incidents]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as a loaded machine would
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert sorted(results) == [Claim.CLAIMED] + [Claim.UNIT_TAKEN] * 7
+    holders = [r.incident_id for r in bound(IncidentRecord).scan() if r.unit_id == "AMB01"]
+    assert len(holders) == 1 and bound(UnitRecord).get("AMB01").incident_id == holders[0]
