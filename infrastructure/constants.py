@@ -29,6 +29,16 @@ CANARY_MACHINE = "platform_canary"
 CANARY_INPUT = {"checks": ["dynamodb", "mqtt"]}
 CANARY_RATE_MINUTES = 1
 
+# Co-response: every dispatch event on the dispatch bus names the agencies the call brings along
+# (`detail.co_responders`); each agency's desk has one topic, fed by one rule. The app's routing
+# (chalicelib.dispatch.messages.CO_RESPONSE) may name only agencies listed here, or its events
+# would match no rule (tests/infrastructure/test_co_response.py checks).
+AGENCIES = ("fire", "police", "red_cross")
+CO_RESPONSE_QUEUE = "co-response-undelivered"
+# Past this a co-response request is stale (the desk must be phoned): the event goes to the
+# dead-letter queue, whose depth alarms, instead of being retried for EventBridge's default 24 hours.
+CO_RESPONSE_MAX_EVENT_AGE_S = 15 * 60
+
 
 def prefix(stage: str) -> str:
     """`ems-dev-`: the runtime's EMS_TABLE_PREFIX and the stem of every physical name."""
@@ -45,6 +55,15 @@ def queue_name(stage: str, logical: str) -> str:
 
 def state_machine_name(stage: str, logical: str) -> str:
     return f"{prefix(stage)}{logical}"
+
+
+def event_bus_name(stage: str) -> str:
+    return f"{prefix(stage)}dispatch"
+
+
+def co_response_name(stage: str, agency: str) -> str:
+    """The agency's topic and the rule that feeds it (`*` for all of them, in policies)."""
+    return f"{prefix(stage)}co-response-{agency}"
 
 
 def iot_rule_name(stage: str, logical: str) -> str:

@@ -18,6 +18,7 @@ from constructs import Construct
 
 from infrastructure import constants
 from infrastructure.chalice_project import packaging_sandbox, stage_project
+from infrastructure.constructs import grants
 from infrastructure.constructs.api_gateway import RestApiSettings
 from infrastructure.nag import acknowledge
 from infrastructure.settings import DeploySettings
@@ -53,6 +54,7 @@ class Api(Construct):
         self.rest_api = self.chalice.get_resource("RestAPI")
         self.api_name = f"{constants.prefix(settings.stage)}api"
         self._logging()
+        self._unscoped()
         self.rest_api_settings = RestApiSettings(
             self, "RestApi", rest_api=self.rest_api, settings=settings, key=key, name=self.api_name
         )
@@ -82,12 +84,21 @@ class Api(Construct):
             )
             log_arns.append(group.log_group_arn)
         self.policy.add_statements(
-            iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=log_arns),
+            iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=log_arns)
+        )
+
+    def _unscoped(self) -> None:
+        """Actions with no resource type in the Service Authorization Reference: `*` or nothing.
+        One acknowledgment for all (a finding id carries a single reason)."""
+        self.policy.add_statements(
             iam.PolicyStatement(actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources=["*"]),
+            grants.task_response(),
         )
         acknowledge(
             self.policy,
-            "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.",
+            "X-Ray PutTraceSegments/PutTelemetryRecords and Step Functions "
+            f"{'/'.join(a.split(':')[1] for a in grants.TASK_RESPONSE)} support no resource-level permissions; "
+            "for the latter the task token, handed out only by a waiting execution, names the task.",
             "AwsSolutions-IAM5[Resource::*]",
         )
 

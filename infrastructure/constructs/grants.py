@@ -22,6 +22,9 @@ DYNAMODB_DATA = (
     "dynamodb:Scan",
     "dynamodb:UpdateItem",
 )
+# Completing a `.waitForTaskToken` task. These actions take no resource type (Service
+# Authorization Reference, Step Functions): the token, not an ARN, names the task.
+TASK_RESPONSE = ("states:SendTaskFailure", "states:SendTaskHeartbeat", "states:SendTaskSuccess")
 # DynamoDB and SQS call KMS on the caller's behalf with these.
 KMS_DATA = ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey")
 
@@ -46,3 +49,17 @@ def invoke(function_arns: Iterable[str]) -> iam.PolicyStatement:
 def secret_read(secret: secretsmanager.ISecret) -> iam.PolicyStatement:
     """The value only (no DescribeSecret or version listing); kms_data already lets it decrypt."""
     return iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[secret.secret_arn])
+
+
+def task_response() -> iam.PolicyStatement:
+    return iam.PolicyStatement(actions=list(TASK_RESPONSE), resources=["*"])
+
+
+def put_events(bus_arn: str, *, source: str, detail_types: Iterable[str]) -> iam.PolicyStatement:
+    """One bus, and on it only the app's own source and detail types: a new kind of event is
+    granted here, next to the rules that route it, not picked up by accident."""
+    return iam.PolicyStatement(
+        actions=["events:PutEvents"],
+        resources=[bus_arn],
+        conditions={"StringEquals": {"events:source": source, "events:detail-type": list(detail_types)}},
+    )

@@ -16,6 +16,27 @@ from constructs import Construct
 from infrastructure import constants
 
 _PERIOD = Duration.minutes(5)
+# EMF counts of the dispatch domain that need a person: the situation, or a side effect that
+# failed after the assignment was stored (the crew, co-responders or the board may not know).
+DISPATCH_ALARMS = {
+    "IncidentEscalated": "an incident waited its county's full wait with no free unit: escalated to the city",
+    "IncidentStillWaiting": "an escalated incident still has no unit",
+    "CrewNotifyFailed": "a crew was not told of a manual assignment",
+    "CoResponseFailed": "a dispatch event did not reach the co-responders' bus",
+    "StandDownFailed": "a stood-down crew was not told",
+    "UnitAvailableEventFailed": "a freed unit was not offered to the waiting queue",
+    "BoardAlertFailed": "a waiting incident's alert did not reach its county's board",
+}
+
+
+def _emf(name: str) -> cw.Metric:
+    return cw.Metric(
+        namespace=constants.EMF_NAMESPACE,
+        metric_name=name,
+        dimensions_map={"service": constants.POWERTOOLS_SERVICE_NAME},
+        statistic="Sum",
+        period=Duration.minutes(1),
+    )
 
 
 class Monitoring(Construct):
@@ -67,6 +88,8 @@ class Monitoring(Construct):
         for name, queue in queues.items():
             depth = queue.metric_approximate_number_of_messages_visible(period=_PERIOD, statistic="Maximum")
             self._alarm(f"{name}Depth", depth, f"messages waiting in dead-letter queue {name}")
+        for metric_name, description in DISPATCH_ALARMS.items():
+            self._alarm(f"Dispatch{metric_name}", _emf(metric_name), description)
         self._dashboard(stage, api_5xx, lambda_errors, failed)
 
     def _alarm(self, id: str, metric: cw.Metric, description: str, *, below: float | None = None) -> None:

@@ -1,8 +1,10 @@
-"""Dead-letter queues named by the IoT rules (errorAction, sqs actions)."""
+"""Dead-letter queues: those named by the IoT rules (errorAction, sqs actions) and the one for
+co-response events EventBridge could not deliver."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -13,7 +15,19 @@ from infrastructure.nag import acknowledge
 
 
 def queue_names() -> list[str]:
-    return sorted({q for rule in iot_rules.load_rules() for q in iot_rules.rule_queues(rule)})
+    rule_queues = {q for rule in iot_rules.load_rules() for q in iot_rules.rule_queues(rule)}
+    return sorted(rule_queues | {constants.CO_RESPONSE_QUEUE})
+
+
+def dispatch_bus_arn(stack: Stack, stage: str) -> str:
+    """From the fixed name: the bus lives in the stateless stack, which depends on this one."""
+    return stack.format_arn(service="events", resource="event-bus", resource_name=constants.event_bus_name(stage))
+
+
+def dispatch_bus_sources(stack: Stack, stage: str) -> list[str]:
+    """The dispatch bus and its rules: what EventBridge acts for when it sends to the queue."""
+    rules = stack.format_arn(service="events", resource="rule", resource_name=f"{constants.event_bus_name(stage)}/*")
+    return [dispatch_bus_arn(stack, stage), rules]
 
 
 class DeadLetterQueues(Construct):
@@ -32,8 +46,25 @@ class DeadLetterQueues(Construct):
             )
             acknowledge(
                 queue,
-                "This queue is itself the dead-letter destination (IoT errorAction, Lambda on-failure); "
-                "an alarm on its depth replaces a DLQ of the DLQ.",
+                "This queue is itself the dead-letter destination (IoT errorAction, Lambda on-failure, "
+                "EventBridge targets); an alarm on its depth replaces a DLQ of the DLQ.",
                 "AwsSolutions-SQS3",
             )
             self.by_name[name] = queue
+        self._allow_dispatch_bus(self.by_name[constants.CO_RESPONSE_QUEUE], stage)
+
+    def _allow_dispatch_bus(self, queue: sqs.Queue, stage: str) -> None:
+        """The dispatch bus (events it cannot encrypt or decrypt) and its rules (undeliverable
+        co-response events) send here, and nothing else of EventBridge's."""
+        stack = Stack.of(self)
+        queue.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("events.amazonaws.com")],
+                actions=["sqs:SendMessage"],
+                resources=[queue.queue_arn],
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ArnLike": {"aws:SourceArn": dispatch_bus_sources(stack, stage)},
+                },
+            )
+        )

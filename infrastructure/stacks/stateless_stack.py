@@ -1,4 +1,5 @@
-"""Compute and wiring: the Chalice app, intake protection, state machines, IoT rules and monitoring."""
+"""Compute and wiring: the Chalice app, intake protection, state machines, IoT rules, the dispatch
+bus with its co-response topics, and monitoring."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from chalicelib.dispatch.messages import DISPATCHED, EVENT_SOURCE
 from chalicelib.workflow import definitions
 from infrastructure import constants
 from infrastructure.constructs import grants
 from infrastructure.constructs.api import Api
 from infrastructure.constructs.auth import Oidc, external_oidc
+from infrastructure.constructs.co_response import CoResponse
 from infrastructure.constructs.intake import IntakeProtection, public_base_url
 from infrastructure.constructs.iot import IotRules
 from infrastructure.constructs.monitoring import Monitoring
@@ -46,7 +49,14 @@ class StatelessStack(Stack):
             key=stateful.key,
             build_dir=build_dir,
         )
-        self._grant(api, stateful, list(machine_arns.values()))
+        co_response = CoResponse(
+            self,
+            "CoResponse",
+            stage=stage,
+            key=stateful.key,
+            dead_letters=stateful.queues[constants.CO_RESPONSE_QUEUE],
+        )
+        self._grant(api, stateful, list(machine_arns.values()), co_response)
         IntakeProtection(self, "Intake", stage=stage, api=api, key=stateful.key)
         workflows = Workflows(self, "Workflows", stage=stage, function=api.function, key=stateful.key)
         IotRules(
@@ -80,6 +90,7 @@ class StatelessStack(Stack):
             "EMS_JWKS_URL": oidc.jwks_url,
             "EMS_STATE_MACHINES": self.to_json_string(machine_arns),
             "EMS_MQTT_PUBLISH": constants.ENV_MQTT_PUBLISH,
+            "EMS_EVENT_BUS": constants.event_bus_name(settings.stage),
             "EMS_QR_KEYS_SECRET": stateful.qr_keys.secret_arn,
             "EMS_PUBLIC_BASE_URL": public_base_url(self, settings),
             "POWERTOOLS_SERVICE_NAME": constants.POWERTOOLS_SERVICE_NAME,
@@ -89,7 +100,7 @@ class StatelessStack(Stack):
             env["EMS_IOT_DATA_ENDPOINT"] = settings.iot_data_endpoint
         return env
 
-    def _grant(self, api: Api, stateful: StatefulStack, machine_arns: list[str]) -> None:
+    def _grant(self, api: Api, stateful: StatefulStack, machine_arns: list[str], co_response: CoResponse) -> None:
         topics = self.format_arn(service="iot", resource="topic", resource_name=f"{constants.MQTT_TOPIC_ROOT}/*")
         api.policy.add_statements(
             grants.dynamodb_data(stateful.tables.data_arns()),
@@ -99,6 +110,7 @@ class StatelessStack(Stack):
             iam.PolicyStatement(
                 actions=["states:DescribeStateMachine", "states:StartExecution"], resources=machine_arns
             ),
+            grants.put_events(co_response.bus_arn, source=EVENT_SOURCE, detail_types=[DISPATCHED]),
         )
         acknowledge(
             api.policy,

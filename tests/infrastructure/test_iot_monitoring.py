@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from aws_cdk.assertions import Match, Template
 from chalice.utils import to_cfn_resource_name
@@ -10,6 +11,7 @@ from chalice.utils import to_cfn_resource_name
 import iot_rules
 from chalicelib.workflow import definitions
 from infrastructure import constants
+from infrastructure.constructs.queues import queue_names
 from tests.infrastructure.conftest import STAGE, Synth
 
 
@@ -60,4 +62,19 @@ def test_a_silent_canary_and_a_filling_dead_letter_queue_raise_alarms(synth: Syn
     silent = [a for a in alarms if a.get("MetricName") == "ExecutionsSucceeded"]
     assert silent and silent[0]["TreatMissingData"] == "breaching"
     depth = [a for a in alarms if a.get("MetricName") == "ApproximateNumberOfMessagesVisible"]
-    assert len(depth) == len({q for r in iot_rules.load_rules() for q in iot_rules.rule_queues(r)})
+    assert len(depth) == len(queue_names())
+
+
+def test_dispatch_situations_and_lost_side_effects_raise_alarms(synth: Synth) -> None:
+    from infrastructure.constructs.monitoring import DISPATCH_ALARMS
+
+    alarms = [a["Properties"] for a in synth.resources("stateless", "AWS::CloudWatch::Alarm").values()]
+    emf = {a["MetricName"]: a for a in alarms if a.get("Namespace") == constants.EMF_NAMESPACE}
+    assert set(emf) == set(DISPATCH_ALARMS)
+    for alarm in emf.values():
+        assert alarm["Dimensions"] == [{"Name": "service", "Value": constants.POWERTOOLS_SERVICE_NAME}]
+        assert alarm["Threshold"] == 1 and alarm["AlarmActions"] and alarm["TreatMissingData"] == "notBreaching"
+    # Every metric alarmed on is one the app emits.
+    root = Path(__file__).resolve().parents[2] / "chalicelib"
+    source = "".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py"))
+    assert all(f'"{name}"' in source for name in DISPATCH_ALARMS)
