@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from chalicelib.core.model import Model
 
 
 class AddressStatus(StrEnum):
@@ -13,7 +15,7 @@ class AddressStatus(StrEnum):
     RETIRED = "retired"
 
 
-class Address(BaseModel):
+class Address(Model):
     model_config = ConfigDict(frozen=True)
 
     code: str = Field(min_length=1, description="opaque registry code printed in the QR doorplate")

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from chalicelib.core.clock import utcnow
+from chalicelib.core.model import Model
 
 
-class DispatchEvent(BaseModel):
+class DispatchEvent(Model):
     incident_id: str = Field(min_length=1, max_length=64)
     escalate: bool = False
 
 
-class AwaitEvent(BaseModel):
+class AwaitEvent(Model):
     incident_id: str = Field(min_length=1, max_length=64)
     task_token: str = Field(min_length=1, max_length=4096)
 

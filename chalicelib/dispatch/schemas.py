@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from chalicelib.core.model import Model
 from chalicelib.fleet.models import UnitType
 from chalicelib.incidents.models import IncidentView, PublicLocation, Symptom
 
@@ -13,25 +14,25 @@ UNIT_ID = r"^[A-Za-z0-9_-]{1,32}$"
 OPEN = ("received", "waiting", "assigned", "en_route", "on_scene", "transporting", "at_hospital")
 
 
-class IncidentsQuery(BaseModel):
+class IncidentsQuery(Model):
     county: str | None = Field(None, pattern=r"^\d{6}$", description="Default: every county in the caller's scope")
     status: str | None = Field(None, pattern="^(" + "|".join(OPEN) + ")$", description="One open status")
 
 
-class AssignRequest(BaseModel):
+class AssignRequest(Model):
     model_config = ConfigDict(extra="forbid")
 
     unit_id: str = Field(pattern=UNIT_ID)
     reason: str | None = Field(None, max_length=200, description="Kept in the audit trail")
 
 
-class CancelRequest(BaseModel):
+class CancelRequest(Model):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=1, max_length=200, description="Kept on the incident and in the audit trail")
 
 
-class RecommendationView(BaseModel):
+class RecommendationView(Model):
     unit_id: str
     type: UnitType
     county: str
@@ -41,14 +42,14 @@ class RecommendationView(BaseModel):
     degraded: bool
 
 
-class AssignmentView(BaseModel):
+class AssignmentView(Model):
     unit_id: str
     assigned_at: datetime | None
     assigned_by: str = Field(description='"auto" for the automatic claim, else the dispatcher')
     crew_notified: bool
 
 
-class DispatchView(BaseModel):
+class DispatchView(Model):
     needs: UnitType
     level: str | None = Field(description='"county", or "city" once escalated')
     waiting_since: datetime | None
@@ -58,7 +59,7 @@ class DispatchView(BaseModel):
     assignment: AssignmentView | None
 
 
-class IncidentSummary(BaseModel):
+class IncidentSummary(Model):
     incident_id: str
     status: str
     county: str
@@ -69,18 +70,18 @@ class IncidentSummary(BaseModel):
     workflow: str
 
 
-class IncidentList(BaseModel):
+class IncidentList(Model):
     incidents: list[IncidentSummary] = Field(description="Open incidents, waiting ones first, then oldest first")
 
 
-class AssignResult(BaseModel):
+class AssignResult(Model):
     incident_id: str
     unit_id: str
     previous_unit_id: str | None
     status: str
 
 
-class CancelResult(BaseModel):
+class CancelResult(Model):
     incident_id: str
     status: str
     freed_unit_id: str | None

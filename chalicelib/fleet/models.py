@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from chalicelib.core.model import Model
 
 
 class UnitType(StrEnum):
@@ -24,7 +26,7 @@ class UnitStatus(StrEnum):
     OUT_OF_SERVICE = "OUT_OF_SERVICE"
 
 
-class Station(BaseModel):
+class Station(Model):
     model_config = ConfigDict(frozen=True)
 
     station_id: str
@@ -35,7 +37,7 @@ class Station(BaseModel):
     lon: float = Field(ge=-180, le=180)
 
 
-class Unit(BaseModel):
+class Unit(Model):
     model_config = ConfigDict(frozen=True)
 
     unit_id: str

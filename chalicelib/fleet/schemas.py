@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator, model_validator
 
+from chalicelib.core.model import Model
 from chalicelib.fleet.models import UnitStatus, UnitType
 
 
@@ -15,7 +16,7 @@ def _upper(value: Any) -> Any:
     return value.upper() if isinstance(value, str) else value
 
 
-class StatusRequest(BaseModel):
+class StatusRequest(Model):
     model_config = ConfigDict(extra="forbid")
 
     status: UnitStatus | None = None
@@ -31,7 +32,7 @@ class StatusRequest(BaseModel):
         return self
 
 
-class PositionReport(BaseModel):
+class PositionReport(Model):
     """The crew app's GPS fix (onboard telemetry arrives over MQTT instead)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -42,18 +43,18 @@ class PositionReport(BaseModel):
     accuracy_m: float | None = Field(None, ge=0, le=10_000)
 
 
-class PositionResult(BaseModel):
+class PositionResult(Model):
     unit_id: str
     accepted: bool = Field(description="false when a newer fix is already stored (late or repeated report)")
     position_at: datetime
 
 
-class NodeView(BaseModel):
+class NodeView(Model):
     node: str = Field(description="NEMSIS eTimes element, e.g. eTimes.05")
     at: datetime
 
 
-class StatusResult(BaseModel):
+class StatusResult(Model):
     unit_id: str
     status: UnitStatus
     previous: UnitStatus
@@ -63,7 +64,7 @@ class StatusResult(BaseModel):
     recorded: list[NodeView]
 
 
-class Position(BaseModel):
+class Position(Model):
     lat: float
     lon: float
     at: datetime = Field(description="Time of the last reported fix")
@@ -71,7 +72,7 @@ class Position(BaseModel):
     source: Literal["reported", "station"]
 
 
-class UnitView(BaseModel):
+class UnitView(Model):
     unit_id: str
     plate: str
     type: UnitType
@@ -86,19 +87,19 @@ class UnitView(BaseModel):
     version: int
 
 
-class UnitList(BaseModel):
+class UnitList(Model):
     units: list[UnitView]
     count: int
 
 
-class UnitsQuery(BaseModel):
+class UnitsQuery(Model):
     county: str | None = Field(None, pattern=r"^\d{6}$")
     status: UnitStatus | None = None
 
     _status = field_validator("status", mode="before")(_upper)
 
 
-class AssignmentView(BaseModel):
+class AssignmentView(Model):
     unit_id: str
     status: UnitStatus
     incident_id: str

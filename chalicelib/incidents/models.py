@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
+
+from chalicelib.core.model import Model
 
 
 class Symptom(StrEnum):
@@ -36,13 +38,13 @@ def normalise_phone(value: str | None) -> str | None:
     return "".join(ch for ch in value if ch.isdigit() or ch == "+")
 
 
-class DeviceLocation(BaseModel):
+class DeviceLocation(Model):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     accuracy_m: float | None = Field(None, ge=0, le=100_000)
 
 
-class CallRequest(BaseModel):
+class CallRequest(Model):
     """POST /v1/calls: a QR scan (normal case) or, without one, the phone's location."""
 
     model_config = ConfigDict(extra="forbid")
@@ -56,7 +58,7 @@ class CallRequest(BaseModel):
     _phone = field_validator("phone", mode="before")(normalise_phone)
 
 
-class Location(BaseModel):
+class Location(Model):
     address_code: str | None
     text: str | None
     lat: float
@@ -66,7 +68,7 @@ class Location(BaseModel):
     accuracy_m: float | None = None
 
 
-class PublicLocation(BaseModel):
+class PublicLocation(Model):
     address_code: str | None
     text: str | None
     lat: float
@@ -74,7 +76,7 @@ class PublicLocation(BaseModel):
     confidence: Confidence
 
 
-class CallCreated(BaseModel):
+class CallCreated(Model):
     call_id: str
     incident_id: str
     caller_token: str
@@ -83,7 +85,7 @@ class CallCreated(BaseModel):
     location: PublicLocation
 
 
-class IncidentRequest(BaseModel):
+class IncidentRequest(Model):
     """POST /v1/incidents: a call taken by phone at the dispatch centre."""
 
     model_config = ConfigDict(extra="forbid")
@@ -98,7 +100,7 @@ class IncidentRequest(BaseModel):
     _phone = field_validator("phone", mode="before")(normalise_phone)
 
 
-class IncidentCreated(BaseModel):
+class IncidentCreated(Model):
     incident_id: str
     call_id: str
     linked: bool
@@ -106,7 +108,7 @@ class IncidentCreated(BaseModel):
     location: PublicLocation
 
 
-class CallView(BaseModel):
+class CallView(Model):
     """One call as the dispatcher sees it (phone masked unless needed to call back)."""
 
     call_id: str
@@ -118,7 +120,7 @@ class CallView(BaseModel):
     linked: bool
 
 
-class IncidentView(BaseModel):
+class IncidentView(Model):
     incident_id: str
     status: str
     county: str
@@ -129,7 +131,7 @@ class IncidentView(BaseModel):
     calls: list[CallView]
 
 
-class CallStatus(BaseModel):
+class CallStatus(Model):
     """What the caller's phone polls: no other person's data, ever."""
 
     call_id: str

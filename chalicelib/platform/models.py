@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from chalicelib.core.model import Model
 
 
-class Heartbeat(BaseModel):
+class Heartbeat(Model):
     component: str
     ok: bool
     at: datetime
@@ -16,19 +18,19 @@ class Heartbeat(BaseModel):
     detail: str | None = None
 
 
-class ComponentStatus(BaseModel):
+class ComponentStatus(Model):
     status: Literal["ok", "failing"]
     detail: str
     checked_at: datetime | None = None
 
 
-class HealthResponse(BaseModel):
+class HealthResponse(Model):
     status: Literal["ok", "degraded"]
     stage: str
     components: dict[str, ComponentStatus]
 
 
-class CanaryInput(BaseModel):
+class CanaryInput(Model):
     """Input of one platform canary execution (scheduled every minute)."""
 
     execution: str = Field(min_length=1)
@@ -36,7 +38,7 @@ class CanaryInput(BaseModel):
     checks: list[Literal["dynamodb", "mqtt"]] = ["dynamodb", "mqtt"]
 
 
-class HeartbeatMessage(BaseModel):
+class HeartbeatMessage(Model):
     """What the canary publishes on `ems/platform/heartbeat` (rule-projected)."""
 
     source: str
@@ -45,7 +47,7 @@ class HeartbeatMessage(BaseModel):
     topic: str | None = None
 
 
-class AuditEvent(BaseModel):
+class AuditEvent(Model):
     subject: str
     event_id: str
     actor: str
@@ -55,22 +57,22 @@ class AuditEvent(BaseModel):
     at: datetime
 
 
-class AuditPage(BaseModel):
+class AuditPage(Model):
     subject: str
     events: list[AuditEvent]
 
 
-class AuditQuery(BaseModel):
+class AuditQuery(Model):
     subject: str = Field(min_length=1, max_length=200)
     limit: int = Field(50, ge=1, le=500)
 
 
-class CanaryRequest(BaseModel):
+class CanaryRequest(Model):
     """Run the platform self-test now (ops), instead of waiting for the schedule."""
 
     checks: list[Literal["dynamodb", "mqtt"]] = Field(default=["dynamodb", "mqtt"], min_length=1)
 
 
-class CanaryRun(BaseModel):
+class CanaryRun(Model):
     execution: str
     execution_arn: str

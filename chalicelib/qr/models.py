@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
+
+from chalicelib.core.model import Model
 
 KID_PATTERN = r"^[A-Za-z0-9_-]{1,16}$"
 
 
-class QrClaims(BaseModel):
+class QrClaims(Model):
     """What a verified doorplate tells the platform, with no database read."""
 
     model_config = ConfigDict(frozen=True)
@@ -28,7 +30,7 @@ class QrClaims(BaseModel):
         return round(value, 6)
 
 
-class QrIssued(BaseModel):
+class QrIssued(Model):
     address_code: str
     token: str
     url: str = Field(description="public call page the QR code opens: {public_base_url}/q/{token}")
@@ -36,12 +38,12 @@ class QrIssued(BaseModel):
     issued_at: int
 
 
-class Revocation(BaseModel):
+class Revocation(Model):
     subject: str = Field(description="address#<code> or key#<kid>")
     revoked_at: int = Field(description="epoch seconds; tokens issued at or before it are refused")
     reason: str
     actor: str
 
 
-class RevokeRequest(BaseModel):
+class RevokeRequest(Model):
     reason: str = Field(min_length=3, max_length=500, description="why, for the audit trail")
