@@ -15,8 +15,16 @@ from typing import Any
 
 from chalicelib.core.observability import count, logger
 from chalicelib.dispatch import messages
-from chalicelib.dispatch.models import Point, Recommendation, suitable_types
-from chalicelib.dispatch.ports import CITY, Claim, CoResponders, CrewChannel, DispatchIncident, DispatchStore
+from chalicelib.dispatch.models import Point, suitable_types
+from chalicelib.dispatch.ports import (
+    CITY,
+    Claim,
+    CoResponders,
+    CrewChannel,
+    DispatchIncident,
+    DispatchStore,
+    SearchRecord,
+)
 from chalicelib.dispatch.ports import WorkflowWaker as Waker
 from chalicelib.dispatch.service import RecommendationResult
 from chalicelib.fleet.entities import UnitAvailable
@@ -70,12 +78,14 @@ def dispatch(incident_id: str, escalate: bool, *, ports: Ports, search: Search, 
             break
         level = _level(inc, escalate)
         result = search(inc.point, inc.needs, inc.county, level == CITY)
-        ports.store.save_search(inc.incident_id, result.recommendations, result.degraded_reason, level, now)
-        claimed = _claim_first(inc, result.recommendations, ports, now)
+        found = SearchRecord(result.recommendations, result.degraded_reason, level)
+        # The ranking rides in the claim's transaction: one write fewer before the crew is told.
+        claimed = _claim_first(inc, found, ports, now)
         # After a claim the outcome is known; after a conflict, decide again on a fresh read.
         if claimed:
-            inc = replace(_assigned(inc, claimed, now), recommendations=[r.as_dict() for r in result.recommendations])
+            inc = replace(_assigned(inc, claimed, now), recommendations=[r.as_dict() for r in found.recommendations])
         else:
+            ports.store.save_search(inc.incident_id, found, now)
             inc = _read(ports.store, incident_id)
         if claimed is None and not result.recommendations:
             break  # nothing free anywhere the search may look: wait
@@ -97,10 +107,10 @@ def _level(inc: DispatchIncident, escalate: bool) -> str:
     return CITY if escalate or inc.level == CITY else COUNTY
 
 
-def _claim_first(inc: DispatchIncident, recs: list[Recommendation], ports: Ports, now: datetime) -> str | None:
+def _claim_first(inc: DispatchIncident, found: SearchRecord, ports: Ports, now: datetime) -> str | None:
     """The unit claimed, trying the ranked units in order; None if none could be."""
-    for rec in recs:
-        result = ports.store.claim(inc, rec.unit_id, AUTO, now)
+    for rec in found.recommendations:
+        result = ports.store.claim(inc, rec.unit_id, AUTO, now, found)
         if result is Claim.CLAIMED:
             count("UnitClaimed")
             return rec.unit_id

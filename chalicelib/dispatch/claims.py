@@ -13,8 +13,8 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.core.config import get_settings
 from chalicelib.core.tables import bound
-from chalicelib.dispatch.models import Point, Recommendation
-from chalicelib.dispatch.ports import Claim, DispatchIncident, DispatchStore
+from chalicelib.dispatch.models import Point
+from chalicelib.dispatch.ports import Claim, DispatchIncident, DispatchStore, SearchRecord
 from chalicelib.fleet.dal import UnitRecord
 from chalicelib.fleet.dal_times import UnitTimeRecord, node_key
 from chalicelib.fleet.logic import TimeNode
@@ -75,6 +75,16 @@ def _release(tx: TransactWrite, unit_id: str, incident_id: str, now: datetime) -
     tx.update(record, actions=actions, condition=cond, add_version_condition=False)
 
 
+def _search_actions(search: SearchRecord, now: datetime) -> list[Action]:
+    note = search.note
+    return [
+        IncidentRecord.recommendations.set([r.as_dict() for r in search.recommendations]),
+        IncidentRecord.recommended_at.set(now),
+        IncidentRecord.dispatch_level.set(search.level),
+        IncidentRecord.search_note.set(note) if note else IncidentRecord.search_note.remove(),
+    ]
+
+
 def _reasons(exc: TransactWriteError) -> list[str | None]:
     return [r.code if r is not None else None for r in (exc.cancellation_reasons or [])]
 
@@ -90,20 +100,14 @@ class DynamoDispatchStore(DispatchStore):
         except IncidentRecord.DoesNotExist:
             return None
 
-    def save_search(
-        self, incident_id: str, recs: list[Recommendation], note: str | None, level: str, now: datetime
-    ) -> None:
+    def save_search(self, incident_id: str, search: SearchRecord, now: datetime) -> None:
         bound(IncidentRecord)(incident_id).update(
-            actions=[
-                IncidentRecord.recommendations.set([r.as_dict() for r in recs]),
-                IncidentRecord.recommended_at.set(now),
-                IncidentRecord.dispatch_level.set(level),
-                IncidentRecord.search_note.set(note) if note else IncidentRecord.search_note.remove(),
-            ],
-            condition=IncidentRecord.incident_id.exists(),
+            actions=_search_actions(search, now), condition=IncidentRecord.incident_id.exists()
         )
 
-    def claim(self, incident: DispatchIncident, unit_id: str, by: str, now: datetime) -> Claim:
+    def claim(
+        self, incident: DispatchIncident, unit_id: str, by: str, now: datetime, search: SearchRecord | None = None
+    ) -> Claim:
         previous = incident.unit_id if incident.unit_id != unit_id else None
         unit = bound(UnitRecord)(unit_id, version=0)  # the version is bumped, not compared
         unit_actions: list[Action] = [
@@ -125,6 +129,7 @@ class DynamoDispatchStore(DispatchStore):
             IncidentRecord.updated_at.set(now),
             IncidentRecord.wait_pool.remove(),
             IncidentRecord.notified_at.remove(),
+            *(_search_actions(search, now) if search else ()),
         ]
         try:
             with TransactWrite(connection=self.connection) as tx:

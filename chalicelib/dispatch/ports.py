@@ -15,6 +15,15 @@ from chalicelib.fleet.models import UnitType
 CITY = "city"  # the waiting pool of incidents escalated to the whole city
 
 
+@dataclass(frozen=True)
+class SearchRecord:
+    """What a search found, kept on the incident for the dispatcher."""
+
+    recommendations: list[Recommendation]
+    note: str | None  # why it is degraded, if it is
+    level: str  # "county" or "city"
+
+
 class Claim(StrEnum):
     CLAIMED = "claimed"
     UNIT_TAKEN = "unit_taken"  # someone else claimed the unit first: try the next one
@@ -67,15 +76,15 @@ class DispatchStore(ABC):
         """Strongly consistent: every decision below is taken on what was last written."""
 
     @abstractmethod
-    def save_search(
-        self, incident_id: str, recs: list[Recommendation], note: str | None, level: str, now: datetime
-    ) -> None: ...
+    def save_search(self, incident_id: str, search: SearchRecord, now: datetime) -> None: ...
 
     @abstractmethod
-    def claim(self, incident: DispatchIncident, unit_id: str, by: str, now: datetime) -> Claim:
+    def claim(
+        self, incident: DispatchIncident, unit_id: str, by: str, now: datetime, search: SearchRecord | None = None
+    ) -> Claim:
         """One transaction: the unit AVAILABLE -> ASSIGNED (if still free) with the incident's
-        assignment (if it is still open and, unless this is a reassignment, unassigned). A unit
-        the incident already had is released in the same transaction."""
+        assignment (if it is still open and, unless this is a reassignment, unassigned), and the
+        search that chose it. A unit the incident already had is released in the same transaction."""
 
     @abstractmethod
     def wait(self, incident_id: str, pool: str, level: str, now: datetime) -> bool:

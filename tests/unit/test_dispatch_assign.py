@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from chalicelib.dispatch import assign
 from chalicelib.dispatch.assign import Ports, Waits
 from chalicelib.dispatch.models import Point, Recommendation
-from chalicelib.dispatch.ports import CITY, Claim, DispatchIncident, DispatchStore
+from chalicelib.dispatch.ports import CITY, Claim, DispatchIncident, DispatchStore, SearchRecord
 from chalicelib.dispatch.service import RecommendationResult
 from chalicelib.fleet.entities import UnitAvailable
 from chalicelib.fleet.models import UnitType
@@ -35,13 +35,14 @@ class MemoryStore(DispatchStore):
     def get(self, incident_id: str) -> DispatchIncident | None:
         return self.incidents.get(incident_id)
 
-    def save_search(
-        self, incident_id: str, recs: list[Recommendation], note: str | None, level: str, now: datetime
-    ) -> None:
+    def save_search(self, incident_id: str, search: SearchRecord, now: datetime) -> None:
         inc = self.incidents[incident_id]
-        self.incidents[incident_id] = replace(inc, recommendations=[r.as_dict() for r in recs], level=level)
+        recs = [r.as_dict() for r in search.recommendations]
+        self.incidents[incident_id] = replace(inc, recommendations=recs, level=search.level)
 
-    def claim(self, incident: DispatchIncident, unit_id: str, by: str, now: datetime) -> Claim:
+    def claim(
+        self, incident: DispatchIncident, unit_id: str, by: str, now: datetime, search: SearchRecord | None = None
+    ) -> Claim:
         current = self.incidents[incident.incident_id]
         if not current.is_open or current.unit_id != incident.unit_id:
             return Claim.SETTLED
@@ -54,6 +55,8 @@ class MemoryStore(DispatchStore):
         self.incidents[incident.incident_id] = replace(
             current, status="assigned", unit_id=unit_id, assigned_at=now, assigned_by=by, notified_at=None
         )
+        if search is not None:
+            self.save_search(incident.incident_id, search, now)
         return Claim.CLAIMED
 
     def wait(self, incident_id: str, pool: str, level: str, now: datetime) -> bool:
@@ -149,6 +152,7 @@ def test_the_best_unit_is_claimed_and_its_crew_and_co_responders_are_told() -> N
     ((unit_id, msg),) = out.crew
     assert unit_id == "A1" and msg["incident_id"] == "INC1" and msg["eta_s"] == 300
     assert out.events[0]["co_responders"] == ["fire"] and store.incidents["INC1"].notified_at == NOW
+    assert [r["unit_id"] for r in store.incidents["INC1"].recommendations] == ["A1", "A2"]  # kept by the claim
 
 
 def test_a_unit_taken_meanwhile_passes_the_claim_to_the_next_one() -> None:
