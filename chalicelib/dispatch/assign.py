@@ -89,10 +89,20 @@ def dispatch(incident_id: str, escalate: bool, *, ports: Ports, search: Search, 
             inc = _read(ports.store, incident_id)
         if claimed is None and not result.recommendations:
             break  # nothing free anywhere the search may look: wait
+    if inc.is_open and not inc.unit_id:
+        level = _level(inc, escalate)
+        if not _wait(inc, level, queued_at, ports, waits, now):
+            inc = _read(ports.store, incident_id)  # served or closed meanwhile
+        else:
+            # A unit freed between the search and the wait looked for this incident in the pool
+            # before it was there: search once more now that any later one will find it.
+            result = search(inc.point, inc.needs, inc.county, level == CITY)
+            claimed = _claim_first(inc, SearchRecord(result.recommendations, result.degraded_reason, level), ports, now)
+            inc = _read(ports.store, incident_id)
+            if not claimed and inc.is_open and not inc.unit_id:
+                return outcome(inc, waits)
     if inc.is_open and inc.unit_id:
         ensure_notified(inc, ports, now)
-    elif inc.is_open:
-        return _wait(inc, _level(inc, escalate), queued_at, ports, waits, now)
     return outcome(inc, waits)
 
 
@@ -124,13 +134,11 @@ def _assigned(inc: DispatchIncident, unit_id: str, now: datetime, by: str = AUTO
     return replace(inc, status="assigned", unit_id=unit_id, assigned_at=now, assigned_by=by, notified_at=None)
 
 
-def _wait(
-    inc: DispatchIncident, level: str, queued_at: str | None, ports: Ports, waits: Waits, now: datetime
-) -> dict[str, Any]:
+def _wait(inc: DispatchIncident, level: str, queued_at: str | None, ports: Ports, waits: Waits, now: datetime) -> bool:
+    """Queue the incident and alert its board; False if it was served or closed meanwhile."""
     pool = CITY if level == CITY else inc.county
     if not ports.store.wait(inc.incident_id, pool, level, now):
-        fresh = ports.store.get(inc.incident_id)
-        return outcome(fresh or inc, waits)
+        return False
     if queued_at == level:
         kind, metric = "still_waiting", "IncidentStillWaiting"  # the city-level safety net came round
     elif level == CITY:
@@ -139,7 +147,7 @@ def _wait(
         kind, metric = "no_unit_available", "IncidentWaiting"
     count(metric)
     _alert(ports, inc, kind, now)
-    return {"outcome": "waiting", "level": level, "wait_s": waits.city_s if level == CITY else waits.county_s}
+    return True
 
 
 def _alert(ports: Ports, inc: DispatchIncident, kind: str, now: datetime) -> None:
@@ -179,8 +187,14 @@ def keep_waiting(incident_id: str, token: str, *, ports: Ports) -> dict[str, Any
 def settle(inc: DispatchIncident, ports: Ports, now: datetime) -> None:
     """After a claim or a cancel made outside the workflow: end its wait so it moves on, or, if
     no execution is waiting (finished, or handed to a human), notify the crew directly."""
-    if inc.wait_token and ports.waker.wake(inc.wait_token, {"outcome": "changed"}):
-        return
+    if inc.wait_token:
+        try:
+            if ports.waker.wake(inc.wait_token, {"outcome": "changed"}):
+                return
+        except Exception:
+            # Throttled or unreachable: do not leave the crew waiting for the wait's timeout.
+            logger().exception("workflow not woken", extra={"incident_id": inc.incident_id})
+            count("WorkflowWakeFailed")
     if inc.unit_id and inc.is_open:
         ensure_notified(inc, ports, now)
 

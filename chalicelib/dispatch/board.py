@@ -154,6 +154,8 @@ def cancel(
         raise Conflict(f"the incident is {inc.status}", code="incident_closed", details={"status": inc.status})
     if not ports.store.cancel(inc, req.reason, who.subject, now):
         fresh = ports.store.get(incident_id)
+        if fresh is not None and fresh.status == "cancelled":
+            return CancelResult(incident_id=incident_id, status="cancelled", freed_unit_id=None)  # raced a repeat
         if fresh is not None and fresh.unit_id and fresh.status not in ("assigned", "en_route"):
             raise Conflict(
                 "the unit is on scene: the crew closes the job",
@@ -179,7 +181,7 @@ def _stood_down(
     except Exception:
         logger().exception("stand-down not delivered", extra={"unit_id": unit_id})
         count("StandDownFailed")
-    state = fleet.get(unit_id)
+    state = fleet.get(unit_id, consistent=True)  # the release was just written
     if state is not None and state.unit.status is UnitStatus.AVAILABLE:
         announce(sink, state, incident_id, now)
 

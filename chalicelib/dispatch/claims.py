@@ -3,6 +3,7 @@ and the eTimes record, so a unit is never assigned twice and never lost between 
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from pynamodb.connection import Connection
@@ -85,6 +86,12 @@ def _search_actions(search: SearchRecord, now: datetime) -> list[Action]:
     ]
 
 
+def _token() -> str:
+    """One per logical write: the SDK's retries of a transaction whose reply was lost reuse it,
+    so DynamoDB answers them as the committed original instead of failing their conditions."""
+    return str(uuid.uuid4())
+
+
 def _reasons(exc: TransactWriteError) -> list[str | None]:
     return [r.code if r is not None else None for r in (exc.cancellation_reasons or [])]
 
@@ -132,7 +139,7 @@ class DynamoDispatchStore(DispatchStore):
             *(_search_actions(search, now) if search else ()),
         ]
         try:
-            with TransactWrite(connection=self.connection) as tx:
+            with TransactWrite(connection=self.connection, client_request_token=_token()) as tx:
                 tx.save(_stamp(incident.incident_id, unit_id, TimeNode.UNIT_NOTIFIED, now, by))
                 if previous:
                     tx.save(_stamp(incident.incident_id, previous, TimeNode.CANCELLED, now, by))
@@ -147,7 +154,9 @@ class DynamoDispatchStore(DispatchStore):
             failed = {i - puts for i, code in enumerate(reasons) if code == "ConditionalCheckFailed"}
             if 1 in failed or 2 in failed:
                 return Claim.SETTLED  # the incident (or the unit it had) changed: decide again on a fresh read
-            if 0 in failed:
+            if 0 in failed or "TransactionConflict" in reasons:
+                # Another transaction on the unit (a rival claim, a position report) is in flight:
+                # move on to the next candidate rather than wait for it.
                 return Claim.UNIT_TAKEN
             raise
         return Claim.CLAIMED
@@ -219,7 +228,7 @@ class DynamoDispatchStore(DispatchStore):
             IncidentRecord.wait_pool.remove(),
         ]
         try:
-            with TransactWrite(connection=self.connection) as tx:
+            with TransactWrite(connection=self.connection, client_request_token=_token()) as tx:
                 if incident.unit_id:
                     tx.save(_stamp(incident.incident_id, incident.unit_id, TimeNode.CANCELLED, now, by))
                     tx.save(_stamp(incident.incident_id, incident.unit_id, TimeNode.BACK_IN_SERVICE, now, by))
@@ -227,7 +236,7 @@ class DynamoDispatchStore(DispatchStore):
                 if incident.unit_id:
                     _release(tx, incident.unit_id, incident.incident_id, now)
         except TransactWriteError as exc:
-            if "ConditionalCheckFailed" in _reasons(exc):
+            if {"ConditionalCheckFailed", "TransactionConflict"} & set(_reasons(exc)):
                 return False
             raise
         return True

@@ -52,13 +52,15 @@ def stand_down(incident_id: str, reason: str, at: datetime) -> dict[str, Any]:
 
 
 def co_response(inc: DispatchIncident, now: datetime) -> dict[str, Any]:
-    """Detail of the EventBridge event sent on every dispatch."""
+    """Detail of the EventBridge event sent on every dispatch. `nature` names only the kinds of
+    call that bring an agency along (trauma, bleeding, ...): what a fire or police desk needs to
+    act, never the rest of what the caller said (pregnancy, chest pain ...)."""
     return {
         "schema": SCHEMA,
         "incident_id": inc.incident_id,
         "county": inc.county,
         "location": {"lat": inc.point.lat, "lon": inc.point.lon, "address": inc.address_text},
-        "nature": list(inc.symptoms),
+        "nature": [s for s in inc.symptoms if s in CO_RESPONSE],
         "unit_id": inc.unit_id,
         "dispatched_at": now.isoformat(),
         "co_responders": co_responders(inc.symptoms),

@@ -20,7 +20,7 @@ class VersionConflict(Conflict):
 
 class FleetStore(ABC):
     @abstractmethod
-    def get(self, unit_id: str) -> UnitState | None: ...
+    def get(self, unit_id: str, *, consistent: bool = False) -> UnitState | None: ...
 
     @abstractmethod
     def in_county(self, county: str, status: UnitStatus | None) -> list[UnitState]:

@@ -45,10 +45,14 @@ def incident_actions(step: Step, now: datetime) -> list[Action] | None:
             IncidentRecord.open_county.remove(),
         ]
     if step.status is UnitStatus.OUT_OF_SERVICE:
-        # Broken down or diverted on the way: the incident needs another unit, by a dispatcher.
+        # Broken down or diverted on the way: the incident goes back to its county's waiting queue,
+        # in its original place (the next unit to come free takes it), and to the dispatcher's attention.
         return [
-            IncidentRecord.status.set("received"),
+            IncidentRecord.status.set("waiting"),
+            IncidentRecord.wait_pool.set(IncidentRecord.county),
+            IncidentRecord.dispatch_level.set("county"),
             IncidentRecord.unit_id.remove(),
+            IncidentRecord.notified_at.remove(),
             IncidentRecord.workflow.set("needs_dispatcher"),
             IncidentRecord.attention.set("unit_out_of_service"),
             IncidentRecord.updated_at.set(now),
@@ -98,9 +102,9 @@ class DynamoFleetStore(FleetStore):
         s = get_settings()
         self.connection = Connection(region=s.region, host=s.aws_endpoint_url)
 
-    def get(self, unit_id: str) -> UnitState | None:
+    def get(self, unit_id: str, *, consistent: bool = False) -> UnitState | None:
         try:
-            return _state(bound(UnitRecord).get(unit_id))
+            return _state(bound(UnitRecord).get(unit_id, consistent_read=consistent))
         except UnitRecord.DoesNotExist:
             return None
 

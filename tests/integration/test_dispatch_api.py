@@ -340,3 +340,19 @@ def test_simultaneous_claims_of_one_unit_have_exactly_one_winner(fleet: Any) -> 
     assert sorted(results) == [Claim.CLAIMED] + [Claim.UNIT_TAKEN] * 7
     holders = [r.incident_id for r in bound(IncidentRecord).scan() if r.unit_id == "AMB01"]
     assert len(holders) == 1 and bound(UnitRecord).get("AMB01").incident_id == holders[0]
+
+
+def test_a_unit_breaking_down_on_the_way_puts_its_incident_back_in_the_queue(fleet: Any, client: Any) -> None:
+    only_free("AMB01")
+    incident_id = open_incident(client, fleet, near("AMB01"))
+    assert settled(client, fleet, incident_id)["dispatch"]["assignment"]["unit_id"] == "AMB01"
+    crew = fleet.token("crew", "unit:AMB01")
+    assert post(client, crew, "/v1/units/AMB01/status", {"status": "en_route"}).status_code == 200
+    assert post(client, crew, "/v1/units/AMB01/status", {"status": "out_of_service"}).status_code == 200
+    v = view(client, fleet, incident_id)
+    assert v["status"] == "waiting" and v["attention"] == "unit_out_of_service"
+    assert v["dispatch"]["assignment"] is None
+    # The next unit to come free in the county takes it.
+    assert post(client, fleet.token("admin"), "/v1/units/AMB04/status", {"status": "available"}).status_code == 200
+    v = settled(client, fleet, incident_id)
+    assert v["status"] == "assigned" and v["dispatch"]["assignment"]["unit_id"] == "AMB04"

@@ -172,7 +172,8 @@ def test_nothing_free_queues_the_incident_in_its_county_then_the_timeout_escalat
     later = NOW + timedelta(seconds=60)
     second = assign.dispatch("INC1", True, ports=ports(store, out), search=search, waits=WAITS, now=later)
     assert second == {"outcome": "waiting", "level": "city", "wait_s": 300}
-    assert asked == [("350602", False), ("350602", True)]
+    # Each wait searches once more after joining the pool (a unit freed in between looked too early).
+    assert asked == [("350602", False), ("350602", False), ("350602", True), ("350602", True)]
     assert store.incidents["INC1"].pool == CITY and store.incidents["INC1"].waiting_since == NOW
     assert [a["type"] for _, a in out.alerts] == ["no_unit_available", "escalated_to_city"]
     # The city-level safety net comes round: a reminder, not a second escalation.
@@ -241,3 +242,32 @@ def test_whatever_the_ranking_no_unit_is_ever_held_by_two_incidents(units: int, 
     held = [i.unit_id for i in store.incidents.values() if i.unit_id]
     assert len(held) == len(set(held)) == min(units, len(orders))
     assert all(i.status in ("assigned", "waiting") for i in store.incidents.values())
+
+
+def test_a_unit_freed_while_the_incident_joins_the_pool_is_claimed_by_the_second_look() -> None:
+    store, out = MemoryStore({"INC1": incident()}), Outbox()
+    answers = iter([ranked(), ranked("A9")])  # nothing at first; a unit is free a moment later
+
+    def search(point: Point, needs: UnitType, county: str, city_wide: bool) -> RecommendationResult:
+        store.free.add("A9")
+        return next(answers)
+
+    result = assign.dispatch("INC1", False, ports=ports(store, out), search=search, waits=WAITS, now=NOW)
+    assert result == {"outcome": "assigned", "unit_id": "A9"} and out.crew[0][0] == "A9"
+
+
+def test_a_failed_wake_still_gets_the_crew_told() -> None:
+    class Down(Outbox):
+        def wake(self, token: str, result: dict[str, Any]) -> bool:
+            raise ConnectionError("throttled")
+
+    store, out = MemoryStore({"INC1": incident(status="assigned", unit_id="A1", wait_token="t")}), Down()
+    assign.settle(store.incidents["INC1"], ports(store, out), NOW)
+    assert out.crew and out.crew[0][0] == "A1"
+
+
+def test_co_responders_learn_only_why_they_are_called() -> None:
+    from chalicelib.dispatch.messages import co_response
+
+    detail = co_response(incident(symptoms=("pregnancy", "trauma", "chest_pain")), NOW)
+    assert detail["nature"] == ["trauma"] and detail["co_responders"] == ["fire", "police"]

@@ -39,7 +39,7 @@ class FakeStore(FleetStore):
         self.units = {s.unit.unit_id: s for s in states}
         self.times: dict[tuple[str, str, str], TimeStamp] = {}
 
-    def get(self, unit_id: str) -> UnitState | None:
+    def get(self, unit_id: str, *, consistent: bool = False) -> UnitState | None:
         return self.units.get(unit_id)
 
     def in_county(self, county: str, status: UnitStatus | None) -> list[UnitState]:
