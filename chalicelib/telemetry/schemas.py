@@ -1,0 +1,92 @@
+"""Messages an onboard device publishes, version 1. One model per topic:
+
+    ems/units/{unit_id}/telemetry   Position   (1 Hz while moving)
+    ems/units/{unit_id}/vitals      Vitals     (monitor readings, every few seconds)
+    ems/units/{unit_id}/status      DeviceStatus (device health, every minute)
+
+Bounds are what a working sensor can report, not clinical thresholds: a reading outside
+them is a broken message (dead-lettered with the field named), never a patient state.
+Unknown fields are refused, so a renamed field is caught at the edge instead of being
+silently dropped. A new version adds a model with `v: Literal[2]`; devices of both
+versions coexist because `parse` dispatches on `v`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+
+UNIT_ID = r"^[A-Za-z0-9_-]{1,32}$"
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    v: Literal[1] = 1
+    unit_id: str = Field(pattern=UNIT_ID, description="Must match the topic's unit id")
+    seq: int = Field(ge=0, description="Per device, increasing; restarts at 0 after a reboot")
+    ts: AwareDatetime = Field(description="Device clock (GNSS-disciplined where available)")
+
+
+class Position(_Message):
+    kind: Literal["telemetry"] = "telemetry"
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    speed_kmh: float | None = Field(None, ge=0, le=250)
+    heading_deg: float | None = Field(None, ge=0, lt=360)
+    accuracy_m: float | None = Field(None, ge=0, le=10_000)
+
+
+class Rhythm(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: Literal["sinus", "sinus_tachycardia", "sinus_bradycardia", "af", "vt", "vf", "asystole", "pea", "other"]
+    stemi: bool = Field(False, description="The monitor's 12-lead interpretation flags ST elevation MI")
+
+
+class Vitals(_Message):
+    kind: Literal["vitals"] = "vitals"
+    incident_id: str | None = Field(None, max_length=64, description="The device's current job, if it knows it")
+    hr: int | None = Field(None, ge=0, le=350, description="Heart rate, /min")
+    sbp: int | None = Field(None, ge=0, le=320, description="Systolic pressure, mmHg")
+    dbp: int | None = Field(None, ge=0, le=250, description="Diastolic pressure, mmHg")
+    spo2: int | None = Field(None, ge=0, le=100, description="%")
+    rr: int | None = Field(None, ge=0, le=120, description="Respiratory rate, /min")
+    temp_c: float | None = Field(None, ge=20, le=45)
+    etco2: float | None = Field(None, ge=0, le=150, description="End-tidal CO2, mmHg")
+    glucose_mmol: float | None = Field(None, ge=0, le=60)
+    rhythm: Rhythm | None = None
+
+
+class DeviceStatus(_Message):
+    kind: Literal["status"] = "status"
+    battery_pct: int | None = Field(None, ge=0, le=100)
+    signal_dbm: int | None = Field(None, ge=-150, le=0)
+    monitor_connected: bool | None = None
+    firmware: str | None = Field(None, max_length=40)
+
+
+Message = Annotated[Position | Vitals | DeviceStatus, Field(discriminator="kind")]
+_ADAPTER: TypeAdapter[Position | Vitals | DeviceStatus] = TypeAdapter(Message)
+TOPIC_KINDS = {"telemetry": "telemetry", "vitals": "vitals", "status": "status"}
+
+
+class WrongUnit(ValueError):
+    """A device published on another unit's topic (or named another unit in its payload)."""
+
+
+def parse(topic: str, payload: dict[str, Any]) -> Position | Vitals | DeviceStatus:
+    """The message of `topic` (`ems/units/{unit_id}/{kind}`), validated against its schema.
+
+    The kind comes from the topic, never from the payload, and the payload's unit must be the
+    topic's: the IoT policy lets a device publish only below its own unit id, so a mismatch is a
+    misconfigured or tampered device. Raises pydantic.ValidationError or WrongUnit.
+    """
+    parts = topic.split("/")
+    if len(parts) != 4 or parts[:2] != ["ems", "units"] or parts[3] not in TOPIC_KINDS:
+        raise ValueError(f"not a device topic: {topic!r}")
+    message = _ADAPTER.validate_python({**payload, "kind": TOPIC_KINDS[parts[3]]})
+    if message.unit_id != parts[2]:
+        raise WrongUnit(f"payload names unit {message.unit_id!r} on the topic of {parts[2]!r}")
+    return message
