@@ -20,10 +20,8 @@ import argparse
 import gc
 import json
 import platform
-import socket
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
@@ -34,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from local_stack import local_stack
 from report import write_section  # bench/ is on the path when run as a script
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,12 +50,6 @@ INTRO = (
     "the co-response event. Round trips are counted per incident on the Dispatch step; the baseline is one GetItem\n"
     "in the same run."
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def pct(values: list[float], q: int) -> float:
@@ -484,34 +477,19 @@ def run(calls: int, samples: int) -> str:
     from importlib.metadata import version
 
     from devstack import tokens
-    from devstack.config import StackConfig
-    from devstack.stack import Stack
 
-    cfg = StackConfig(
-        api_port=free_port(),
-        moto_port=free_port(),
-        mqtt_port=free_port(),
-        state_dir=Path(tempfile.mkdtemp()),
-        addresses=500,
-        volunteers=10,
-        canary_interval_s=3600,
-    )
-    stack = Stack(cfg)
-    stack.start(log=lambda *_: None)
-    crews = None
-    try:
+    with local_stack() as cfg:
         api = Api(f"{cfg.api_url}/v1", {"Authorization": "Bearer " + tokens.issue(cfg.state_dir, "dispatcher")})
         crews = CrewTerminals(cfg.mqtt_port)
-        # Samples first: round-robin order gives the warm-up and then one door per county.
-        doors = spread_doors(samples + 1 + calls + 1)
-        free_als = free_per_county()
-        e2e = end_to_end(api, crews, doors[samples + 1 :])  # one more: the first call is a warm-up
-        ip = in_process(api, doors[: samples + 1])
-        return report(e2e, ip, version("moto"), free_als)
-    finally:
-        if crews is not None:
+        try:
+            # Samples first: round-robin order gives the warm-up and then one door per county.
+            doors = spread_doors(samples + 1 + calls + 1)
+            free_als = free_per_county()
+            e2e = end_to_end(api, crews, doors[samples + 1 :])  # one more: the first call is a warm-up
+            ip = in_process(api, doors[: samples + 1])
+            return report(e2e, ip, version("moto"), free_als)
+        finally:
             crews.close()
-        stack.stop()
 
 
 def write(section: str) -> None:

@@ -9,26 +9,19 @@ Scan, then at most once a minute); it is reported apart from the steady state.
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from report import write_section  # bench/ is on the path when run as a script
+from local_stack import local_stack  # bench/ is on the path when run as a script
+from report import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def hook_clients(counter: Counter[str]) -> None:
@@ -50,24 +43,8 @@ def hook_clients(counter: Counter[str]) -> None:
 
 
 def run(calls: int) -> str:
-    from devstack.config import StackConfig
-    from devstack.stack import Stack
-
-    cfg = StackConfig(
-        api_port=free_port(),
-        moto_port=free_port(),
-        mqtt_port=free_port(),
-        state_dir=Path(tempfile.mkdtemp()),
-        addresses=500,
-        volunteers=10,
-        canary_interval_s=3600,
-    )
-    stack = Stack(cfg)
-    stack.start(log=lambda *_: None)
-    try:
+    with local_stack():
         return measure(calls)
-    finally:
-        stack.stop()
 
 
 def measure(calls: int) -> str:

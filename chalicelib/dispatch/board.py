@@ -30,6 +30,9 @@ from chalicelib.fleet.service import announce
 from chalicelib.incidents.models import PublicLocation
 from chalicelib.platform import audit
 
+# Incident statuses in which its unit has not reached the scene and may still be stood down.
+_STANDABLE = ("assigned", "en_route")
+
 
 def load(ports: Ports, who: Principal, incident_id: str) -> DispatchIncident:
     inc = ports.store.get(incident_id)
@@ -106,7 +109,7 @@ def assign(
         raise Conflict(f"the incident is {inc.status}", code="incident_closed", details={"status": inc.status})
     if inc.unit_id == req.unit_id:
         return AssignResult(incident_id=incident_id, unit_id=req.unit_id, previous_unit_id=None, status=inc.status)
-    if inc.unit_id and inc.status not in ("assigned", "en_route"):
+    if inc.unit_id and inc.status not in _STANDABLE:
         raise Conflict(
             "the assigned unit has reached the scene; it cannot be replaced",
             code="unit_on_scene",
@@ -156,7 +159,7 @@ def cancel(
         fresh = ports.store.get(incident_id)
         if fresh is not None and fresh.status == "cancelled":
             return CancelResult(incident_id=incident_id, status="cancelled", freed_unit_id=None)  # raced a repeat
-        if fresh is not None and fresh.unit_id and fresh.status not in ("assigned", "en_route"):
+        if fresh is not None and fresh.unit_id and fresh.status not in _STANDABLE:
             raise Conflict(
                 "the unit is on scene: the crew closes the job",
                 code="unit_on_scene",

@@ -11,6 +11,7 @@ from typing import Any
 
 from chalicelib.dispatch.models import Point, Recommendation
 from chalicelib.fleet.models import UnitType
+from chalicelib.incidents.entities import CLOSED_STATUSES
 
 CITY = "city"  # the waiting pool of incidents escalated to the whole city
 
@@ -58,7 +59,7 @@ class DispatchIncident:
 
     @property
     def is_open(self) -> bool:
-        return self.status not in ("closed", "cancelled")
+        return self.status not in CLOSED_STATUSES
 
     @property
     def chosen(self) -> dict[str, Any] | None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from chalice import Blueprint
 
 from chalicelib.core.auth import Role
@@ -50,18 +53,8 @@ def list_incidents(ctx: Ctx) -> IncidentList:
 )
 def assign_unit(ctx: Ctx) -> AssignResult:
     from chalicelib.dispatch import board
-    from chalicelib.dispatch.wiring import get_ports
-    from chalicelib.fleet.deps import get_available_sink, get_fleet_store
 
-    return board.assign(
-        ports=get_ports(),
-        fleet=get_fleet_store(),
-        sink=get_available_sink(),
-        who=ctx.who,
-        incident_id=ctx.params["incident_id"],
-        req=ctx.body,
-        now=utcnow(),
-    )
+    return _command(board.assign, ctx)  # type: ignore[no-any-return]
 
 
 @route(
@@ -76,10 +69,16 @@ def assign_unit(ctx: Ctx) -> AssignResult:
 )
 def cancel_incident(ctx: Ctx) -> CancelResult:
     from chalicelib.dispatch import board
+
+    return _command(board.cancel, ctx)  # type: ignore[no-any-return]
+
+
+def _command(command: Callable[..., Any], ctx: Ctx) -> Any:
+    """A dispatcher's command on one incident, with the ports it acts through."""
     from chalicelib.dispatch.wiring import get_ports
     from chalicelib.fleet.deps import get_available_sink, get_fleet_store
 
-    return board.cancel(
+    return command(
         ports=get_ports(),
         fleet=get_fleet_store(),
         sink=get_available_sink(),

@@ -8,15 +8,18 @@ from pydantic import ConfigDict, Field
 
 from chalicelib.core.model import Model
 from chalicelib.fleet.models import UnitType
+from chalicelib.incidents.entities import OPEN_STATUSES
 from chalicelib.incidents.models import IncidentView, PublicLocation, Symptom
 
+_ONE_OPEN_STATUS = "^(" + "|".join(sorted(OPEN_STATUSES)) + ")$"
 UNIT_ID = r"^[A-Za-z0-9_-]{1,32}$"
-OPEN = ("received", "waiting", "assigned", "en_route", "on_scene", "transporting", "at_hospital")
 
 
 class IncidentsQuery(Model):
     county: str | None = Field(None, pattern=r"^\d{6}$", description="Default: every county in the caller's scope")
-    status: str | None = Field(None, pattern="^(" + "|".join(OPEN) + ")$", description="One open status")
+    status: str | None = Field(
+        None, pattern="^(" + "|".join(sorted(OPEN_STATUSES)) + ")$", description="One open status"
+    )
 
 
 class AssignRequest(Model):

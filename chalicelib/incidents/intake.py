@@ -98,7 +98,7 @@ def call_status(call_id: str, bearer: str | None, lang: str, now: datetime) -> C
 
 def _unit_for_caller(incident: DispatchIncident) -> dict[str, object] | None:
     """The ambulance coming, and its estimate when it was chosen: nothing about its crew."""
-    if incident.unit_id is None or incident.status in ("closed", "cancelled"):
+    if incident.unit_id is None or not incident.is_open:
         return None
     rec = incident.chosen
     return {

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import paho.mqtt.client as mqtt
 import pytest
 import requests
 
@@ -26,20 +25,19 @@ class CrewTerminals:
     """Every unit's dispatch topic, as the onboard terminals subscribe to it (QoS 1)."""
 
     def __init__(self, port: int) -> None:
+        from devstack.mqtt_client import MqttSubscriber
+
         self.messages: list[tuple[str, dict[str, Any]]] = []
         self._lock = threading.Lock()
-        self._subscribed = threading.Event()
-        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="crew-terminals")
-        self.client.on_connect = lambda c, *_: c.subscribe("ems/units/+/dispatch", qos=1)
-        self.client.on_subscribe = lambda *_: self._subscribed.set()
-        self.client.on_message = self._on_message
-        self.client.connect("127.0.0.1", port)
-        self.client.loop_start()
-        assert self._subscribed.wait(10), "subscription not acknowledged"
+        self._sub = MqttSubscriber(
+            host="127.0.0.1", port=port, client_id="crew-terminals", topic_filter="ems/units/+/dispatch",
+            on_message=self._on_message,
+        )  # fmt: skip
+        self._sub.connect()  # returns once the broker acknowledged the subscription
 
-    def _on_message(self, _c: Any, _u: Any, msg: mqtt.MQTTMessage) -> None:
+    def _on_message(self, topic: str, payload: bytes) -> None:
         with self._lock:
-            self.messages.append((msg.topic, json.loads(msg.payload)))
+            self.messages.append((topic, json.loads(payload)))
 
     def assignments(self) -> dict[str, str]:
         """incident -> unit, from the messages received so far."""
@@ -47,8 +45,7 @@ class CrewTerminals:
             return {p["incident_id"]: t.split("/")[2] for t, p in self.messages if p.get("type") == "assignment"}
 
     def close(self) -> None:
-        self.client.loop_stop()
-        self.client.disconnect()
+        self._sub.close()
 
 
 def _status(devstack: Devstack, headers: dict[str, str], unit_id: str, status: str) -> int:
