@@ -67,6 +67,7 @@ bench: venv
 	$(PY) bench/cold_start.py
 	$(PY) bench/intake.py
 	$(PY) bench/dispatch.py
+	$(PY) bench/telemetry.py
 	$(PY) bench/recommend_reads.py
 	$(PY) bench/import_addresses.py
 

@@ -10,6 +10,7 @@ from chalicelib.addresses.routes import bp as address_routes
 from chalicelib.callpage.routes import bp as callpage_routes
 from chalicelib.core.http import finalize
 from chalicelib.core.lambdas import lambda_entry
+from chalicelib.devicefiles.routes import bp as device_file_routes
 from chalicelib.dispatch import handlers as dispatch
 from chalicelib.dispatch.routes import bp as dispatch_routes
 from chalicelib.fleet.routes import bp as fleet_routes
@@ -18,6 +19,7 @@ from chalicelib.incidents.routes import bp as incident_routes
 from chalicelib.platform import handlers as platform
 from chalicelib.platform.routes import bp as platform_routes
 from chalicelib.qr.routes import bp as qr_routes
+from chalicelib.telemetry import handlers as telemetry
 
 # Powertools owns the "ems" logger (JSON, masked); Chalice must not add a second handler to it.
 app = Chalice(app_name="ems", configure_logs=False)
@@ -28,6 +30,7 @@ app.register_blueprint(qr_routes)
 app.register_blueprint(callpage_routes)
 app.register_blueprint(fleet_routes)
 app.register_blueprint(dispatch_routes)
+app.register_blueprint(device_file_routes)
 finalize(app)
 
 
@@ -69,3 +72,8 @@ def await_unit(event: dict[str, Any], context: Any) -> Any:
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="reconcile_incidents")
 def reconcile_incidents(event: Any) -> Any:
     return lambda_entry(incidents.reconcile_incidents, event.to_dict(), event.context)
+
+
+@app.lambda_function(name="ingest_telemetry")
+def ingest_telemetry(event: dict[str, Any], context: Any) -> Any:
+    return lambda_entry(telemetry.ingest_telemetry, event, context)

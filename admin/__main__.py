@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from admin import import_addresses, print_sheet
+from admin import import_addresses, print_sheet, provision_unit
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     print_sheet.register(sub)
     import_addresses.register(sub)
+    provision_unit.register(sub)
     args = parser.parse_args(argv)
     return int(args.run(args))
 

@@ -33,7 +33,7 @@ from typing import Any
 
 import requests
 from local_stack import local_stack
-from report import write_section  # bench/ is on the path when run as a script
+from report import pct, write_section  # bench/ is on the path when run as a script
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -50,13 +50,6 @@ INTRO = (
     "the co-response event. Round trips are counted per incident on the Dispatch step; the baseline is one GetItem\n"
     "in the same run."
 )
-
-
-def pct(values: list[float], q: int) -> float:
-    # Inclusive: with a few dozen samples the exclusive method extrapolates past the maximum.
-    if len(values) < 2:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 @dataclass

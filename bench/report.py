@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+
+
+def pct(values: list[float], q: int) -> float:
+    """Inclusive percentile: with a few dozen samples the exclusive method extrapolates past the maximum."""
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 def write_section(marker: str, title: str, section: str, intro: str = "") -> None:

@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--canary-interval", type=float, help="seconds between platform canary runs")
     up.add_argument("--schedule-interval", type=float, help="run every scheduled handler this often (seconds)")
     up.add_argument("--no-seed", action="store_true")
+    up.add_argument("--no-simulator", action="store_true", help="the demo ambulances do not drive their jobs")
     tok = sub.add_parser("token", help="print a bearer token for ROLE on the last line")
     tok.add_argument("role", choices=["caller", "dispatcher", "crew", "hospital", "volunteer", "admin"])
     tok.add_argument("--scope", help="county:CODE, unit:ID, hospital:ID, volunteer:ID, call:ID")
@@ -57,6 +58,8 @@ def _config(args: argparse.Namespace) -> StackConfig:
     cfg = replace(cfg, **{k: v for k, v in overrides.items() if v is not None})
     if getattr(args, "no_seed", False):
         cfg = replace(cfg, seed=False)
+    if getattr(args, "no_simulator", False):
+        cfg = replace(cfg, simulator=False)
     return cfg
 
 

@@ -1,6 +1,6 @@
 """Create the AWS resources in moto from the project's own definitions: tables from
-the PynamoDB registry, queues from the IoT rules, one Lambda function per Chalice
-handler, state machines from the ASL files."""
+the PynamoDB registry, queues from the IoT rules, the device-files bucket from the app's
+settings, one Lambda function per Chalice handler, state machines from the ASL files."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from typing import Any
 from chalicelib.core import tables
 from chalicelib.core.aws import client, partition
 from chalicelib.workflow import definitions
-from iot_rules import load_rules, rule_queues
+from iot_rules import CONSUMERS, dead_letter_queues, work_queues
+
+# A failed message comes back this soon locally (AWS: six times the function timeout).
+WORK_QUEUE_VISIBILITY_S = 5
 
 
 def create_tables() -> list[str]:
@@ -31,12 +34,44 @@ def create_tables() -> list[str]:
 
 
 def create_queues(prefix: str) -> dict[str, str]:
+    """Dead-letter queues first, then the work queues the rules feed, each redriving to its DLQ
+    after its consumer's `max_receive` deliveries, as the CDK queues do."""
     sqs = client("sqs")
-    urls = {}
-    for rule in load_rules():
-        for queue in rule_queues(rule):
-            urls[queue] = sqs.create_queue(QueueName=f"{prefix}{queue}")["QueueUrl"]
+    urls = {q: sqs.create_queue(QueueName=f"{prefix}{q}")["QueueUrl"] for q in dead_letter_queues()}
+    for queue in work_queues():
+        consumer = CONSUMERS[queue]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=urls[consumer.dead_letter], AttributeNames=["QueueArn"])
+        redrive = {"deadLetterTargetArn": dlq_arn["Attributes"]["QueueArn"], "maxReceiveCount": consumer.max_receive}
+        attributes = {"RedrivePolicy": json.dumps(redrive), "VisibilityTimeout": str(WORK_QUEUE_VISIBILITY_S)}
+        urls[queue] = sqs.create_queue(QueueName=f"{prefix}{queue}", Attributes=attributes)["QueueUrl"]
     return urls
+
+
+def create_buckets() -> str | None:
+    """The device-files bucket and the data key its objects are encrypted with (from settings)."""
+    from chalicelib.core.config import get_settings
+
+    settings = get_settings()
+    if not settings.files_bucket:
+        return None
+    s3 = client("s3")
+    existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+    if settings.files_bucket not in existing:
+        location = {} if settings.region == "us-east-1" else {"LocationConstraint": settings.region}
+        s3.create_bucket(Bucket=settings.files_bucket, CreateBucketConfiguration=location)
+    alias = settings.data_key_id
+    if alias and alias.startswith("alias/"):
+        kms = client("kms")
+        aliases = {a["AliasName"] for a in kms.list_aliases().get("Aliases", [])}
+        if alias not in aliases:
+            kms.create_alias(AliasName=alias, TargetKeyId=kms.create_key()["KeyMetadata"]["KeyId"])
+    if alias:
+        # Default encryption with the data key, as the stateful stack sets it: moto stores a POSTed
+        # object without the form's encryption fields, and the app rejects unencrypted objects.
+        default = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": alias}
+        rules = [{"ApplyServerSideEncryptionByDefault": default, "BucketKeyEnabled": True}]
+        s3.put_bucket_encryption(Bucket=settings.files_bucket, ServerSideEncryptionConfiguration={"Rules": rules})
+    return settings.files_bucket
 
 
 def _placeholder_zip() -> bytes:

@@ -26,6 +26,7 @@ class StackConfig:
     canary_interval_s: float = 30.0
     schedule_interval_s: float | None = None  # override every @app.schedule rate (tests)
     seed: bool = True
+    simulator: bool = True  # the demo fleet drives its jobs and publishes telemetry (devstack/simulator.py)
 
     @property
     def prefix(self) -> str:
@@ -68,7 +69,11 @@ def app_environment(cfg: StackConfig, jwks_file: Path) -> dict[str, str]:
         "EMS_JWKS_FILE": str(jwks_file.resolve()),
         "EMS_QR_KEYS_FILE": str(qr_keys.key_file(cfg.state_dir)),
         "EMS_PUBLIC_BASE_URL": cfg.api_url,
+        "EMS_TELEMETRY_REJECTS_QUEUE": f"{cfg.prefix}telemetry-rejects",
         "EMS_MQTT_PUBLISH": f"mqtt://{HOST}:{cfg.mqtt_port}",
+        "EMS_FILES_BUCKET": f"{cfg.prefix}device-files",
+        # The stateful stack's alias name; create_buckets makes the key in moto.
+        "EMS_DATA_KEY_ID": f"alias/{cfg.prefix}data",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_SERVICE_NAME": "ems",
         "POWERTOOLS_METRICS_NAMESPACE": "EMS",

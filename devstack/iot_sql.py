@@ -29,6 +29,7 @@ class Rule:
     topic_filter: str
     items: tuple[Item, ...]  # (output name, expression); ("*", None) copies the payload
     where: Expr | None
+    binary: bool = False  # reads the payload only as bytes, so a payload that is not JSON still passes
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -38,10 +39,17 @@ class Rule:
         return topic_matches(self.topic_filter, topic)
 
     def evaluate(
-        self, payload: dict[str, Any], topic: str, client_id: str | None = None, *, now_ms: int | None = None
+        self,
+        payload: dict[str, Any],
+        topic: str,
+        client_id: str | None = None,
+        *,
+        now_ms: int | None = None,
+        raw: bytes = b"",
     ) -> dict[str, Any] | None:
-        """The projected message, or None when WHERE is not true. `now_ms` pins timestamp() in tests."""
-        ctx = Ctx(payload, topic, client_id, time.time_ns() // 1_000_000 if now_ms is None else now_ms)
+        """The projected message, or None when WHERE is not true. `now_ms` pins timestamp() in tests;
+        `raw` is the payload's bytes, read by encode(*, 'base64')."""
+        ctx = Ctx(payload, topic, client_id, time.time_ns() // 1_000_000 if now_ms is None else now_ms, raw)
         # As on IoT Core, WHERE runs first and cannot see SELECT aliases.
         if self.where is not None and truth(self.where(ctx)) is not True:
             return None
@@ -74,7 +82,9 @@ def parse(sql: str, sql_version: str = SQL_VERSION) -> Rule:
     where = p.disjunction() if p.accept("name", "WHERE") else None
     if p.peek().kind != "end":
         p.fail("end of statement")
-    return Rule(sql, source.text, tuple(items), where)
+    # As on IoT Core: a binary payload can only be selected whole or encoded, and WHERE cannot read it.
+    binary = p.reads_raw and not p.reads_fields and ("*", None) not in items
+    return Rule(sql, source.text, tuple(items), where, binary)
 
 
 def check_filter(topic_filter: str) -> None:

@@ -3,6 +3,7 @@ Ctx, so evaluating a rule per message is plain function calls with no tree walki
 
 from __future__ import annotations
 
+import base64
 from typing import Any, NoReturn
 
 from devstack.iot_sql_lex import KEYWORDS, OUTSIDE, Token, number_literal, refuse_bad, tokenize
@@ -30,6 +31,9 @@ class Parser:
     def __init__(self, sql: str) -> None:
         self.tokens = tokenize(sql)
         self.i = 0
+        # What the statement reads: payload fields (JSON only) and/or the raw bytes (any payload).
+        self.reads_fields = False
+        self.reads_raw = False
 
     def peek(self) -> Token:
         refuse_bad(self.tokens[self.i])
@@ -116,6 +120,7 @@ class Parser:
             return _const(_LITERALS[word]), None
         if self.accept("op", "("):
             return self.call(tok), None
+        self.reads_fields = True
         path = [tok.text]
         while self.accept("op", "."):
             path.append(self.ident())
@@ -129,6 +134,8 @@ class Parser:
             return _NULLARY[name.text]
         if name.text == "topic":
             return self.topic_call()
+        if name.text == "encode":
+            return self.encode_call()
         if name.text in ("isNull", "isUndefined"):
             inner, _ = self.operand()
             self.expect("op", ")", "')'")
@@ -146,3 +153,15 @@ class Parser:
         self.expect("op", ")", "')'")
         n = int(arg.text)
         return lambda c: segment(c.topic, n)
+
+    def encode_call(self) -> Expr:
+        """`encode(*, 'base64')`: the whole payload, whatever its bytes (IoT Core's binary form)."""
+        self.expect("op", "*", "'*' (only the whole payload can be encoded in the subset)")
+        self.expect("op", ",", "','")
+        arg = self.peek()
+        if arg.kind != "str" or arg.text != "base64":
+            raise UnsupportedSql(f"encode(*, ...) takes the literal 'base64' (position {arg.pos})")
+        self.i += 1
+        self.expect("op", ")", "')'")
+        self.reads_raw = True
+        return lambda c: base64.b64encode(c.raw).decode("ascii")

@@ -30,6 +30,7 @@ class Ctx:
     topic: str
     client_id: str | None
     now_ms: int
+    raw: bytes = b""  # the payload's bytes, for encode(*, 'base64')
 
 
 Expr = Callable[[Ctx], Any]

@@ -107,12 +107,10 @@ class Bridge:
             self._dead_letter(spec, _record(spec, topic, raw, received_at, reason, exc, action))
 
         try:
-            payload = json.loads(raw)
-        except ValueError as exc:  # includes UnicodeDecodeError
-            return failure("invalid_json", exc)
-        if not isinstance(payload, dict):
-            return failure("not_an_object", TypeError(f"payload is a JSON {type(payload).__name__}"))
-        projected = rule.evaluate(payload, topic)
+            payload = _decode(raw, rule)
+        except (ValueError, TypeError) as exc:
+            return failure("invalid_json" if isinstance(exc, ValueError) else "not_an_object", exc)
+        projected = rule.evaluate(payload, topic, raw=raw)
         if projected is None:
             return self._count("skipped")
         for action in spec["actions"]:
@@ -135,6 +133,22 @@ class Bridge:
             log.exception("dead letter for IoT rule %s failed; record lost: %s", spec["name"], record)
         else:
             self._count("failed")
+
+
+def _decode(raw: bytes, rule: Rule) -> dict[str, Any]:
+    """The JSON object the rule's fields read. A rule that reads only the bytes (encode(*, 'base64'))
+    takes anything, as IoT Core does, and leaves judging the payload to its consumer."""
+    try:
+        payload = json.loads(raw)
+    except ValueError:  # includes UnicodeDecodeError
+        if rule.binary:
+            return {}
+        raise
+    if not isinstance(payload, dict):
+        if rule.binary:
+            return {}
+        raise TypeError(f"payload is a JSON {type(payload).__name__}")
+    return payload
 
 
 def _record(spec: dict[str, Any], topic: str, raw: bytes, received_at: str, reason: str, exc: BaseException,

@@ -40,6 +40,7 @@ class Stack:
         role = aws_resources.create_role(cfg.region)
         aws_resources.create_tables()
         queues = aws_resources.create_queues(cfg.prefix)
+        aws_resources.create_buckets()
 
         import app as app_module  # after the environment is set: the app reads it lazily anyway
         from devstack.lambda_adapter import LambdaAdapter, chalice_handlers
@@ -55,6 +56,7 @@ class Stack:
         _reset_runtime_caches()
 
         self._start_mqtt(adapter, queues)
+        self._start_pollers(adapter, queues)
         log(f"MQTT broker        mqtt://{HOST}:{cfg.mqtt_port}  (IoT rules bridged: {len(self.bridge_rules)})")
         if cfg.seed:
             self._seed(log)
@@ -85,6 +87,7 @@ class Stack:
         }
         (cfg.state_dir / "stack.json").write_text(json.dumps(self.endpoints, indent=2), encoding="utf-8")
         self._exit.callback(lambda: (cfg.state_dir / "stack.json").unlink(missing_ok=True))
+        self._start_simulator(log)
 
     def _start_moto(self) -> None:
         import logging
@@ -102,6 +105,18 @@ class Stack:
         self._exit.callback(server.stop)
         config = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
         requests.post(f"{self.cfg.moto_url}/moto-api/config", json=config, timeout=10).raise_for_status()
+
+    def _start_pollers(self, adapter: Any, queues: dict[str, str]) -> None:
+        """Lambda's SQS event source mappings: each work queue drained into its consumer."""
+        from devstack.sqs_poller import QueuePoller
+        from iot_rules import CONSUMERS, work_queues
+
+        self.pollers = [
+            QueuePoller(queues[q], CONSUMERS[q], adapter.call, region=self.cfg.region) for q in work_queues()
+        ]
+        for poller in self.pollers:
+            poller.start()
+            self._exit.callback(poller.stop)
 
     def _start_mqtt(self, adapter: Any, queues: dict[str, str]) -> None:
         from chalicelib.core.aws import client
@@ -140,6 +155,22 @@ class Stack:
         use_publisher(publisher)
         self._exit.callback(publisher.close)
         self._exit.callback(use_publisher, None)
+
+    def _start_simulator(self, log: Any) -> None:
+        cfg = self.cfg
+        if not (cfg.simulator and cfg.seed):  # without demo data there is no fleet to drive
+            log("simulator          off")
+            return
+        from devstack.seed.fleet import units
+        from devstack.simulator import Simulator
+
+        fleet = [u.unit_id for u in units()]
+        simulator = Simulator(
+            api=f"{cfg.api_url}/v1", mqtt_host=HOST, mqtt_port=cfg.mqtt_port, state_dir=cfg.state_dir, units=fleet
+        )
+        simulator.start()
+        self._exit.callback(simulator.stop)
+        log(f"simulator          on ({len(fleet)} units; --no-simulator turns it off)")
 
     def _seed(self, log: Any) -> None:
         from devstack import seed

@@ -22,6 +22,8 @@ HTTPS_URL = r"^https://\S+$"
 JWT_AUDIENCE_DEFAULT = "ems-api"
 LOG_RETENTION = "ONE_YEAR"  # aws_logs.RetentionDays member
 QUEUE_RETENTION_DAYS = 14
+# Device telemetry waiting for its consumer: a day covers any outage worth replaying positions for.
+WORK_QUEUE_RETENTION_DAYS = 1
 LAMBDA_MEMORY_MB = 512
 LAMBDA_TIMEOUT_S = 30
 
@@ -69,6 +71,11 @@ def co_response_name(stage: str, agency: str) -> str:
 def iot_rule_name(stage: str, logical: str) -> str:
     # IoT rule names allow only [A-Za-z0-9_].
     return f"{SERVICE}_{stage}_{logical}"
+
+
+def iot_policy_name(stage: str) -> str:
+    """The one IoT policy every ambulance's certificate carries (CDK creates it; provision-unit attaches it)."""
+    return f"{prefix(stage)}ambulance"
 
 
 def stack_name(stage: str, kind: str) -> str:

@@ -58,3 +58,16 @@ class Settings(BaseSettings):
     redispatch_after_s: int = Field(300, ge=30, le=3600)
     # EventBridge bus of dispatch events (co-responders subscribe with rules on it).
     event_bus: str = "default"
+
+    # Device telemetry: a unit's stored position is rewritten when it is this much older than the
+    # newest fix (dispatch's 5 s freshness bound minus the batching window and some margin).
+    position_coalesce_s: float = Field(3.0, ge=0, le=60)
+    vitals_ttl_days: int = Field(30, ge=1)  # readings stay for the hospital and the quality review
+    # Where invalid device messages go, with their reasons (the queue's URL or name).
+    telemetry_rejects_queue: str | None = None
+
+    # Device files (12-lead ECGs, ultrasound): the bucket, the data key every object is encrypted
+    # with (id, ARN or alias), and how long objects and their records are kept.
+    files_bucket: str | None = None
+    data_key_id: str | None = None
+    files_retention_days: int = Field(365, ge=1)

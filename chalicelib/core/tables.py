@@ -80,10 +80,12 @@ def schema(model: type[Model]) -> dict[str, Any]:
 def _import_domains() -> None:
     # Importing the dal modules registers their models.
     from chalicelib.addresses import dal as _addresses  # noqa: F401
+    from chalicelib.devicefiles import dal as _devicefiles  # noqa: F401
     from chalicelib.fleet import dal as _fleet  # noqa: F401
     from chalicelib.fleet import dal_times as _fleet_times  # noqa: F401
     from chalicelib.hospitals import dal as _hospitals  # noqa: F401
     from chalicelib.incidents import dal as _incidents  # noqa: F401
     from chalicelib.platform import dal as _platform  # noqa: F401
     from chalicelib.qr import dal as _qr  # noqa: F401
+    from chalicelib.telemetry import dal as _telemetry  # noqa: F401
     from chalicelib.volunteers import dal as _volunteers  # noqa: F401

@@ -4,13 +4,17 @@ Invariant: `avail_cell` holds the unit's coarse cell, and `avail_county` its cou
 while, and only while, the unit is AVAILABLE. The `available-by-cell` and
 `available-by-county` indexes are therefore sparse: a nearest search reads a few
 cells of free units, a county search the county's free units, never busy ones or the
-whole fleet. Every write that changes status or position goes through
-`availability_actions` (the claim and the stand-down in dispatch set the same pair).
+whole fleet. A status write goes through `status_actions` (the claim and the stand-down in
+dispatch set the same pair), a position write through `position_actions`, conditional on the
+status it was built for; neither bumps the other's data, so they never revert each other.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pynamodb.attributes import (
+    JSONAttribute,
     ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
@@ -82,6 +86,9 @@ class UnitRecord(Model):
     assigned_at = UTCDateTimeAttribute(null=True)
     destination_id = UnicodeAttribute(null=True)
     destination_name = UnicodeAttribute(null=True)
+    # The onboard device's newest health report (battery, signal, monitor link), from telemetry.
+    device = JSONAttribute(null=True)
+    device_at = UTCDateTimeAttribute(null=True)
     # Claims are conditional on the version read, so no unit is ever assigned twice.
     version = VersionAttribute()
     available_by_cell = AvailableByCellIndex()
@@ -111,8 +118,35 @@ def avail_cell(status: UnitStatus, coarse: str) -> str | None:
     return coarse if status is UnitStatus.AVAILABLE else None
 
 
+def status_actions(status: UnitStatus) -> list[Action]:
+    """A status change that keeps the sparse indexes right without touching the position: the cell
+    is copied from the stored item, so a position written meanwhile is neither reverted nor missed."""
+    free = status is UnitStatus.AVAILABLE
+    return [
+        UnitRecord.status.set(status.value),
+        UnitRecord.avail_cell.set(UnitRecord.cell_coarse) if free else UnitRecord.avail_cell.remove(),
+        UnitRecord.avail_county.set(UnitRecord.county) if free else UnitRecord.avail_county.remove(),
+    ]
+
+
+def position_actions(status: UnitStatus, lat: float, lon: float, at: datetime) -> list[Action]:
+    """A newer fix for a unit whose stored status is `status` (the write must be conditional on it:
+    the available unit's index cell moves with it, a busy unit has none)."""
+    coarse, fine = cells(lat, lon)
+    actions: list[Action] = [
+        UnitRecord.lat.set(lat),
+        UnitRecord.lon.set(lon),
+        UnitRecord.position_at.set(at),
+        UnitRecord.cell_coarse.set(coarse),
+        UnitRecord.cell_fine.set(fine),
+    ]
+    if status is UnitStatus.AVAILABLE:
+        actions.append(UnitRecord.avail_cell.set(coarse))
+    return actions
+
+
 def availability_actions(status: UnitStatus, lat: float, lon: float) -> list[Action]:
-    """Update actions that move a unit and/or change its status, keeping the sparse index right."""
+    """Set status and position together (seeding and repairs; live writes use the two above)."""
     coarse, fine = cells(lat, lon)
     actions: list[Action] = [
         UnitRecord.status.set(status.value),

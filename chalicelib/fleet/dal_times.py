@@ -28,6 +28,9 @@ class UnitTimeRecord(Model):
     at = UTCDateTimeAttribute()
     recorded_at = UTCDateTimeAttribute()
     by = UnicodeAttribute()
+    # A crew's confirmation or correction of a recorded time (an automatic arrival, say).
+    confirmed_by = UnicodeAttribute(null=True)
+    corrected_from = UTCDateTimeAttribute(null=True)
 
 
 def node_key(node: str, unit_id: str) -> str:

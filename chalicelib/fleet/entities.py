@@ -31,7 +31,9 @@ class TimeStamp:
     node: TimeNode
     at: datetime  # the device's clock when it sent one, else the server's
     recorded_at: datetime
-    by: str  # the principal's subject
+    by: str  # the principal's subject, or "geofence"
+    confirmed_by: str | None = None
+    corrected_from: datetime | None = None
 
 
 @dataclass(frozen=True)

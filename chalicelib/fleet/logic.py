@@ -33,9 +33,12 @@ class Actor(StrEnum):
     DISPATCHER = "dispatcher"
     ADMIN = "admin"
     DISPATCH = "dispatch"  # the automatic claim and the incident's cancel, not a person
+    GEOFENCE = "geofence"  # an arrival seen in the unit's own position stream
 
 
 _PEOPLE = frozenset({Actor.CREW, Actor.DISPATCHER, Actor.ADMIN})
+# Arrivals are also detected from the position stream; the crew confirms or corrects the time.
+_ARRIVALS = _PEOPLE | {Actor.GEOFENCE}
 # A dispatcher may relay a crew's radio report, but taking a vehicle off the road is the crew's call.
 _OFF_ROAD = frozenset({Actor.CREW, Actor.ADMIN})
 
@@ -43,9 +46,9 @@ _OFF_ROAD = frozenset({Actor.CREW, Actor.ADMIN})
 _MOVES: dict[tuple[S, S], tuple[frozenset[Actor], tuple[TimeNode, ...]]] = {
     (S.AVAILABLE, S.ASSIGNED): (frozenset({Actor.DISPATCH}), (TimeNode.UNIT_NOTIFIED,)),
     (S.ASSIGNED, S.EN_ROUTE): (_PEOPLE, (TimeNode.EN_ROUTE,)),
-    (S.EN_ROUTE, S.ON_SCENE): (_PEOPLE, (TimeNode.ON_SCENE,)),
+    (S.EN_ROUTE, S.ON_SCENE): (_ARRIVALS, (TimeNode.ON_SCENE,)),
     (S.ON_SCENE, S.TRANSPORTING): (_PEOPLE, (TimeNode.LEFT_SCENE,)),
-    (S.TRANSPORTING, S.AT_HOSPITAL): (_PEOPLE, (TimeNode.AT_DESTINATION,)),
+    (S.TRANSPORTING, S.AT_HOSPITAL): (_ARRIVALS, (TimeNode.AT_DESTINATION,)),
     (S.AT_HOSPITAL, S.AVAILABLE): (_PEOPLE, (TimeNode.BACK_IN_SERVICE,)),
     # Treated and released, or declined transport: the unit leaves the scene empty.
     (S.ON_SCENE, S.AVAILABLE): (_PEOPLE, (TimeNode.LEFT_SCENE, TimeNode.BACK_IN_SERVICE)),
@@ -66,6 +69,7 @@ class Step:
     status: S
     nodes: tuple[TimeNode, ...]
     changed: bool
+    destination: tuple[str, str] | None = None  # (hospital id, name): where a transporting unit goes
 
     @property
     def frees_unit(self) -> bool:

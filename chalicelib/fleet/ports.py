@@ -33,6 +33,10 @@ class FleetStore(ABC):
     def stations(self) -> dict[str, Station]: ...
 
     @abstractmethod
+    def hospital_name(self, hospital_id: str) -> str | None:
+        """The receiving hospital's display name, None if there is no such hospital."""
+
+    @abstractmethod
     def apply(self, state: UnitState, step: Step, stamps: Sequence[TimeStamp], *, now: datetime) -> UnitState:
         """Write a status change and its time nodes atomically, conditional on `state.version`
         (VersionConflict otherwise); returns the state as written."""
@@ -46,6 +50,13 @@ class FleetStore(ABC):
     @abstractmethod
     def record_first(self, stamp: TimeStamp) -> bool:
         """Store an event node unless that node is already there (the first report wins)."""
+
+    @abstractmethod
+    def time_of(self, incident_id: str, node: str, unit_id: str) -> TimeStamp | None: ...
+
+    @abstractmethod
+    def amend_time(self, stamp: TimeStamp) -> None:
+        """Replace a recorded node (its confirmation or correction)."""
 
     @abstractmethod
     def times_of(self, incident_id: str) -> list[TimeStamp]:

@@ -15,6 +15,8 @@ from chalicelib.fleet.schemas import (
     PositionResult,
     StatusRequest,
     StatusResult,
+    TimeCorrection,
+    TimeNodeView,
     UnitList,
     UnitsQuery,
     UnitView,
@@ -38,6 +40,27 @@ def post_status(ctx: Ctx) -> StatusResult:
     return service.change_status(
         store=get_fleet_store(),
         sink=get_available_sink(),
+        settings=get_fleet_settings(),
+        who=ctx.who,
+        unit_id=ctx.params["unit_id"],
+        req=ctx.body,
+        now=utcnow(),
+    )
+
+
+@route(
+    bp,
+    "/v1/units/{unit_id}/times",
+    "POST",
+    summary="Confirm or correct one of the unit's recorded time nodes (an arrival the stream detected, say)",
+    roles=(Role.CREW, *_STAFF),
+    body=TimeCorrection,
+    response=TimeNodeView,
+    tags=("fleet",),
+)
+def post_time(ctx: Ctx) -> TimeNodeView:
+    return service.amend_time(
+        store=get_fleet_store(),
         settings=get_fleet_settings(),
         who=ctx.who,
         unit_id=ctx.params["unit_id"],

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.core.model import Model
+from chalicelib.fleet.logic import TimeNode
 from chalicelib.fleet.models import UnitStatus, UnitType
 
 
@@ -22,6 +23,9 @@ class StatusRequest(Model):
     status: UnitStatus | None = None
     at: AwareDatetime | None = Field(None, description="Device clock; at most 5 min ahead of the server")
     event: Literal["at_patient"] | None = None
+    destination_id: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9_-]{1,32}$", description="With `transporting`: the receiving hospital's id"
+    )
 
     _status = field_validator("status", mode="before")(_upper)
 
@@ -30,6 +34,26 @@ class StatusRequest(Model):
         if self.status is None and self.event is None:
             raise ValueError("give a status, an event, or both")
         return self
+
+
+class TimeCorrection(Model):
+    """A crew confirming or correcting one of its time nodes (e.g. an arrival the stream detected)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    incident_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    node: TimeNode
+    at: AwareDatetime | None = Field(None, description="The corrected time; omit to confirm the recorded one")
+
+
+class TimeNodeView(Model):
+    incident_id: str
+    unit_id: str
+    node: str
+    at: datetime
+    by: str = Field(description="Who recorded the time now standing: a subject, or `geofence`")
+    confirmed_by: str | None
+    corrected_from: datetime | None = Field(description="The time it replaced, when corrected")
 
 
 class PositionReport(Model):

@@ -5,6 +5,7 @@ Each takes its ports as arguments, so unit tests run them against in-memory fake
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,15 @@ from chalicelib.fleet import logic
 from chalicelib.fleet.entities import TimeStamp, UnitAvailable, UnitState
 from chalicelib.fleet.models import UnitStatus
 from chalicelib.fleet.ports import FleetStore, UnitAvailableSink, VersionConflict
-from chalicelib.fleet.schemas import NodeView, PositionReport, PositionResult, StatusRequest, StatusResult
+from chalicelib.fleet.schemas import (
+    NodeView,
+    PositionReport,
+    PositionResult,
+    StatusRequest,
+    StatusResult,
+    TimeCorrection,
+    TimeNodeView,
+)
 
 if TYPE_CHECKING:
     from chalicelib.core.settings import Settings
@@ -57,6 +66,8 @@ def change_status(
     else:
         assert req.status is not None  # the request model requires a status or an event
         step = logic.transition(current, req.status, _ACTORS[who.role])
+    if req.destination_id is not None:
+        step = _with_destination(store, step, req.destination_id)
     stamps = [
         TimeStamp(state.incident_id, unit_id, node, at, now, who.subject)
         for node in step.nodes
@@ -70,6 +81,15 @@ def change_status(
     if step.frees_unit:
         announce(sink, after, state.incident_id, now)
     return _result(after, current, step.changed, stamps)
+
+
+def _with_destination(store: FleetStore, step: logic.Step, hospital_id: str) -> logic.Step:
+    if step.status is not UnitStatus.TRANSPORTING:
+        raise ValidationFailed("'destination_id' goes with the transporting status", code="destination_not_expected")
+    name = store.hospital_name(hospital_id)
+    if name is None:
+        raise ValidationFailed("no such hospital", code="unknown_hospital")
+    return dataclasses.replace(step, destination=(hospital_id, name))
 
 
 def report_position(
@@ -89,6 +109,33 @@ def report_position(
             continue
         return PositionResult(unit_id=unit_id, accepted=moved, position_at=req.at if moved else state.unit.position_at)
     raise VersionConflict("the unit is changing too fast; retry")
+
+
+def amend_time(
+    *, store: FleetStore, settings: Settings, who: Principal, unit_id: str, req: TimeCorrection, now: datetime
+) -> TimeNodeView:
+    """A crew confirms a recorded time node of its unit, or corrects it; the replaced time is kept."""
+    if req.at is not None and req.at > now + timedelta(seconds=settings.max_clock_ahead_s):
+        raise ValidationFailed("'at' is in the future; check the device clock", code="time_in_future")
+    load_unit(store, who, unit_id)
+    stamp = store.time_of(req.incident_id, req.node.value, unit_id)
+    if stamp is None:
+        raise NotFound("this unit has no such time node on that incident", code="time_node_not_found")
+    if req.at is None:
+        amended = dataclasses.replace(stamp, confirmed_by=who.subject)
+    else:
+        amended = dataclasses.replace(
+            stamp, at=req.at, by=who.subject, confirmed_by=who.subject, recorded_at=now,
+            corrected_from=stamp.corrected_from or stamp.at,
+        )  # fmt: skip
+    store.amend_time(amended)
+    from chalicelib.platform import audit  # the audit store only on this path
+
+    audit.record(who, f"incident:{req.incident_id}", "time_node_amended", f"{req.node.value} of {unit_id}")
+    return TimeNodeView(
+        incident_id=amended.incident_id, unit_id=unit_id, node=amended.node.value, at=amended.at, by=amended.by,
+        confirmed_by=amended.confirmed_by, corrected_from=amended.corrected_from,
+    )  # fmt: skip
 
 
 def announce(sink: UnitAvailableSink, after: UnitState, previous_incident: str | None, now: datetime) -> None:

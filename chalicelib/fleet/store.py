@@ -13,7 +13,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.core.config import get_settings
 from chalicelib.core.tables import bound
-from chalicelib.fleet.dal import StationRecord, UnitRecord, availability_actions, to_station, to_unit
+from chalicelib.fleet.dal import StationRecord, UnitRecord, position_actions, status_actions, to_station, to_unit
 from chalicelib.fleet.dal_times import UnitTimeRecord, node_key
 from chalicelib.fleet.entities import TimeStamp, UnitState
 from chalicelib.fleet.logic import Step, TimeNode
@@ -35,7 +35,13 @@ _INCIDENT_STATUS = {
 def incident_actions(step: Step, now: datetime) -> list[Action] | None:
     """How the unit's incident changes with this step (None: it does not)."""
     if step.status in _INCIDENT_STATUS:
-        return [IncidentRecord.status.set(_INCIDENT_STATUS[step.status]), IncidentRecord.updated_at.set(now)]
+        actions: list[Action] = [
+            IncidentRecord.status.set(_INCIDENT_STATUS[step.status]),
+            IncidentRecord.updated_at.set(now),
+        ]
+        if step.destination:
+            actions.append(IncidentRecord.destination_id.set(step.destination[0]))
+        return actions
     if step.status is UnitStatus.AVAILABLE:
         # Back in service after the job (the cancel path frees units in dispatch, not here).
         return [
@@ -73,20 +79,24 @@ def _state(r: UnitRecord) -> UnitState:
 
 
 def _stamp(r: UnitTimeRecord) -> TimeStamp:
-    return TimeStamp(r.incident_id, r.unit_id, TimeNode(r.node), r.at, r.recorded_at, r.by)
+    return TimeStamp(
+        r.incident_id, r.unit_id, TimeNode(r.node), r.at, r.recorded_at, r.by, r.confirmed_by, r.corrected_from
+    )
 
 
 def _time_record(s: TimeStamp) -> UnitTimeRecord:
     return bound(UnitTimeRecord)(
         s.incident_id, node_key(s.node, s.unit_id), unit_id=s.unit_id, node=s.node.value,
-        at=s.at, recorded_at=s.recorded_at, by=s.by,
+        at=s.at, recorded_at=s.recorded_at, by=s.by, confirmed_by=s.confirmed_by, corrected_from=s.corrected_from,
     )  # fmt: skip
 
 
 def step_actions(state: UnitState, step: Step) -> list[Action]:
     """Update actions of a status step; exposed so a claim or cancel can join its own transaction."""
-    u = state.unit
-    actions = availability_actions(step.status, u.lat, u.lon)
+    actions = status_actions(step.status)
+    if step.destination:
+        hospital_id, name = step.destination
+        actions += [UnitRecord.destination_id.set(hospital_id), UnitRecord.destination_name.set(name)]
     if step.status in _UNASSIGNED:
         actions += [
             UnitRecord.incident_id.remove(),
@@ -122,6 +132,15 @@ class DynamoFleetStore(FleetStore):
         # About twenty items, read whole when a fleet view needs fallback positions.
         return {s.station_id: s for s in map(to_station, bound(StationRecord).scan())}
 
+    def hospital_name(self, hospital_id: str) -> str | None:
+        from chalicelib.hospitals.dal import HospitalRecord
+
+        try:
+            record = bound(HospitalRecord).get(hospital_id, attributes_to_get=["name_zh", "name_en"])
+        except HospitalRecord.DoesNotExist:
+            return None
+        return f"{record.name_zh} / {record.name_en}"
+
     def apply(self, state: UnitState, step: Step, stamps: Sequence[TimeStamp], *, now: datetime) -> UnitState:
         actions = [*step_actions(state, step), UnitRecord.status_at.set(now)]
         record = bound(UnitRecord)(state.unit.unit_id, version=state.version)
@@ -149,25 +168,12 @@ class DynamoFleetStore(FleetStore):
             status_at=now,
             incident_id=None if cleared else state.incident_id,
             assigned_at=None if cleared else state.assigned_at,
-            destination_id=None if cleared else state.destination_id,
-            destination_name=None if cleared else state.destination_name,
+            destination_id=None if cleared else (step.destination or (state.destination_id,))[0],
+            destination_name=None if cleared else (step.destination or (None, state.destination_name))[1],
         )
 
     def move(self, state: UnitState, lat: float, lon: float, at: datetime) -> bool:
-        # The status is re-set to what was read: the version condition makes that safe, and it
-        # keeps the sparse index's cell in step with the new position.
-        actions = [*availability_actions(state.unit.status, lat, lon), UnitRecord.position_at.set(at)]
-        record = bound(UnitRecord)(state.unit.unit_id, version=state.version)
-        try:
-            record.update(actions=actions, condition=UnitRecord.position_at < at)
-        except UpdateError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
-            fresh = self.get(state.unit.unit_id)
-            if fresh is not None and fresh.version != state.version:
-                raise VersionConflict("the unit changed meanwhile; read it again and retry") from exc
-            return False
-        return True
+        return store_fix(state.unit.unit_id, state.unit.status, lat, lon, at)
 
     def record_first(self, stamp: TimeStamp) -> bool:
         try:
@@ -178,5 +184,61 @@ class DynamoFleetStore(FleetStore):
             raise
         return True
 
+    def time_of(self, incident_id: str, node: str, unit_id: str) -> TimeStamp | None:
+        try:
+            return _stamp(bound(UnitTimeRecord).get(incident_id, node_key(node, unit_id), consistent_read=True))
+        except UnitTimeRecord.DoesNotExist:
+            return None
+
+    def amend_time(self, stamp: TimeStamp) -> None:
+        _time_record(stamp).save(condition=UnitTimeRecord.node_unit.exists())
+
     def times_of(self, incident_id: str) -> list[TimeStamp]:
         return [_stamp(r) for r in bound(UnitTimeRecord).query(incident_id)]
+
+
+class PositionNotNewer(Exception):
+    """The stored fix is as new as this one or newer (a late or repeated message)."""
+
+
+class StatusMoved(Exception):
+    """The unit's status changed since it was read; write again for the new status."""
+
+    def __init__(self, status: UnitStatus) -> None:
+        super().__init__(status.value)
+        self.status = status
+
+
+def store_fix(unit_id: str, status: UnitStatus, lat: float, lon: float, at: datetime) -> bool:
+    """`write_position` for the status last read, again for a newer one if it changed meanwhile;
+    False when the stored fix is as new or newer."""
+    for _ in range(3):
+        try:
+            write_position(unit_id, status, lat, lon, at)
+        except PositionNotNewer:
+            return False
+        except StatusMoved as moved:
+            status = moved.status
+            continue
+        return True
+    raise VersionConflict("the unit is changing too fast; retry")
+
+
+def write_position(unit_id: str, status: UnitStatus, lat: float, lon: float, at: datetime) -> None:
+    """Store a newer fix with one UpdateItem.
+
+    Conditional on the fix being newer and on `status` still being the unit's: the sparse index
+    cell is right for that status only. The version is left alone on purpose: a position is not a
+    decision, so a claim or a crew's status report read before it must not fail because of it.
+    """
+    table = bound(UnitRecord)._get_connection()
+    condition = (UnitRecord.position_at < at) & (UnitRecord.status == status.value)
+    try:
+        table.update_item(unit_id, actions=position_actions(status, lat, lon, at), condition=condition)
+    except UpdateError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        fresh = bound(UnitRecord).get(unit_id, consistent_read=True)
+        if fresh.position_at >= at:
+            raise PositionNotNewer(unit_id) from exc
+        raise StatusMoved(UnitStatus(fresh.status)) from exc

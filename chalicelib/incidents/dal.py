@@ -84,6 +84,7 @@ class IncidentRecord(Model):
     assigned_at = UTCDateTimeAttribute(null=True)
     assigned_by = UnicodeAttribute(null=True)  # "auto", or the dispatcher's subject
     notified_at = UTCDateTimeAttribute(null=True)  # the crew's dispatch message went out
+    destination_id = UnicodeAttribute(null=True)  # the receiving hospital, once the unit transports
     closed_at = UTCDateTimeAttribute(null=True)
     closed_reason = UnicodeAttribute(null=True)
     by_open_county = OpenByCountyIndex()

@@ -18,6 +18,7 @@ from infrastructure import constants
 from infrastructure.constructs import grants
 
 _Rule = iot.CfnTopicRule
+_CONSUME = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes")
 
 
 class IotRules(Construct):
@@ -29,11 +30,12 @@ class IotRules(Construct):
         stage: str,
         function: Callable[[str], lambda_.IFunction],
         queues: Mapping[str, sqs.IQueue],
+        work_queues: Mapping[str, sqs.IQueue],
         key: kms.IKey,
         function_policy: iam.ManagedPolicy,
     ) -> None:
         super().__init__(scope, id)
-        self._function, self._queues = function, queues
+        self._function, self._queues = function, {**queues, **work_queues}
         # IoT assumes this role only to deliver to the queues (actions and errorAction).
         self._role = iam.Role(self, "ActionsRole", assumed_by=iam.ServicePrincipal("iot.amazonaws.com"))
         self._delivers_to: dict[str, sqs.IQueue] = {}
@@ -61,6 +63,7 @@ class IotRules(Construct):
                 if "sqs" in rule["errorAction"]:
                     failure_queue.setdefault(name, rule["errorAction"]["sqs"]["queue"])
         self._on_failure(failure_queue, function_policy)
+        self._consume(work_queues, function_policy)
         if self._delivers_to:
             iam.ManagedPolicy(
                 self,
@@ -91,6 +94,27 @@ class IotRules(Construct):
             source_arn=topic_rule.attr_arn,
             source_account=Aws.ACCOUNT_ID,
         )
+
+    def _consume(self, work_queues: Mapping[str, sqs.IQueue], policy: iam.ManagedPolicy) -> None:
+        """Each work queue drained by its consumer in batches, reporting failures per message."""
+        for name, queue in sorted(work_queues.items()):
+            consumer = iot_rules.CONSUMERS[name]
+            lambda_.CfnEventSourceMapping(
+                self,
+                f"{name}-consumer",
+                function_name=self._function(consumer.function).function_name,
+                event_source_arn=queue.queue_arn,
+                batch_size=consumer.batch_size,
+                maximum_batching_window_in_seconds=consumer.window_s,
+                function_response_types=["ReportBatchItemFailures"],
+            )
+            policy.add_statements(
+                iam.PolicyStatement(
+                    actions=list(_CONSUME),
+                    resources=[queue.queue_arn],
+                ),
+                grants.sqs_send([self._queues[consumer.rejects]]),
+            )
 
     def _on_failure(self, failure_queue: Mapping[str, str], policy: iam.ManagedPolicy) -> None:
         """IoT invokes asynchronously: a message the handler rejects would vanish after

@@ -16,6 +16,7 @@ from constructs import Construct
 from infrastructure import constants
 
 _PERIOD = Duration.minutes(5)
+WORK_QUEUE_LAG_S = 10  # device messages older than this: dispatch is working from stale positions
 # EMF counts of the dispatch domain that need a person: the situation, or a side effect that
 # failed after the assignment was stored (the crew, co-responders or the board may not know).
 DISPATCH_ALARMS = {
@@ -51,6 +52,7 @@ class Monitoring(Construct):
         functions: Mapping[str, str],
         machines: Mapping[str, sfn.StateMachine],
         queues: Mapping[str, sqs.IQueue],
+        work_queues: Mapping[str, sqs.IQueue] | None = None,
     ) -> None:
         """`functions`: logical id -> function name (a token)."""
         super().__init__(scope, id)
@@ -88,14 +90,20 @@ class Monitoring(Construct):
         for name, queue in queues.items():
             depth = queue.metric_approximate_number_of_messages_visible(period=_PERIOD, statistic="Maximum")
             self._alarm(f"{name}Depth", depth, f"messages waiting in dead-letter queue {name}")
+        for name, queue in (work_queues or {}).items():
+            # Positions older than dispatch's freshness bound: the consumer is failing or too slow.
+            age = queue.metric_approximate_age_of_oldest_message(period=Duration.minutes(1), statistic="Maximum")
+            self._alarm(f"{name}Lag", age, f"{name} messages wait over {WORK_QUEUE_LAG_S} s", at_least=WORK_QUEUE_LAG_S)
         for metric_name, description in DISPATCH_ALARMS.items():
             self._alarm(f"Dispatch{metric_name}", _emf(metric_name), description)
         self._dashboard(stage, api_5xx, lambda_errors, failed)
 
-    def _alarm(self, id: str, metric: cw.Metric, description: str, *, below: float | None = None) -> None:
-        """Alarm at >= 1 by default; with `below`, when under it (missing data counts as under)."""
+    def _alarm(
+        self, id: str, metric: cw.Metric, description: str, *, below: float | None = None, at_least: float = 1.0
+    ) -> None:
+        """Alarm at >= `at_least` (1) by default; with `below`, when under it (missing data counts as under)."""
         if below is None:
-            threshold, operator = 1.0, cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
+            threshold, operator = at_least, cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
             missing = cw.TreatMissingData.NOT_BREACHING
         else:
             threshold, operator = below, cw.ComparisonOperator.LESS_THAN_THRESHOLD

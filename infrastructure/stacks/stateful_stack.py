@@ -8,6 +8,7 @@ from aws_cdk import Stack
 from constructs import Construct
 
 from infrastructure.constructs.auth import CognitoAuth, Oidc
+from infrastructure.constructs.device_files import DeviceFiles
 from infrastructure.constructs.encryption import DataKey
 from infrastructure.constructs.intake import QrKeys
 from infrastructure.constructs.queues import DeadLetterQueues
@@ -22,7 +23,9 @@ class StatefulStack(Stack):
         self.tables = Tables(self, "Tables", stage=settings.stage, key=self.key)
         # Printed doorplates are signed with these keys: state, like the tables.
         self.qr_keys = QrKeys(self, "QrKeys", stage=settings.stage, key=self.key).secret
-        self.queues = DeadLetterQueues(self, "DeadLetters", stage=settings.stage, key=self.key).by_name
+        queues = DeadLetterQueues(self, "DeadLetters", stage=settings.stage, key=self.key)
+        self.queues, self.work_queues = queues.by_name, queues.work
+        self.device_files = DeviceFiles(self, "DeviceFiles", stage=settings.stage, key=self.key)
         # The user directory (and its MFA secrets) is state: it lives here, not with the compute.
         self.oidc: Oidc | None = None
         if settings.use_cognito:

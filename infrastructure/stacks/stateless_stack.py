@@ -17,13 +17,18 @@ from infrastructure.constructs import grants
 from infrastructure.constructs.api import Api
 from infrastructure.constructs.auth import Oidc, external_oidc
 from infrastructure.constructs.co_response import CoResponse
+from infrastructure.constructs.device_files import grant_objects
 from infrastructure.constructs.intake import IntakeProtection, public_base_url
 from infrastructure.constructs.iot import IotRules
+from infrastructure.constructs.iot_devices import IotDevices
 from infrastructure.constructs.monitoring import Monitoring
 from infrastructure.constructs.workflows import Workflows, state_machine_arn
 from infrastructure.nag import acknowledge, nag_arn
 from infrastructure.settings import DeploySettings
 from infrastructure.stacks.stateful_stack import StatefulStack
+from iot_rules import CONSUMERS
+
+TELEMETRY_REJECTS = CONSUMERS["device-telemetry"].rejects
 
 
 class StatelessStack(Stack):
@@ -65,9 +70,11 @@ class StatelessStack(Stack):
             stage=stage,
             function=api.function,
             queues=stateful.queues,
+            work_queues=stateful.work_queues,
             key=stateful.key,
             function_policy=api.policy,
         )
+        IotDevices(self, "IotDevices", stage=stage)
         Monitoring(
             self,
             "Monitoring",
@@ -77,6 +84,7 @@ class StatelessStack(Stack):
             functions={logical: fn.ref for logical, fn in api.functions.items()},
             machines=workflows.machines,
             queues=stateful.queues,
+            work_queues=stateful.work_queues,
         )
 
     def _environment(
@@ -93,6 +101,10 @@ class StatelessStack(Stack):
             "EMS_EVENT_BUS": constants.event_bus_name(settings.stage),
             "EMS_QR_KEYS_SECRET": stateful.qr_keys.secret_arn,
             "EMS_PUBLIC_BASE_URL": public_base_url(self, settings),
+            "EMS_TELEMETRY_REJECTS_QUEUE": constants.queue_name(settings.stage, TELEMETRY_REJECTS),
+            "EMS_FILES_BUCKET": stateful.device_files.bucket_name,
+            "EMS_DATA_KEY_ID": stateful.key.key_arn,
+            "EMS_FILES_RETENTION_DAYS": str(stateful.device_files.retention_days),
             "POWERTOOLS_SERVICE_NAME": constants.POWERTOOLS_SERVICE_NAME,
             "POWERTOOLS_METRICS_NAMESPACE": constants.EMF_NAMESPACE,
         }
@@ -112,6 +124,7 @@ class StatelessStack(Stack):
             ),
             grants.put_events(co_response.bus_arn, source=EVENT_SOURCE, detail_types=[DISPATCHED]),
         )
+        grant_objects(api.policy, stateful.device_files)
         acknowledge(
             api.policy,
             f"Functions publish below {constants.MQTT_TOPIC_ROOT}/ only (unit, incident and platform topics "

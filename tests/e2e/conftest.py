@@ -70,7 +70,10 @@ class Devstack:
         return self.proc.wait(timeout=timeout)
 
 
-def start_devstack(tmp: Path, *extra: str, canary_interval: float = 2, timeout: float = 180) -> Devstack:
+def start_devstack(
+    tmp: Path, *extra: str, canary_interval: float = 2, timeout: float = 180, simulator: bool = False
+) -> Devstack:
+    """`simulator` off by default: tests assert exact unit statuses, which simulated crews would move on."""
     ports = {"api": free_port(), "moto": free_port(), "mqtt": free_port()}
     cmd = [
         sys.executable,
@@ -87,6 +90,7 @@ def start_devstack(tmp: Path, *extra: str, canary_interval: float = 2, timeout: 
         str(ports["mqtt"]),
         "--canary-interval",
         str(canary_interval),
+        *([] if simulator else ["--no-simulator"]),
         *extra,
     ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

@@ -78,3 +78,18 @@ def test_dispatch_situations_and_lost_side_effects_raise_alarms(synth: Synth) ->
     root = Path(__file__).resolve().parents[2] / "chalicelib"
     source = "".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py"))
     assert all(f'"{name}"' in source for name in DISPATCH_ALARMS)
+
+
+def test_each_work_queue_is_drained_by_its_consumer_with_partial_batch_failures(synth: Synth) -> None:
+    template = Template.from_json(synth.templates["stateless"])
+    mappings = template.find_resources("AWS::Lambda::EventSourceMapping")
+    assert len(mappings) == len(iot_rules.work_queues())
+    expected = sorted((c.batch_size, c.window_s) for q, c in iot_rules.CONSUMERS.items())
+    got = sorted(
+        (m["Properties"]["BatchSize"], m["Properties"]["MaximumBatchingWindowInSeconds"]) for m in mappings.values()
+    )
+    assert got == expected
+    for m in mappings.values():
+        assert m["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    policy = json.dumps(template.find_resources("AWS::IAM::ManagedPolicy"))
+    assert "sqs:ReceiveMessage" in policy and "sqs:ChangeMessageVisibility" in policy

@@ -5,7 +5,9 @@ from __future__ import annotations
 from aws_cdk.assertions import Match, Template
 
 from chalicelib.core import tables
+from infrastructure.constants import LAMBDA_TIMEOUT_S
 from infrastructure.constructs.queues import queue_names
+from iot_rules import CONSUMERS, work_queues
 from tests.infrastructure.conftest import STAGE, Synth
 
 
@@ -76,7 +78,7 @@ def test_every_dead_letter_queue_is_encrypted_tls_only_and_keeps_14_days(synth: 
                 "MessageRetentionPeriod": 14 * 86400,
             },
         )
-    template.resource_count_is("AWS::SQS::Queue", len(queue_names()))
+    template.resource_count_is("AWS::SQS::Queue", len(queue_names()) + len(work_queues()))
     template.has_resource_properties(
         "AWS::SQS::QueuePolicy",
         {
@@ -87,6 +89,23 @@ def test_every_dead_letter_queue_is_encrypted_tls_only_and_keeps_14_days(synth: 
             }
         },
     )
+
+
+def test_each_work_queue_redrives_to_its_dead_letter_queue_and_outlasts_its_consumer(synth: Synth) -> None:
+    template = Template.from_json(synth.templates["stateful"])
+    for name in work_queues():
+        consumer = CONSUMERS[name]
+        queues = template.find_resources("AWS::SQS::Queue", {"Properties": {"QueueName": f"ems-{STAGE}-{name}"}})
+        (queue,) = queues.values()
+        props = queue["Properties"]
+        assert props["KmsMasterKeyId"] == _key_ref(synth)
+        assert props["RedrivePolicy"]["maxReceiveCount"] == consumer.max_receive
+        dlq = template.find_resources(
+            "AWS::SQS::Queue", {"Properties": {"QueueName": f"ems-{STAGE}-{consumer.dead_letter}"}}
+        )
+        assert props["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": [next(iter(dlq)), "Arn"]}
+        # Lambda's guidance: a visibility timeout of at least six times the function's timeout
+        assert props["VisibilityTimeout"] >= 6 * LAMBDA_TIMEOUT_S
 
 
 def test_every_table_is_in_the_backup_plan(synth: Synth) -> None:

@@ -65,6 +65,17 @@ def _reset() -> None:
 
     dispatch_deps.reset()
     wiring.reset()
+    from chalicelib.devicefiles import deps as devicefile_deps
+
+    devicefile_deps.reset()
+    from chalicelib.telemetry import adapters as telemetry_adapters
+    from chalicelib.telemetry import store as telemetry_store
+    from chalicelib.telemetry import wiring as telemetry_wiring
+
+    telemetry_wiring.reset()
+    telemetry_adapters._queue_url.cache_clear()
+    telemetry_store._incident_point.cache_clear()
+    telemetry_store._hospital_point.cache_clear()
 
 
 @pytest.fixture
@@ -85,6 +96,9 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Env]:
         # Executions left waiting for a unit must not wake after their test: a test of
         # escalation lowers this for itself.
         "EMS_ESCALATE_AFTER_S": "3600",
+        "EMS_FILES_BUCKET": f"{PREFIX}device-files",
+        "EMS_DATA_KEY_ID": "alias/ems-test-data",
+        "EMS_TELEMETRY_REJECTS_QUEUE": f"{PREFIX}telemetry-rejects",
     }.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("EMS_AWS_ENDPOINT_URL", raising=False)
@@ -104,6 +118,7 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Env]:
             role = aws_resources.create_role(REGION)
             aws_resources.create_tables()
             queues = aws_resources.create_queues(PREFIX)
+            aws_resources.create_buckets()
             functions = aws_resources.create_functions(sorted(handlers), PREFIX, role)
             machines = aws_resources.create_state_machines(REGION, functions, role, PREFIX)
             monkeypatch.setenv("EMS_STATE_MACHINES", json.dumps(machines))

@@ -51,6 +51,9 @@ class FakeStore(FleetStore):
     def stations(self) -> dict[str, Station]:
         return {"ST01": STATION}
 
+    def hospital_name(self, hospital_id: str) -> str | None:
+        return "Municipal Hospital" if hospital_id == "H01" else None
+
     def apply(self, state: UnitState, step: Step, stamps: Sequence[TimeStamp], *, now: datetime) -> UnitState:
         if self.units[state.unit.unit_id].version != state.version:
             raise VersionConflict("changed")
@@ -74,6 +77,12 @@ class FakeStore(FleetStore):
         moved = state.unit.model_copy(update={"lat": lat, "lon": lon, "position_at": at})
         self.units[state.unit.unit_id] = dataclasses.replace(state, unit=moved, version=state.version + 1)
         return True
+
+    def time_of(self, incident_id: str, node: str, unit_id: str) -> TimeStamp | None:
+        return self.times.get((incident_id, node, unit_id))
+
+    def amend_time(self, stamp: TimeStamp) -> None:
+        self.times[(stamp.incident_id, stamp.node.value, stamp.unit_id)] = stamp
 
     def record_first(self, stamp: TimeStamp) -> bool:
         key = (stamp.incident_id, stamp.node.value, stamp.unit_id)

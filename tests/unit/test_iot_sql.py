@@ -142,3 +142,29 @@ def test_only_sql_version_2016_is_evaluated() -> None:
 )  # fmt: skip
 def test_topic_filter_matching(topic_filter: str, topic: str, matches: bool) -> None:
     assert parse(f"SELECT * FROM '{topic_filter}'").matches(topic) is matches  # noqa: S608
+
+
+def test_encode_star_base64_carries_any_payload_bytes_and_marks_the_rule_binary() -> None:
+    # Given the device-telemetry form: the bytes travel whole, the consumer judges them
+    rule = parse("SELECT encode(*, 'base64') AS payload, topic(3) AS unit FROM 'ems/units/+/vitals'")
+    assert rule.binary
+    out = rule.evaluate({}, "ems/units/A7/vitals", raw=b"\xff{not json")
+    assert out == {"payload": "/3tub3QganNvbg==", "unit": "A7"}
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT *, encode(*, 'base64') AS p FROM 'a/b'",  # * needs a JSON object
+        "SELECT encode(*, 'base64') AS p, x FROM 'a/b'",  # so does a field
+        "SELECT encode(*, 'base64') AS p FROM 'a/b' WHERE n > 1",
+    ],
+)
+def test_a_rule_that_reads_fields_is_not_binary(sql: str) -> None:
+    assert not parse(sql).binary
+
+
+@pytest.mark.parametrize("sql", ["SELECT encode(x, 'base64') AS p FROM 'a'", "SELECT encode(*, 'hex') AS p FROM 'a'"])
+def test_encode_outside_the_subset_is_refused(sql: str) -> None:
+    with pytest.raises(UnsupportedSql):
+        parse(sql)

@@ -1,0 +1,1 @@
+"""Clinical scores computed from a patient's observations. Pure: no I/O, no clock."""

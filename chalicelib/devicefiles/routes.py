@@ -1,0 +1,50 @@
+"""Device files API: an ambulance's ECGs and ultrasound captures for its incident."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.core.auth import Role
+from chalicelib.core.clock import utcnow
+from chalicelib.core.config import get_settings
+from chalicelib.core.http import Ctx, route
+from chalicelib.devicefiles import service
+from chalicelib.devicefiles.deps import get_ports
+from chalicelib.devicefiles.schemas import FileList, UploadRequest, UploadTicket
+
+bp = Blueprint(__name__)
+
+
+@route(
+    bp,
+    "/v1/incidents/{incident_id}/files",
+    "POST",
+    summary="Announce a 12-lead ECG or ultrasound capture; returns a 5-minute presigned upload form",
+    roles=(Role.CREW,),
+    body=UploadRequest,
+    response=UploadTicket,
+    status=201,
+    tags=("device-files",),
+)
+def request_upload(ctx: Ctx) -> UploadTicket:
+    return service.request_upload(
+        ports=get_ports(),
+        who=ctx.who,
+        incident_id=ctx.params["incident_id"],
+        req=ctx.body,
+        now=utcnow(),
+        retention_days=get_settings().files_retention_days,
+    )
+
+
+@route(
+    bp,
+    "/v1/incidents/{incident_id}/files",
+    "GET",
+    summary="An incident's device files, with 5-minute download URLs (assigned crew, county dispatcher, destination)",
+    roles=(Role.CREW, Role.DISPATCHER, Role.HOSPITAL),
+    response=FileList,
+    tags=("device-files",),
+)
+def list_files(ctx: Ctx) -> FileList:
+    return service.list_files(ports=get_ports(), who=ctx.who, incident_id=ctx.params["incident_id"], now=utcnow())

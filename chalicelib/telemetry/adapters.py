@@ -1,0 +1,90 @@
+"""Side effects of ingestion: arrivals through the fleet's status machine, rejects to their queue,
+alerts to MQTT (imported on first use)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+
+from chalicelib.core.aws import client
+from chalicelib.core.clock import utcnow
+from chalicelib.core.publisher import get_publisher
+from chalicelib.fleet import logic
+from chalicelib.fleet.deps import get_available_sink
+from chalicelib.fleet.entities import TimeStamp
+from chalicelib.fleet.ports import FleetStore, VersionConflict
+from chalicelib.fleet.service import announce
+from chalicelib.telemetry.decode import Reject
+from chalicelib.telemetry.logic import Arrival
+from chalicelib.telemetry.ports import Arrivals, Outbox
+
+BY = "geofence"  # the `by` of a time node the stream set; a crew's correction replaces it
+_FROM = {logic.S.ON_SCENE: logic.S.EN_ROUTE, logic.S.AT_HOSPITAL: logic.S.TRANSPORTING}
+
+
+class FleetArrivals(Arrivals):
+    def __init__(self, fleet: FleetStore) -> None:
+        self.fleet = fleet
+
+    def arrive(self, arrival: Arrival) -> bool:
+        for _ in range(3):
+            state = self.fleet.get(arrival.unit_id, consistent=True)
+            if state is None or state.unit.status is not _FROM[arrival.status] or state.incident_id is None:
+                return False  # the crew reported it first, or the job changed: nothing to detect
+            step = logic.transition(state.unit.status, arrival.status, logic.Actor.GEOFENCE)
+            now = utcnow()
+            stamps = [TimeStamp(state.incident_id, arrival.unit_id, n, arrival.at, now, BY) for n in step.nodes]
+            try:
+                after = self.fleet.apply(state, step, stamps, now=now)
+            except VersionConflict:
+                continue
+            if step.frees_unit:  # not for arrivals today; kept so a future fence cannot strand a unit
+                announce(get_available_sink(), after, state.incident_id, now)
+            return True
+        raise VersionConflict(f"unit {arrival.unit_id} kept changing while its arrival was recorded")
+
+
+class QueueOutbox(Outbox):
+    def __init__(self, rejects_queue: str | None) -> None:
+        self.rejects_queue = rejects_queue
+
+    def reject(self, rejects: Sequence[Reject]) -> set[str]:
+        if not self.rejects_queue:
+            raise RuntimeError("EMS_TELEMETRY_REJECTS_QUEUE is not set: rejected messages would be lost")
+        url, failed = _queue_url(self.rejects_queue), set()
+        for start in range(0, len(rejects), 10):  # SendMessageBatch takes ten
+            chunk = rejects[start : start + 10]
+            try:
+                entries = [_entry(i, r) for i, r in enumerate(chunk)]
+                response = client("sqs").send_message_batch(QueueUrl=url, Entries=entries)
+            except Exception:
+                failed |= {r.message_id for r in chunk}
+                continue
+            failed |= {chunk[int(f["Id"])].message_id for f in response.get("Failed", [])}
+        return failed
+
+    def alert(self, topic: str, message: dict[str, object]) -> None:
+        get_publisher().publish(topic, message, qos=1)
+
+
+def _entry(i: int, r: Reject) -> dict[str, object]:
+    attributes = {"reason": r.reason.value, "field": r.field, "unit_id": r.unit_id}
+    body = {
+        "reason": r.reason.value, "detail": r.detail, "field": r.field, "topic": r.topic, "unit_id": r.unit_id,
+        "payload": r.payload_b64, "message_id": r.message_id, "rejected_at": utcnow().isoformat(),
+    }  # fmt: skip
+    return {
+        "Id": str(i),
+        "MessageBody": json.dumps(body),
+        "MessageAttributes": {
+            k: {"DataType": "String", "StringValue": v} for k, v in attributes.items() if v is not None
+        },
+    }
+
+
+@lru_cache(maxsize=4)
+def _queue_url(queue: str) -> str:
+    if queue.startswith("https://") or queue.startswith("http://"):
+        return queue
+    return str(client("sqs").get_queue_url(QueueName=queue)["QueueUrl"])

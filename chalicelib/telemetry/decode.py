@@ -1,0 +1,103 @@
+"""From an SQS record body (what the IoT rule sent) to a validated device message, or the reason
+it is not one. Pure: no I/O.
+
+The rule forwards `{"payload": <base64 of the bytes>, "topic", "received_ms"}` whatever the
+device sent, so every broken message reaches this function and leaves with a reason.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from pydantic import ValidationError
+
+from chalicelib.telemetry.schemas import DeviceStatus, Position, Vitals, WrongUnit, parse
+
+Message = Position | Vitals | DeviceStatus
+
+
+class Reason(StrEnum):
+    INVALID_ENVELOPE = "invalid_envelope"  # not what the IoT rule produces: a misrouted message
+    INVALID_JSON = "invalid_json"
+    INVALID_SCHEMA = "invalid_schema"
+    NOT_A_DEVICE_TOPIC = "not_a_device_topic"
+    WRONG_UNIT = "wrong_unit"  # the payload names another unit than its topic
+    UNKNOWN_UNIT = "unknown_unit"  # no such unit in the fleet
+    CLOCK_AHEAD = "clock_ahead"  # stamped in the future: stored, it would freeze the unit's position
+
+
+@dataclass(frozen=True)
+class Inbound:
+    message_id: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Valid:
+    message_id: str
+    message: Message
+    received_at: datetime | None  # when IoT Core received it
+    topic: str
+    payload_b64: str
+
+
+@dataclass(frozen=True)
+class Reject:
+    message_id: str
+    reason: Reason
+    detail: str  # what was wrong, never the payload's values
+    field: str | None = None
+    topic: str | None = None
+    payload_b64: str | None = None  # the bytes as received, for whoever fixes the device
+
+    @property
+    def unit_id(self) -> str | None:
+        parts = (self.topic or "").split("/")
+        return parts[2] if len(parts) == 4 and parts[:2] == ["ems", "units"] else None
+
+
+# Device clocks drift; further ahead than this is a wrong clock (as for the crew app's reports).
+MAX_CLOCK_AHEAD_S = 300
+
+
+def decode(record: Inbound) -> Valid | Reject:
+    try:
+        envelope = json.loads(record.body)
+        topic, encoded = envelope["topic"], envelope["payload"]
+        raw = base64.b64decode(encoded, validate=True)
+    except (ValueError, TypeError, KeyError, binascii.Error) as exc:
+        return Reject(record.message_id, Reason.INVALID_ENVELOPE, type(exc).__name__)
+    received_ms = envelope.get("received_ms")
+    received = datetime.fromtimestamp(received_ms / 1000, UTC) if isinstance(received_ms, int | float) else None
+
+    def reject(reason: Reason, detail: str, field: str | None = None) -> Reject:
+        return Reject(record.message_id, reason, detail, field, topic, encoded)
+
+    try:
+        payload = json.loads(raw)
+    except ValueError as exc:  # includes bytes that are not UTF-8
+        return reject(Reason.INVALID_JSON, f"{type(exc).__name__} at byte {getattr(exc, 'pos', 0)}")
+    if not isinstance(payload, dict):
+        return reject(Reason.INVALID_JSON, f"a JSON {type(payload).__name__}, not an object")
+    try:
+        message = parse(topic, payload)
+    except WrongUnit as exc:
+        return reject(Reason.WRONG_UNIT, str(exc), "unit_id")
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        field = ".".join(str(p) for p in first["loc"] if p not in TAGS) or None
+        return reject(Reason.INVALID_SCHEMA, first["msg"], field)
+    except ValueError as exc:
+        return reject(Reason.NOT_A_DEVICE_TOPIC, str(exc))
+    if received is not None and (message.ts - received).total_seconds() > MAX_CLOCK_AHEAD_S:
+        return reject(Reason.CLOCK_AHEAD, f"more than {MAX_CLOCK_AHEAD_S} s ahead of the broker's clock", "ts")
+    return Valid(record.message_id, message, received, topic, encoded)
+
+
+# The discriminated union prefixes each error location with the model's tag; the field is the rest.
+TAGS = frozenset({"telemetry", "vitals", "status"})

@@ -1,0 +1,139 @@
+"""The ingestion use case: one batch of device messages in, positions, readings, arrivals,
+alerts and rejects out, and the ids of the messages to deliver again.
+
+Invalid messages are rejected (sent on with their reason, never retried); a valid message fails
+only for a transient reason (a throttled write), and then only its unit's messages of this
+batch are retried, so one unit's trouble never holds up another's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from chalicelib.clinical.news2 import News2, Observations, crossed, score
+from chalicelib.core.observability import count, logger
+from chalicelib.fleet.models import UnitStatus
+from chalicelib.telemetry import alerts
+from chalicelib.telemetry.decode import Inbound, Reason, Reject, Valid, decode
+from chalicelib.telemetry.logic import UnitNow, arrival, due, fence_for, newest
+from chalicelib.telemetry.ports import Arrivals, Outbox, Places, Reading, TelemetryStore
+from chalicelib.telemetry.schemas import DeviceStatus, Position, Vitals
+
+
+@dataclass
+class Outcome:
+    failed: set[str] = field(default_factory=set)  # message ids for SQS to deliver again
+    rejected: list[Reject] = field(default_factory=list)
+    positions_written: int = 0
+    readings: int = 0
+    arrivals: int = 0
+    alerts: int = 0
+
+
+@dataclass(frozen=True)
+class Ports:
+    store: TelemetryStore
+    places: Places
+    arrivals: Arrivals
+    outbox: Outbox
+    coalesce_s: float
+
+
+def ingest(records: Sequence[Inbound], ports: Ports) -> Outcome:
+    out = Outcome()
+    decoded = [decode(r) for r in records]
+    valid = [d for d in decoded if isinstance(d, Valid)]
+    out.rejected = [d for d in decoded if isinstance(d, Reject)]
+    units = ports.store.units(sorted({v.message.unit_id for v in valid}))
+    by_unit: dict[str, list[Valid]] = defaultdict(list)
+    for v in valid:
+        if v.message.unit_id in units:
+            by_unit[v.message.unit_id].append(v)
+        else:
+            unknown = Reject(v.message_id, Reason.UNKNOWN_UNIT, "no such unit", "unit_id", v.topic, v.payload_b64)
+            out.rejected.append(unknown)
+    if out.rejected:
+        out.failed |= ports.outbox.reject(out.rejected)
+        count("TelemetryRejected", len(out.rejected))
+        for reason in sorted({r.reason for r in out.rejected}):
+            count(f"TelemetryRejected_{reason}", sum(r.reason is reason for r in out.rejected))
+    for unit_id, messages in by_unit.items():
+        try:
+            _one_unit(units[unit_id], [v.message for v in messages], ports, out)
+        except Exception:
+            # Transient (throttling, a timeout): this unit's messages come back; writes are idempotent.
+            logger().exception("telemetry of one unit failed; its messages will be retried", extra={"unit_id": unit_id})
+            out.failed |= {v.message_id for v in messages}
+    if out.failed:
+        count("TelemetryRetried", len(out.failed))
+    return out
+
+
+def _one_unit(unit: UnitNow, messages: list[Position | Vitals | DeviceStatus], ports: Ports, out: Outcome) -> None:
+    fixes = [m for m in messages if isinstance(m, Position)]
+    readings = sorted((m for m in messages if isinstance(m, Vitals)), key=lambda m: (m.ts, m.seq))
+    statuses = [m for m in messages if isinstance(m, DeviceStatus)]
+    if fixes:
+        _positions(unit, fixes, ports, out)
+    if readings:
+        _readings(unit, readings, ports, out)
+    if statuses:
+        ports.store.write_device_status(max(statuses, key=lambda m: (m.ts, m.seq)))
+
+
+def _positions(unit: UnitNow, fixes: list[Position], ports: Ports, out: Outcome) -> None:
+    fence = fence_for(unit)
+    target = None
+    if fence is not None and fence[0] is UnitStatus.AT_HOSPITAL:
+        target = ports.places.hospital(unit.destination_id or "")
+    elif fence is not None:
+        target = ports.places.incident(unit.incident_id or "")
+    arrived = arrival(unit, fixes, target)
+    fix = newest(fixes)
+    # An arrival is stored at once, so the board and dispatch see the unit where it stopped.
+    store_now = arrived is not None or due(unit.position_at, fix, ports.coalesce_s)
+    if fix.ts > unit.position_at and store_now and ports.store.write_position(unit, fix):
+        out.positions_written += 1
+    if arrived is not None and ports.arrivals.arrive(arrived):
+        out.arrivals += 1
+        count("GeofenceArrival")
+
+
+def _readings(unit: UnitNow, readings: list[Vitals], ports: Ports, out: Outcome) -> None:
+    # The unit's current job is the truth; a monitor still set to an earlier job must not write there.
+    subject = unit.incident_id or f"unit#{unit.unit_id}"
+    scored = [Reading(subject, m, _news2(m)) for m in readings]
+    ports.store.put_readings(scored)
+    out.readings += len(scored)
+    if not unit.incident_id or all(not crossed(None, r.news2) for r in scored):
+        return  # nobody to tell, or nothing above low risk: no need to read what was told before
+    # Compared with the highest score already alerted on, not the last reading: a probe slipping
+    # off lowers a monitor-only score, and its return must not raise the same alarm again.
+    mark = ports.store.watermark(subject)
+    alerted = mark[1] if mark else None
+    told = alerted
+    for reading in scored:
+        if mark is not None and reading.message.ts <= mark[0]:
+            continue  # redelivered, or older than the reading last alerted on
+        if crossed(told, reading.news2):
+            _alert(unit, reading, told, ports)
+            out.alerts += 1
+            told = reading.news2
+    if told is not alerted:
+        newest_at = max(r.message.ts for r in scored)
+        ports.store.set_watermark(subject, newest_at, told)
+
+
+def _news2(m: Vitals) -> News2:
+    # A monitor reports five of the seven parameters; consciousness and oxygen come from the crew.
+    return score(Observations(rr=m.rr, spo2=m.spo2, sbp=m.sbp, hr=m.hr, temp_c=m.temp_c))
+
+
+def _alert(unit: UnitNow, reading: Reading, previous: News2 | None, ports: Ports) -> None:
+    message = alerts.deterioration(unit, reading, previous)
+    ports.outbox.alert(alerts.crew_topic(unit.unit_id), message)
+    if unit.destination_id:
+        ports.outbox.alert(alerts.hospital_topic(unit.destination_id), message)
+    count("PatientDeteriorated")

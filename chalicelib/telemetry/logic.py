@@ -1,0 +1,75 @@
+"""Pure rules of ingestion: which fix to store (coalescing) and when a unit has arrived (geofences)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib.core.geo import distance_m
+from chalicelib.fleet.models import UnitStatus
+from chalicelib.telemetry.schemas import Position
+
+# An ambulance parks within this distance of the address point (a courtyard, a building's far
+# door) and of a hospital's reference point (the campus; the ED entrance is rarely the centre).
+SCENE_RADIUS_M = 150.0
+HOSPITAL_RADIUS_M = 250.0
+# Parked or crawling to the door; passing by at speed is not an arrival.
+SLOW_KMH = 10.0
+# A poor fix widens the fence by its own uncertainty, up to this much.
+MAX_ACCURACY_ALLOWANCE_M = 100.0
+
+
+@dataclass(frozen=True)
+class UnitNow:
+    """What ingestion needs of a unit, read once per batch."""
+
+    unit_id: str
+    status: UnitStatus
+    position_at: datetime
+    incident_id: str | None
+    destination_id: str | None
+
+
+@dataclass(frozen=True)
+class Arrival:
+    unit_id: str
+    status: UnitStatus  # ON_SCENE or AT_HOSPITAL
+    at: datetime  # the device time of the first fix inside the fence
+    fix: Position
+
+
+def newest(fixes: Iterable[Position]) -> Position:
+    return max(fixes, key=lambda p: (p.ts, p.seq))
+
+
+def due(stored_at: datetime, fix: Position, coalesce_s: float) -> bool:
+    """Write this fix? Only when the stored one is at least `coalesce_s` older: at 1 Hz that is
+    one write every `coalesce_s` seconds, and the stored position is never older than that plus
+    the batching delay. A fix older than the stored one is never written (time only moves forward)."""
+    return (fix.ts - stored_at).total_seconds() >= coalesce_s
+
+
+def fence_for(unit: UnitNow) -> tuple[UnitStatus, float] | None:
+    """The arrival this unit can make next, and the fence's radius (None: it is not heading anywhere)."""
+    if unit.status is UnitStatus.EN_ROUTE and unit.incident_id:
+        return UnitStatus.ON_SCENE, SCENE_RADIUS_M
+    if unit.status is UnitStatus.TRANSPORTING and unit.destination_id:
+        return UnitStatus.AT_HOSPITAL, HOSPITAL_RADIUS_M
+    return None
+
+
+def arrival(unit: UnitNow, fixes: Sequence[Position], target: tuple[float, float] | None) -> Arrival | None:
+    """The first fix, in time order, that is inside the fence around `target` and slow."""
+    fence = fence_for(unit)
+    if fence is None or target is None:
+        return None
+    status, radius = fence
+    for fix in sorted(fixes, key=lambda p: (p.ts, p.seq)):
+        if fix.ts < unit.position_at:
+            continue  # a late fix from before the stored one says nothing about now
+        allowance = min(fix.accuracy_m or 0.0, MAX_ACCURACY_ALLOWANCE_M)
+        slow = fix.speed_kmh is None or fix.speed_kmh <= SLOW_KMH
+        if slow and distance_m(fix.lat, fix.lon, *target) <= radius + allowance:
+            return Arrival(unit.unit_id, status, fix.ts, fix)
+    return None

@@ -1,0 +1,123 @@
+"""DynamoDB adapters of ingestion (imported on first use, not at cold start)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from pynamodb.exceptions import PutError, UpdateError
+
+from chalicelib.clinical.news2 import News2
+from chalicelib.core.clock import utcnow
+from chalicelib.core.tables import bound
+from chalicelib.fleet.dal import UnitRecord
+from chalicelib.fleet.models import UnitStatus
+from chalicelib.fleet.store import store_fix
+from chalicelib.hospitals.dal import HospitalRecord
+from chalicelib.incidents.dal import IncidentRecord
+from chalicelib.telemetry.dal import LATEST, VitalsRecord, reading_key
+from chalicelib.telemetry.logic import UnitNow
+from chalicelib.telemetry.ports import Places, Reading, TelemetryStore
+from chalicelib.telemetry.schemas import DeviceStatus, Position
+
+_UNIT_FIELDS = ["unit_id", "status", "position_at", "incident_id", "destination_id"]
+_VALUES = ("hr", "sbp", "dbp", "spo2", "rr", "temp_c", "etco2", "glucose_mmol")
+
+
+def _now_of(r: UnitRecord) -> UnitNow:
+    return UnitNow(r.unit_id, UnitStatus(r.status), r.position_at, r.incident_id, r.destination_id)
+
+
+class DynamoTelemetryStore(TelemetryStore):
+    def __init__(self, vitals_ttl_days: int) -> None:
+        self.ttl = timedelta(days=vitals_ttl_days)
+
+    def units(self, unit_ids: Sequence[str]) -> dict[str, UnitNow]:
+        records = bound(UnitRecord).batch_get(unit_ids, attributes_to_get=_UNIT_FIELDS)
+        return {r.unit_id: _now_of(r) for r in records}
+
+    def write_position(self, unit: UnitNow, fix: Position) -> bool:
+        return store_fix(unit.unit_id, unit.status, fix.lat, fix.lon, fix.ts)
+
+    def write_device_status(self, message: DeviceStatus) -> None:
+        report = message.model_dump(mode="json", exclude={"v", "kind", "unit_id"}, exclude_none=True)
+        table = bound(UnitRecord)._get_connection()
+        fresh = UnitRecord.device_at.does_not_exist() | (UnitRecord.device_at < message.ts)
+        try:
+            table.update_item(
+                message.unit_id,
+                actions=[UnitRecord.device.set(report), UnitRecord.device_at.set(message.ts)],
+                condition=UnitRecord.unit_id.exists() & fresh,
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise  # an older report than the stored one: nothing to do
+
+    def put_readings(self, readings: Sequence[Reading]) -> None:
+        expires = utcnow() + self.ttl
+        with bound(VitalsRecord).batch_write() as batch:
+            for r in readings:
+                m = r.message
+                values = {k: getattr(m, k) for k in _VALUES if getattr(m, k) is not None}
+                if m.rhythm is not None:
+                    values["rhythm"] = m.rhythm.model_dump(mode="json")
+                batch.save(
+                    bound(VitalsRecord)(
+                        r.subject, reading_key(m.ts.isoformat(), m.unit_id, m.seq),
+                        unit_id=m.unit_id, at=m.ts, values=values, news2=r.news2.total, news2_risk=r.news2.risk,
+                        news2_detail={"parameters": r.news2.parameters, "missing": list(r.news2.missing)},
+                        expires_at=expires,
+                    )
+                )  # fmt: skip
+
+    def watermark(self, subject: str) -> tuple[datetime, News2 | None] | None:
+        try:
+            r = bound(VitalsRecord).get(subject, LATEST, consistent_read=True)
+        except VitalsRecord.DoesNotExist:
+            return None
+        alerted = (r.news2_detail or {}).get("alerted")
+        return r.at, News2.model_validate(alerted) if alerted else None
+
+    def set_watermark(self, subject: str, at: datetime, alerted: News2 | None) -> bool:
+        record = bound(VitalsRecord)(
+            subject, LATEST, unit_id="-", at=at, values={}, news2=alerted.total if alerted else 0,
+            news2_risk=alerted.risk if alerted else "low",
+            news2_detail={"alerted": alerted.model_dump(mode="json") if alerted else None},
+            expires_at=utcnow() + self.ttl,
+        )  # fmt: skip
+        try:
+            record.save(condition=VitalsRecord.at.does_not_exist() | (VitalsRecord.at < at))
+        except PutError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+
+class DynamoPlaces(Places):
+    """Incident and hospital locations never move: each is read once per container."""
+
+    def incident(self, incident_id: str) -> tuple[float, float] | None:
+        return _incident_point(incident_id)
+
+    def hospital(self, hospital_id: str) -> tuple[float, float] | None:
+        return _hospital_point(hospital_id)
+
+
+@lru_cache(maxsize=4096)
+def _incident_point(incident_id: str) -> tuple[float, float] | None:
+    try:
+        r = bound(IncidentRecord).get(incident_id, attributes_to_get=["location"])
+    except IncidentRecord.DoesNotExist:
+        return None
+    return float(r.location["lat"]), float(r.location["lon"])
+
+
+@lru_cache(maxsize=256)
+def _hospital_point(hospital_id: str) -> tuple[float, float] | None:
+    try:
+        r = bound(HospitalRecord).get(hospital_id, attributes_to_get=["lat", "lon"])
+    except HospitalRecord.DoesNotExist:
+        return None
+    return float(r.lat), float(r.lon)

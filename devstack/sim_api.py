@@ -1,0 +1,54 @@
+"""What a simulated crew does over the API: report its unit's status and read the unit back.
+Each call carries a crew token scoped to that one unit, as a crew terminal's would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from devstack import tokens
+
+
+class ApiError(RuntimeError):
+    """A call the crew's terminal would show as failed. The text names the call and the error
+    code only, never a response body: nothing about a patient reaches a log."""
+
+
+class CrewApi:
+    def __init__(self, api: str, state_dir: Path, timeout_s: float = 10.0) -> None:
+        self.api, self.state_dir, self.timeout_s = api.rstrip("/"), state_dir, timeout_s
+        self._http = requests.Session()
+
+    def unit(self, unit_id: str) -> dict[str, Any]:
+        return self._call("GET", unit_id, f"/units/{unit_id}", None)
+
+    def set_status(self, unit_id: str, status: str, destination_id: str | None = None) -> dict[str, Any]:
+        """`destination_id`: with `transporting`, the receiving hospital."""
+        body: dict[str, Any] = {"status": status}
+        if destination_id is not None:
+            body["destination_id"] = destination_id
+        return self._call("POST", unit_id, f"/units/{unit_id}/status", body)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _call(self, method: str, unit_id: str, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
+        # A fresh token per call: signing is cheap and a long-running stack outlives any token.
+        token = tokens.issue(self.state_dir, "crew", f"unit:{unit_id}", ttl_s=600)
+        headers = {"Authorization": f"Bearer {token}"}
+        try:
+            resp = self._http.request(method, self.api + path, json=body, headers=headers, timeout=self.timeout_s)
+        except requests.RequestException as exc:
+            raise ApiError(f"{method} {path}: {type(exc).__name__}") from exc
+        if resp.status_code >= 400:
+            raise ApiError(f"{method} {path}: HTTP {resp.status_code} {_code(resp)}")
+        return dict(resp.json())
+
+
+def _code(resp: requests.Response) -> str:
+    try:
+        return str(resp.json()["error"]["code"])
+    except (ValueError, KeyError, TypeError):
+        return "-"

@@ -1,0 +1,135 @@
+"""One simulated unit's job, tick by tick: drive to the scene, stay with the patient, transport
+to the nearest hospital, hand over, back in service. The clock, the API and the radio are passed
+in, so the whole job runs under a test's control."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Protocol
+
+from chalicelib.core.geo import EARTH_RADIUS_M, distance_m
+from devstack.sim_patient import Patient
+from devstack.sim_route import Fix, Point, plan
+
+STANDING_JITTER_M = 1.5  # a parked receiver's fixes wander by a metre or two
+
+
+@dataclass(frozen=True)
+class DriveSettings:
+    speed_kmh: float = 55.0  # cruise; each drive picks 75-100 % of it
+    scene_s: float = 60.0  # on scene before leaving for hospital
+    handover_s: float = 30.0  # at hospital before back in service
+    confirm_after_s: float = 20.0  # how long the platform's geofence gets before the crew confirms arrival
+    vitals_every_s: float = 5.0
+    tick_s: float = 1.0
+
+
+class Crew(Protocol):
+    """The crew's terminal: `devstack.sim_api.CrewApi`."""
+
+    def unit(self, unit_id: str) -> dict[str, Any]: ...
+
+    def set_status(self, unit_id: str, status: str, destination_id: str | None = None) -> dict[str, Any]: ...
+
+
+class Radio(Protocol):
+    def position(self, unit_id: str, fix: Fix) -> None: ...
+
+    def vitals(self, unit_id: str, incident_id: str, reading: dict[str, Any]) -> None: ...
+
+
+class Phase(Enum):
+    TO_SCENE = "to_scene"
+    ON_SCENE = "on_scene"
+    TO_HOSPITAL = "to_hospital"
+    AT_HOSPITAL = "at_hospital"
+    DONE = "done"
+
+
+class Drive:
+    def __init__(
+        self,
+        *,
+        unit_id: str,
+        incident_id: str,
+        origin: Point,
+        scene: Point,
+        hospitals: Sequence[tuple[str, Point]],
+        api: Crew,
+        settings: DriveSettings,
+        rng: random.Random,
+    ) -> None:
+        self.unit_id, self.incident_id = unit_id, incident_id
+        self.hospitals, self.api, self.s, self.rng = hospitals, api, settings, rng
+        self.cruise_kmh = settings.speed_kmh * rng.uniform(0.75, 1.0)
+        self.route = plan(origin, scene, self.cruise_kmh, rng, settings.tick_s)
+        self.step = 0
+        self.phase = Phase.TO_SCENE
+        self.patient = Patient.draw(rng)
+        self.where = self.route[0]
+        self.stopped_at = 0.0
+        self.confirmed = False
+        self.monitor_from: float | None = None
+        self.next_vitals = 0.0
+
+    def tick(self, now: float, radio: Radio) -> bool:
+        """One second of the job; False once the unit is back in service."""
+        if self.phase in (Phase.TO_SCENE, Phase.TO_HOSPITAL):
+            self._move(now, radio)
+        else:
+            radio.position(self.unit_id, self._standing())
+        if self.monitor_from is not None and now >= self.next_vitals:
+            radio.vitals(self.unit_id, self.incident_id, self.patient.reading(now - self.monitor_from, self.rng))
+            self.next_vitals = now + self.s.vitals_every_s
+        if self.phase in (Phase.ON_SCENE, Phase.AT_HOSPITAL):
+            self._wait(now)
+        return self.phase is not Phase.DONE
+
+    def _move(self, now: float, radio: Radio) -> None:
+        self.where = self.route[self.step]
+        self.step += 1
+        radio.position(self.unit_id, self.where)
+        if self.step < len(self.route):
+            return
+        self.phase = Phase.ON_SCENE if self.phase is Phase.TO_SCENE else Phase.AT_HOSPITAL
+        self.stopped_at, self.confirmed = now, False
+        if self.monitor_from is None:  # the crew reaches the patient and connects the monitor
+            self.monitor_from = self.next_vitals = now
+
+    def _standing(self) -> Fix:
+        dy, dx = self.rng.gauss(0.0, STANDING_JITTER_M), self.rng.gauss(0.0, STANDING_JITTER_M)
+        m_lat = math.radians(1.0) * EARTH_RADIUS_M
+        lat = self.where.lat + dy / m_lat
+        lon = self.where.lon + dx / (m_lat * math.cos(math.radians(self.where.lat)))
+        return Fix(lat, lon, 0.0, self.where.heading_deg)
+
+    def _wait(self, now: float) -> None:
+        on_scene = self.phase is Phase.ON_SCENE
+        dwell = self.s.scene_s if on_scene else self.s.handover_s
+        waited = now - self.stopped_at
+        if not self.confirmed and waited >= min(self.s.confirm_after_s, dwell):
+            self._confirm("ON_SCENE" if on_scene else "AT_HOSPITAL")
+        if waited < dwell:
+            return
+        if on_scene:
+            self._transport()
+        else:
+            self.api.set_status(self.unit_id, "available")
+            self.phase, self.monitor_from = Phase.DONE, None
+
+    def _confirm(self, status: str) -> None:
+        """Arrival is the geofence's to detect; a crew confirms it only when the platform has not."""
+        if self.api.unit(self.unit_id)["status"] != status:
+            self.api.set_status(self.unit_id, status.lower())
+        self.confirmed = True
+
+    def _transport(self) -> None:
+        here = Point(self.where.lat, self.where.lon)
+        hospital_id, there = min(self.hospitals, key=lambda h: distance_m(here.lat, here.lon, h[1].lat, h[1].lon))
+        self.api.set_status(self.unit_id, "transporting", destination_id=hospital_id)
+        self.route = plan(here, there, self.cruise_kmh, self.rng, self.s.tick_s)
+        self.step, self.phase = 0, Phase.TO_HOSPITAL

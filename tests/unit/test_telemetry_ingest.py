@@ -1,0 +1,196 @@
+"""The ingestion use case against in-memory ports: decoding and reasons, coalescing, forward-only
+positions, geofences, NEWS2 alerts and which messages are retried."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chalicelib.fleet.models import UnitStatus
+from chalicelib.telemetry.decode import Inbound, Reason, Reject, Valid, decode
+from chalicelib.telemetry.ingest import ingest
+from tests.unit.fakes_telemetry import FixedPlaces, MemoryOutbox, MemoryTelemetry, inbound, ports, unit
+
+T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+SCENE = (24.5130, 117.6470)
+
+
+def fix(unit_id: str, s: int, lat: float = 24.5, lon: float = 117.6, speed: float | None = 40.0) -> dict[str, Any]:
+    body: dict[str, Any] = {"v": 1, "unit_id": unit_id, "seq": s, "ts": (T0 + timedelta(seconds=s)).isoformat()}
+    body |= {"lat": lat, "lon": lon}
+    return body | ({"speed_kmh": speed} if speed is not None else {})
+
+
+def pos(unit_id: str, s: int, **kw: Any) -> Inbound:
+    return inbound(f"ems/units/{unit_id}/telemetry", fix(unit_id, s, **kw))
+
+
+def test_decode_names_each_reason_and_the_field() -> None:
+    cases = {
+        Reason.INVALID_ENVELOPE: Inbound("1", "not the rule's output"),
+        Reason.INVALID_JSON: inbound("ems/units/A1/telemetry", b"\x00\xff"),
+        Reason.NOT_A_DEVICE_TOPIC: inbound("ems/units/A1/dispatch", fix("A1", 1)),
+        Reason.WRONG_UNIT: inbound("ems/units/A1/telemetry", fix("A2", 1)),
+    }
+    for reason, record in cases.items():
+        got = decode(record)
+        assert isinstance(got, Reject) and got.reason is reason, (reason, got)
+    bad = decode(inbound("ems/units/A1/telemetry", {**fix("A1", 1), "lat": 91}))
+    assert isinstance(bad, Reject) and (bad.reason, bad.field, bad.unit_id) == (Reason.INVALID_SCHEMA, "lat", "A1")
+    # The detail names what was wrong, never the value that was sent
+    assert "91" not in bad.detail
+    assert isinstance(decode(pos("A1", 1)), Valid)
+
+
+def test_a_clock_far_ahead_is_rejected_so_it_cannot_freeze_the_position() -> None:
+    ahead = datetime.now(UTC) + timedelta(minutes=10)
+    got = decode(inbound("ems/units/A1/telemetry", {**fix("A1", 1), "ts": ahead.isoformat()}))
+    assert isinstance(got, Reject) and (got.reason, got.field) == (Reason.CLOCK_AHEAD, "ts")
+
+
+def test_unknown_units_are_rejected_and_known_ones_stored_in_the_same_batch() -> None:
+    store = MemoryTelemetry(state={"A1": unit("A1", T0)})
+    p = ports(store)
+    out = ingest([pos("A1", 5), pos("ZZ", 5), inbound("ems/units/A1/vitals", b"[1")], p)
+    assert sorted(r.reason for r in out.rejected) == [Reason.INVALID_JSON, Reason.UNKNOWN_UNIT]
+    assert isinstance(p.outbox, MemoryOutbox) and len(p.outbox.rejected) == 2
+    assert store.positions["A1"].seq == 5 and not out.failed
+
+
+def test_a_reject_that_cannot_be_sent_is_retried_not_dropped() -> None:
+    store = MemoryTelemetry(state={"A1": unit("A1", T0)})
+    p = ports(store)
+    assert isinstance(p.outbox, MemoryOutbox)
+    p.outbox.down = True
+    bad = inbound("ems/units/A1/telemetry", b"nope")
+    out = ingest([bad, pos("A1", 5)], p)
+    assert out.failed == {bad.message_id}
+
+
+def test_a_failing_unit_retries_its_own_messages_only() -> None:
+    store = MemoryTelemetry(state={"A1": unit("A1", T0), "A2": unit("A2", T0)}, fail_units={"A1"})
+    mine = [pos("A1", 5), pos("A1", 6)]
+    out = ingest([*mine, pos("A2", 5)], ports(store))
+    assert out.failed == {m.message_id for m in mine}
+    assert store.positions["A2"].seq == 5
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 120), min_size=1, max_size=60), st.randoms(use_true_random=False))
+def test_whatever_the_order_and_repeats_the_position_never_moves_back(seconds: list[int], rnd: random.Random) -> None:
+    store = MemoryTelemetry(state={"A1": unit("A1", T0)})
+    p = ports(store, coalesce_s=0)
+    messages = [pos("A1", s, lat=24.5 + s * 1e-5) for s in seconds]
+    rnd.shuffle(messages)
+    newest = T0
+    for start in range(0, len(messages), 7):
+        ingest(messages[start : start + 7], p)
+        assert store.state["A1"].position_at >= newest  # never backwards
+        newest = store.state["A1"].position_at
+    assert store.positions["A1"].seq == max(seconds)
+
+
+def test_a_1hz_stream_is_written_about_once_per_coalescing_interval_and_never_staler() -> None:
+    store = MemoryTelemetry(state={"A1": unit("A1", T0)})
+    p = ports(store, coalesce_s=3)
+    ages = []
+    for s in range(1, 301):  # five minutes, one fix per one-second batch
+        ingest([pos("A1", s)], p)
+        ages.append(s - (store.state["A1"].position_at - T0).total_seconds())
+    assert store.writes == 100
+    assert max(ages) < 3
+
+
+def test_arrival_needs_the_fence_and_a_slow_fix_and_is_stored_at_once() -> None:
+    store = MemoryTelemetry(state={"A1": unit("A1", T0, UnitStatus.EN_ROUTE, incident_id="I1")})
+    p = ports(store, FixedPlaces(incidents={"I1": SCENE}), coalesce_s=3)
+    # Passing the door at speed: no arrival
+    out = ingest([pos("A1", 1, lat=SCENE[0] + 0.0005, lon=SCENE[1], speed=45)], p)
+    assert out.arrivals == 0
+    # Stopped 60 m away, one second later (inside the coalescing interval): arrival, and the fix is written
+    out = ingest([pos("A1", 2, lat=SCENE[0] + 0.00055, lon=SCENE[1], speed=0)], p)
+    assert out.arrivals == 1 and store.state["A1"].status is UnitStatus.ON_SCENE
+    assert store.positions["A1"].seq == 2
+    assert p.arrivals.seen[0].at == T0 + timedelta(seconds=2)  # type: ignore[attr-defined]
+
+
+def test_no_arrival_without_a_job_or_far_away() -> None:
+    store = MemoryTelemetry(state={"A1": unit("A1", T0), "A2": unit("A2", T0, UnitStatus.EN_ROUTE, incident_id="I1")})
+    p = ports(store, FixedPlaces(incidents={"I1": SCENE}))
+    out = ingest([pos("A1", 1, lat=SCENE[0], lon=SCENE[1], speed=0), pos("A2", 1, speed=0)], p)
+    assert out.arrivals == 0
+
+
+def test_arrival_at_the_destination_hospital() -> None:
+    hospital = (24.5101, 117.6544)
+    state = unit("A1", T0, UnitStatus.TRANSPORTING, incident_id="I1", destination_id="H1")
+    store = MemoryTelemetry(state={"A1": state})
+    p = ports(store, FixedPlaces(incidents={"I1": SCENE}, hospitals={"H1": hospital}))
+    # Near the scene again on the way (a U-turn): not the destination
+    assert ingest([pos("A1", 1, lat=SCENE[0], lon=SCENE[1], speed=0)], p).arrivals == 0
+    out = ingest([pos("A1", 2, lat=hospital[0] + 0.001, lon=hospital[1], speed=3)], p)
+    assert out.arrivals == 1 and store.state["A1"].status is UnitStatus.AT_HOSPITAL
+
+
+def vit(unit_id: str, s: int, **values: Any) -> Inbound:
+    body = {"v": 1, "unit_id": unit_id, "seq": s, "ts": (T0 + timedelta(seconds=s)).isoformat(), **values}
+    return inbound(f"ems/units/{unit_id}/vitals", body)
+
+
+CALM = {"hr": 80, "sbp": 125, "spo2": 98, "rr": 16, "temp_c": 36.8}
+SICK = {"hr": 135, "sbp": 88, "spo2": 90, "rr": 26, "temp_c": 36.8}
+
+
+def test_deterioration_is_told_once_to_the_crew_and_the_receiving_hospital() -> None:
+    state = unit("A1", T0, UnitStatus.TRANSPORTING, incident_id="I1", destination_id="H1")
+    store = MemoryTelemetry(state={"A1": state})
+    p = ports(store)
+    out = ingest([vit("A1", 1, **CALM), vit("A1", 2, **SICK), vit("A1", 3, **SICK)], p)
+    assert out.readings == 3 and out.alerts == 1
+    assert isinstance(p.outbox, MemoryOutbox)
+    assert sorted(t for t, _ in p.outbox.alerts) == ["ems/hospitals/H1/alerts", "ems/units/A1/alerts"]
+    # Stored under the unit's current incident, whatever the monitor says its job is
+    assert {s for s, _ in store.readings} == {"I1"}
+    # A late calm reading and a redelivery change nothing
+    out = ingest([vit("A1", 0, **CALM), vit("A1", 2, **SICK)], p)
+    assert out.alerts == 0 and len(p.outbox.alerts) == 2
+
+
+def test_a_probe_slipping_off_and_back_does_not_raise_the_same_alarm_twice() -> None:
+    state = unit("A1", T0, UnitStatus.EN_ROUTE, incident_id="I1")
+    store = MemoryTelemetry(state={"A1": state})
+    p = ports(store)
+    # High, then only the pulse (the other probes off: a partial, lower score), then high again
+    out = ingest([vit("A1", 1, **SICK), vit("A1", 2, hr=135), vit("A1", 3, **SICK)], p)
+    assert out.alerts == 1
+    assert ingest([vit("A1", 4, hr=80), vit("A1", 5, **SICK)], p).alerts == 0
+
+
+def test_each_band_rise_is_told_once() -> None:
+    store = MemoryTelemetry(state={"A1": unit("A1", T0, UnitStatus.EN_ROUTE, incident_id="I1")})
+    p = ports(store)
+    medium = {"hr": 115, "sbp": 105, "spo2": 95, "rr": 18, "temp_c": 36.8}  # 2 + 1 + 1 + 0 = 4 -> low
+    assert ingest([vit("A1", 1, **medium)], p).alerts == 0
+    assert ingest([vit("A1", 2, **(medium | {"rr": 22}))], p).alerts == 1  # 6 -> medium
+    assert ingest([vit("A1", 3, **(medium | {"rr": 22}))], p).alerts == 0
+    assert ingest([vit("A1", 4, **SICK)], p).alerts == 1  # high
+
+
+def test_readings_without_an_incident_are_kept_under_the_unit_and_alert_no_one() -> None:
+    store = MemoryTelemetry(state={"A1": unit("A1", T0)})
+    p = ports(store)
+    out = ingest([vit("A1", 1, **CALM), vit("A1", 2, **SICK)], p)
+    assert out.alerts == 0 and {s for s, _ in store.readings} == {"unit#A1"}
+
+
+def test_device_status_keeps_the_newest() -> None:
+    store = MemoryTelemetry(state={"A1": unit("A1", T0)})
+    p = ports(store)
+    report = {"v": 1, "unit_id": "A1", "battery_pct": 50}
+    ingest([inbound("ems/units/A1/status", report | {"seq": 2, "ts": (T0 + timedelta(seconds=60)).isoformat()})], p)
+    ingest([inbound("ems/units/A1/status", report | {"seq": 1, "ts": T0.isoformat(), "battery_pct": 90})], p)
+    assert store.devices["A1"].battery_pct == 50
