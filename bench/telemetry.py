@@ -336,6 +336,10 @@ def report(a: InProcess, b: OnStack | None) -> str:
             "| p50 ms | p99 ms | max ms |",
             "| ---: | ---: | ---: |",
             f"| {pct(lat, 50):.0f} | {pct(lat, 99):.0f} | {max(lat):.0f} |",
+            "",
+            "Most of it is the batching window, which opens with a batch's first message and is what buys the "
+            "batched writes; the window and the coalescing interval together keep the stored position well inside "
+            "dispatch's 5 s.",
         ]
     return "\n".join(lines)
 
@@ -350,6 +354,7 @@ def main() -> None:
     args = parser.parse_args()
     tempfile.tempdir = tempfile.mkdtemp(prefix="bench-telemetry-")
     a = in_process(args.seconds)
+    os.environ.pop("POWERTOOLS_METRICS_DISABLED", None)  # the devstack flushes its own, per invocation
     b = None if args.no_devstack else on_devstack(args.units, args.rounds)
     text = report(a, b)
     print(text)
