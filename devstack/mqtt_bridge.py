@@ -130,7 +130,9 @@ class Bridge:
             self.dead_letter(spec["errorAction"]["sqs"]["queue"], record)
         except Exception:
             self._count("lost")
-            log.exception("dead letter for IoT rule %s failed; record lost: %s", spec["name"], record)
+            # Never the record itself: its payload may be a patient's readings.
+            log.exception("dead letter for IoT rule %s failed; record lost (topic %s, reason %s)",
+                          spec["name"], record.get("topic"), record.get("reason"))  # fmt: skip
         else:
             self._count("failed")
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from chalicelib.core.aws import client
 from chalicelib.core.clock import utcnow
+from chalicelib.core.observability import logger
 from chalicelib.core.publisher import get_publisher
 from chalicelib.fleet import logic
 from chalicelib.fleet.deps import get_available_sink
@@ -30,8 +31,12 @@ class FleetArrivals(Arrivals):
     def arrive(self, arrival: Arrival) -> bool:
         for _ in range(3):
             state = self.fleet.get(arrival.unit_id, consistent=True)
-            if state is None or state.unit.status is not _FROM[arrival.status] or state.incident_id is None:
-                return False  # the crew reported it first, or the job changed: nothing to detect
+            same_job = state is not None and state.incident_id is not None and state.incident_id == arrival.incident_id
+            if arrival.status is logic.S.AT_HOSPITAL and state is not None:
+                same_job = same_job and state.destination_id == arrival.destination_id
+            if state is None or state.unit.status is not _FROM[arrival.status] or not same_job:
+                return False  # the crew reported it first, or the job or destination changed: nothing to detect
+            assert state.incident_id is not None
             step = logic.transition(state.unit.status, arrival.status, logic.Actor.GEOFENCE)
             now = utcnow()
             stamps = [TimeStamp(state.incident_id, arrival.unit_id, n, arrival.at, now, BY) for n in step.nodes]
@@ -52,13 +57,13 @@ class QueueOutbox(Outbox):
     def reject(self, rejects: Sequence[Reject]) -> set[str]:
         if not self.rejects_queue:
             raise RuntimeError("EMS_TELEMETRY_REJECTS_QUEUE is not set: rejected messages would be lost")
-        url, failed = _queue_url(self.rejects_queue), set()
-        for start in range(0, len(rejects), 10):  # SendMessageBatch takes ten
-            chunk = rejects[start : start + 10]
+        failed: set[str] = set()
+        for chunk in _chunks(rejects):
             try:
                 entries = [_entry(i, r) for i, r in enumerate(chunk)]
-                response = client("sqs").send_message_batch(QueueUrl=url, Entries=entries)
+                response = client("sqs").send_message_batch(QueueUrl=_queue_url(self.rejects_queue), Entries=entries)
             except Exception:
+                logger().exception("rejects not sent; their messages will be retried")
                 failed |= {r.message_id for r in chunk}
                 continue
             failed |= {chunk[int(f["Id"])].message_id for f in response.get("Failed", [])}
@@ -66,6 +71,23 @@ class QueueOutbox(Outbox):
 
     def alert(self, topic: str, message: dict[str, object]) -> None:
         get_publisher().publish(topic, message, qos=1)
+
+
+# SendMessageBatch takes ten entries and 256 KiB in all; a reject carries its payload (base64).
+_BATCH_ENTRIES, _BATCH_BYTES = 10, 200 * 1024
+
+
+def _chunks(rejects: Sequence[Reject]) -> list[list[Reject]]:
+    chunks: list[list[Reject]] = [[]]
+    size = 0
+    for r in rejects:
+        weight = len(r.payload_b64 or "") + 1024
+        if chunks[-1] and (len(chunks[-1]) == _BATCH_ENTRIES or size + weight > _BATCH_BYTES):
+            chunks.append([])
+            size = 0
+        chunks[-1].append(r)
+        size += weight
+    return [c for c in chunks if c]
 
 
 def _entry(i: int, r: Reject) -> dict[str, object]:

@@ -29,6 +29,7 @@ class Reason(StrEnum):
     WRONG_UNIT = "wrong_unit"  # the payload names another unit than its topic
     UNKNOWN_UNIT = "unknown_unit"  # no such unit in the fleet
     CLOCK_AHEAD = "clock_ahead"  # stamped in the future: stored, it would freeze the unit's position
+    CLOCK_BEHIND = "clock_behind"  # a day or more old: a clock reset (1970 after a reboot), not a late fix
 
 
 @dataclass(frozen=True)
@@ -63,17 +64,41 @@ class Reject:
 
 # Device clocks drift; further ahead than this is a wrong clock (as for the crew app's reports).
 MAX_CLOCK_AHEAD_S = 300
+# A device replays what it buffered in a dead spot; anything older than a day is a broken clock.
+MAX_CLOCK_BEHIND_S = 86_400
 
 
-def decode(record: Inbound) -> Valid | Reject:
+def _open(record: Inbound) -> tuple[str, str, bytes, datetime | None] | Reject:
+    """Topic, base64 payload, its bytes and the broker's receive time, as the IoT rule sent them."""
     try:
         envelope = json.loads(record.body)
         topic, encoded = envelope["topic"], envelope["payload"]
+        if not isinstance(topic, str) or not isinstance(encoded, str):
+            raise TypeError("topic and payload must be strings")
         raw = base64.b64decode(encoded, validate=True)
-    except (ValueError, TypeError, KeyError, binascii.Error) as exc:
-        return Reject(record.message_id, Reason.INVALID_ENVELOPE, type(exc).__name__)
-    received_ms = envelope.get("received_ms")
-    received = datetime.fromtimestamp(received_ms / 1000, UTC) if isinstance(received_ms, int | float) else None
+        received_ms = envelope.get("received_ms")
+        received = datetime.fromtimestamp(received_ms / 1000, UTC) if isinstance(received_ms, int | float) else None
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError, OSError, binascii.Error) as exc:
+        # Kept whole (base64) for whoever traces where it came from.
+        body = base64.b64encode(record.body.encode("utf-8", "replace")).decode("ascii")
+        return Reject(record.message_id, Reason.INVALID_ENVELOPE, type(exc).__name__, payload_b64=body)
+    return topic, encoded, raw, received
+
+
+def _clock(message: Message, received: datetime | None) -> tuple[Reason, str] | None:
+    lead = (message.ts - received).total_seconds() if received is not None else 0.0
+    if lead > MAX_CLOCK_AHEAD_S:
+        return Reason.CLOCK_AHEAD, f"more than {MAX_CLOCK_AHEAD_S} s ahead of the broker's clock"
+    if lead < -MAX_CLOCK_BEHIND_S:
+        return Reason.CLOCK_BEHIND, f"more than {MAX_CLOCK_BEHIND_S} s behind the broker's clock"
+    return None
+
+
+def decode(record: Inbound) -> Valid | Reject:
+    opened = _open(record)
+    if isinstance(opened, Reject):
+        return opened
+    topic, encoded, raw, received = opened
 
     def reject(reason: Reason, detail: str, field: str | None = None) -> Reject:
         return Reject(record.message_id, reason, detail, field, topic, encoded)
@@ -94,8 +119,9 @@ def decode(record: Inbound) -> Valid | Reject:
         return reject(Reason.INVALID_SCHEMA, first["msg"], field)
     except ValueError as exc:
         return reject(Reason.NOT_A_DEVICE_TOPIC, str(exc))
-    if received is not None and (message.ts - received).total_seconds() > MAX_CLOCK_AHEAD_S:
-        return reject(Reason.CLOCK_AHEAD, f"more than {MAX_CLOCK_AHEAD_S} s ahead of the broker's clock", "ts")
+    wrong_clock = _clock(message, received)
+    if wrong_clock is not None:
+        return reject(*wrong_clock, "ts")
     return Valid(record.message_id, message, received, topic, encoded)
 
 

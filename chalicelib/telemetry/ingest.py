@@ -9,7 +9,7 @@ batch are retried, so one unit's trouble never holds up another's.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from chalicelib.clinical.news2 import News2, Observations, crossed, score
@@ -60,27 +60,28 @@ def ingest(records: Sequence[Inbound], ports: Ports) -> Outcome:
         for reason in sorted({r.reason for r in out.rejected}):
             count(f"TelemetryRejected_{reason}", sum(r.reason is reason for r in out.rejected))
     for unit_id, messages in by_unit.items():
-        try:
-            _one_unit(units[unit_id], [v.message for v in messages], ports, out)
-        except Exception:
-            # Transient (throttling, a timeout): this unit's messages come back; writes are idempotent.
-            logger().exception("telemetry of one unit failed; its messages will be retried", extra={"unit_id": unit_id})
-            out.failed |= {v.message_id for v in messages}
+        unit = units[unit_id]
+        # Each part apart: a failed position write must not hold back the readings, nor the reverse.
+        for kind, part in _parts(messages):
+            try:
+                part(unit, [v.message for v in messages if v.message.kind == kind], ports, out)  # type: ignore[arg-type]
+            except Exception:
+                # Transient (throttling, a timeout): these messages come back; every write is idempotent.
+                logger().exception("telemetry part failed; retried", extra={"unit_id": unit_id, "kind": kind})
+                out.failed |= {v.message_id for v in messages if v.message.kind == kind}
     if out.failed:
         count("TelemetryRetried", len(out.failed))
     return out
 
 
-def _one_unit(unit: UnitNow, messages: list[Position | Vitals | DeviceStatus], ports: Ports, out: Outcome) -> None:
-    fixes = [m for m in messages if isinstance(m, Position)]
-    readings = sorted((m for m in messages if isinstance(m, Vitals)), key=lambda m: (m.ts, m.seq))
-    statuses = [m for m in messages if isinstance(m, DeviceStatus)]
-    if fixes:
-        _positions(unit, fixes, ports, out)
-    if readings:
-        _readings(unit, readings, ports, out)
-    if statuses:
-        ports.store.write_device_status(max(statuses, key=lambda m: (m.ts, m.seq)))
+def _parts(messages: list[Valid]) -> list[tuple[str, Callable[..., None]]]:
+    present = {v.message.kind for v in messages}
+    handlers: dict[str, Callable[..., None]] = {"telemetry": _positions, "vitals": _readings, "status": _device_status}
+    return [(kind, fn) for kind, fn in handlers.items() if kind in present]
+
+
+def _device_status(unit: UnitNow, statuses: list[DeviceStatus], ports: Ports, out: Outcome) -> None:
+    ports.store.write_device_status(max(statuses, key=lambda m: (m.ts, m.seq)))
 
 
 def _positions(unit: UnitNow, fixes: list[Position], ports: Ports, out: Outcome) -> None:
@@ -102,6 +103,7 @@ def _positions(unit: UnitNow, fixes: list[Position], ports: Ports, out: Outcome)
 
 
 def _readings(unit: UnitNow, readings: list[Vitals], ports: Ports, out: Outcome) -> None:
+    readings = sorted(readings, key=lambda m: (m.ts, m.seq))
     # The unit's current job is the truth; a monitor still set to an earlier job must not write there.
     subject = unit.incident_id or f"unit#{unit.unit_id}"
     scored = [Reading(subject, m, _news2(m)) for m in readings]

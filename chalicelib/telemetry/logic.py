@@ -29,6 +29,7 @@ class UnitNow:
     position_at: datetime
     incident_id: str | None
     destination_id: str | None
+    status_at: datetime | None = None  # when the current status began (absent on seeded units)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Arrival:
     status: UnitStatus  # ON_SCENE or AT_HOSPITAL
     at: datetime  # the device time of the first fix inside the fence
     fix: Position
+    incident_id: str | None  # the job the fence was drawn for: the arrival counts only for it
+    destination_id: str | None
 
 
 def newest(fixes: Iterable[Position]) -> Position:
@@ -65,11 +68,12 @@ def arrival(unit: UnitNow, fixes: Sequence[Position], target: tuple[float, float
     if fence is None or target is None:
         return None
     status, radius = fence
+    since = max(unit.position_at, unit.status_at or unit.position_at)
     for fix in sorted(fixes, key=lambda p: (p.ts, p.seq)):
-        if fix.ts < unit.position_at:
-            continue  # a late fix from before the stored one says nothing about now
+        if fix.ts < since:
+            continue  # from before the stored fix or before the unit set off: says nothing about this arrival
         allowance = min(fix.accuracy_m or 0.0, MAX_ACCURACY_ALLOWANCE_M)
         slow = fix.speed_kmh is None or fix.speed_kmh <= SLOW_KMH
         if slow and distance_m(fix.lat, fix.lon, *target) <= radius + allowance:
-            return Arrival(unit.unit_id, status, fix.ts, fix)
+            return Arrival(unit.unit_id, status, fix.ts, fix, unit.incident_id, unit.destination_id)
     return None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from functools import lru_cache
 
 from pynamodb.exceptions import PutError, UpdateError
 
@@ -21,12 +20,12 @@ from chalicelib.telemetry.logic import UnitNow
 from chalicelib.telemetry.ports import Places, Reading, TelemetryStore
 from chalicelib.telemetry.schemas import DeviceStatus, Position
 
-_UNIT_FIELDS = ["unit_id", "status", "position_at", "incident_id", "destination_id"]
+_UNIT_FIELDS = ["unit_id", "status", "status_at", "position_at", "incident_id", "destination_id"]
 _VALUES = ("hr", "sbp", "dbp", "spo2", "rr", "temp_c", "etco2", "glucose_mmol")
 
 
 def _now_of(r: UnitRecord) -> UnitNow:
-    return UnitNow(r.unit_id, UnitStatus(r.status), r.position_at, r.incident_id, r.destination_id)
+    return UnitNow(r.unit_id, UnitStatus(r.status), r.position_at, r.incident_id, r.destination_id, r.status_at)
 
 
 class DynamoTelemetryStore(TelemetryStore):
@@ -96,28 +95,38 @@ class DynamoTelemetryStore(TelemetryStore):
 
 
 class DynamoPlaces(Places):
-    """Incident and hospital locations never move: each is read once per container."""
+    """Incident and hospital locations never move: each is read once per container (a miss is
+    not remembered: the item may be written a moment later)."""
 
     def incident(self, incident_id: str) -> tuple[float, float] | None:
-        return _incident_point(incident_id)
+        if incident_id not in _POINTS:
+            try:
+                r = bound(IncidentRecord).get(incident_id, attributes_to_get=["location"])
+            except IncidentRecord.DoesNotExist:
+                return None
+            _remember(incident_id, (float(r.location["lat"]), float(r.location["lon"])))
+        return _POINTS[incident_id]
 
     def hospital(self, hospital_id: str) -> tuple[float, float] | None:
-        return _hospital_point(hospital_id)
+        key = f"hospital#{hospital_id}"
+        if key not in _POINTS:
+            try:
+                r = bound(HospitalRecord).get(hospital_id, attributes_to_get=["lat", "lon"])
+            except HospitalRecord.DoesNotExist:
+                return None
+            _remember(key, (float(r.lat), float(r.lon)))
+        return _POINTS[key]
 
 
-@lru_cache(maxsize=4096)
-def _incident_point(incident_id: str) -> tuple[float, float] | None:
-    try:
-        r = bound(IncidentRecord).get(incident_id, attributes_to_get=["location"])
-    except IncidentRecord.DoesNotExist:
-        return None
-    return float(r.location["lat"]), float(r.location["lon"])
+_POINTS: dict[str, tuple[float, float]] = {}
 
 
-@lru_cache(maxsize=256)
-def _hospital_point(hospital_id: str) -> tuple[float, float] | None:
-    try:
-        r = bound(HospitalRecord).get(hospital_id, attributes_to_get=["lat", "lon"])
-    except HospitalRecord.DoesNotExist:
-        return None
-    return float(r.lat), float(r.lon)
+def _remember(key: str, point: tuple[float, float]) -> None:
+    if len(_POINTS) >= 4096:  # a container lives hours at most; start afresh rather than grow
+        _POINTS.clear()
+    _POINTS[key] = point
+
+
+def forget_places() -> None:
+    """Tests only."""
+    _POINTS.clear()

@@ -99,7 +99,7 @@ class IotRules(Construct):
         """Each work queue drained by its consumer in batches, reporting failures per message."""
         for name, queue in sorted(work_queues.items()):
             consumer = iot_rules.CONSUMERS[name]
-            lambda_.CfnEventSourceMapping(
+            mapping = lambda_.CfnEventSourceMapping(
                 self,
                 f"{name}-consumer",
                 function_name=self._function(consumer.function).function_name,
@@ -108,6 +108,8 @@ class IotRules(Construct):
                 maximum_batching_window_in_seconds=consumer.window_s,
                 function_response_types=["ReportBatchItemFailures"],
             )
+            # Lambda checks the role when the mapping is created: the grants below must exist first.
+            mapping.add_dependency(policy.node.default_child)  # type: ignore[arg-type]
             policy.add_statements(
                 iam.PolicyStatement(
                     actions=list(_CONSUME),

@@ -101,7 +101,8 @@ class StatelessStack(Stack):
             "EMS_EVENT_BUS": constants.event_bus_name(settings.stage),
             "EMS_QR_KEYS_SECRET": stateful.qr_keys.secret_arn,
             "EMS_PUBLIC_BASE_URL": public_base_url(self, settings),
-            "EMS_TELEMETRY_REJECTS_QUEUE": constants.queue_name(settings.stage, TELEMETRY_REJECTS),
+            # The URL, not the name: the functions may send there, not look queues up.
+            "EMS_TELEMETRY_REJECTS_QUEUE": stateful.queues[TELEMETRY_REJECTS].queue_url,
             "EMS_FILES_BUCKET": stateful.device_files.bucket_name,
             "EMS_DATA_KEY_ID": stateful.key.key_arn,
             "EMS_FILES_RETENTION_DAYS": str(stateful.device_files.retention_days),

@@ -74,8 +74,7 @@ def _reset() -> None:
 
     telemetry_wiring.reset()
     telemetry_adapters._queue_url.cache_clear()
-    telemetry_store._incident_point.cache_clear()
-    telemetry_store._hospital_point.cache_clear()
+    telemetry_store.forget_places()
 
 
 @pytest.fixture

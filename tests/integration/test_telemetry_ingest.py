@@ -24,7 +24,15 @@ from tests.integration.test_fleet_api import assign, post
 fleet = test_fleet_api.fleet  # the same seeded-fleet fixture
 
 RULES = {r["name"]: parse(r["sql"]) for r in load_rules()}
-T0 = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=5)  # newer than the seeded fixes
+T0 = datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.fixture(autouse=True)
+def _now(fleet: Any) -> None:
+    """Each test's fixes start just ahead of its own clock: after the seeded fixes and after the
+    statuses the test sets, as a live stream's would."""
+    global T0
+    T0 = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=10)
 
 
 def sqs_record(topic: str, payload: bytes | dict[str, Any]) -> dict[str, Any]:

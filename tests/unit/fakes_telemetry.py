@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.clinical.news2 import News2
@@ -20,9 +20,13 @@ from chalicelib.telemetry.ports import Arrivals, Outbox, Places, Reading, Teleme
 from chalicelib.telemetry.schemas import DeviceStatus, Position
 
 
-def inbound(topic: str, payload: bytes | dict[str, Any]) -> Inbound:
+def inbound(topic: str, payload: bytes | dict[str, Any], received: datetime | None = None) -> Inbound:
+    """As the rule sends it; the broker received it a second after its `ts` unless told otherwise."""
     raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-    body = {"payload": base64.b64encode(raw).decode(), "topic": topic, "received_ms": time.time_ns() // 1_000_000}
+    if received is None and isinstance(payload, dict) and isinstance(payload.get("ts"), str):
+        received = datetime.fromisoformat(payload["ts"]) + timedelta(seconds=1)
+    received_ms = int(received.timestamp() * 1000) if received else time.time_ns() // 1_000_000
+    body = {"payload": base64.b64encode(raw).decode(), "topic": topic, "received_ms": received_ms}
     return Inbound(str(uuid.uuid4()), json.dumps(body))
 
 

@@ -48,8 +48,25 @@ def test_decode_names_each_reason_and_the_field() -> None:
 
 def test_a_clock_far_ahead_is_rejected_so_it_cannot_freeze_the_position() -> None:
     ahead = datetime.now(UTC) + timedelta(minutes=10)
-    got = decode(inbound("ems/units/A1/telemetry", {**fix("A1", 1), "ts": ahead.isoformat()}))
+    got = decode(inbound("ems/units/A1/telemetry", {**fix("A1", 1), "ts": ahead.isoformat()}, datetime.now(UTC)))
     assert isinstance(got, Reject) and (got.reason, got.field) == (Reason.CLOCK_AHEAD, "ts")
+
+
+def test_a_clock_reset_is_rejected_not_stored_in_1970() -> None:
+    now = datetime.now(UTC)
+    got = decode(inbound("ems/units/A1/vitals", {"v": 1, "unit_id": "A1", "seq": 1, "ts": "1970-01-01T00:00:05Z"}, now))
+    assert isinstance(got, Reject) and (got.reason, got.field) == (Reason.CLOCK_BEHIND, "ts")
+    ancient = decode(inbound("ems/units/A1/telemetry", {**fix("A1", 1), "ts": "0001-01-01T00:30:00+01:00"}, now))
+    assert isinstance(ancient, Reject) and ancient.reason is Reason.CLOCK_BEHIND
+
+
+def test_a_misrouted_envelope_is_rejected_with_its_body_kept() -> None:
+    import base64
+
+    for body in ('{"topic": 7, "payload": "e30="}', '{"topic": "a", "payload": "e30=", "received_ms": 1e300}', "[]"):
+        got = decode(Inbound("m", body))
+        assert isinstance(got, Reject) and got.reason is Reason.INVALID_ENVELOPE, body
+        assert base64.b64decode(got.payload_b64 or "").decode() == body
 
 
 def test_unknown_units_are_rejected_and_known_ones_stored_in_the_same_batch() -> None:
@@ -69,6 +86,24 @@ def test_a_reject_that_cannot_be_sent_is_retried_not_dropped() -> None:
     bad = inbound("ems/units/A1/telemetry", b"nope")
     out = ingest([bad, pos("A1", 5)], p)
     assert out.failed == {bad.message_id}
+
+
+def test_a_failed_position_write_does_not_hold_back_the_units_readings() -> None:
+    store = MemoryTelemetry(state={"A1": unit("A1", T0, UnitStatus.EN_ROUTE, incident_id="I1")}, fail_units={"A1"})
+    fixes, reading = [pos("A1", 5)], vit("A1", 6, **SICK)
+    out = ingest([*fixes, reading], ports(store))
+    assert out.failed == {fixes[0].message_id}
+    assert out.readings == 1 and out.alerts == 1
+
+
+def test_rejects_are_sent_in_batches_within_the_size_limit() -> None:
+    from chalicelib.telemetry.adapters import _chunks
+
+    big = [Reject(str(i), Reason.INVALID_JSON, "x", payload_b64="A" * 90_000) for i in range(5)]
+    small = [Reject(f"s{i}", Reason.INVALID_JSON, "x") for i in range(25)]
+    chunks = _chunks(big + small)
+    assert [r for c in chunks for r in c] == big + small  # all of them, in order
+    assert all(len(c) <= 10 and sum(len(r.payload_b64 or "") for r in c) <= 200 * 1024 for c in chunks)
 
 
 def test_a_failing_unit_retries_its_own_messages_only() -> None:
