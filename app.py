@@ -20,6 +20,7 @@ from chalicelib.platform import handlers as platform
 from chalicelib.platform.routes import bp as platform_routes
 from chalicelib.qr.routes import bp as qr_routes
 from chalicelib.telemetry import handlers as telemetry
+from chalicelib.telemetry.routes import bp as telemetry_routes
 
 # Powertools owns the "ems" logger (JSON, masked); Chalice must not add a second handler to it.
 app = Chalice(app_name="ems", configure_logs=False)
@@ -31,6 +32,7 @@ app.register_blueprint(callpage_routes)
 app.register_blueprint(fleet_routes)
 app.register_blueprint(dispatch_routes)
 app.register_blueprint(device_file_routes)
+app.register_blueprint(telemetry_routes)
 finalize(app)
 
 

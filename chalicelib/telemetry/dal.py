@@ -9,6 +9,8 @@ is told once, when it happens.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from pynamodb.attributes import JSONAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
 
@@ -34,5 +36,10 @@ class VitalsRecord(Model):
     expires_at = TTLAttribute()
 
 
-def reading_key(ts_iso: str, unit_id: str, seq: int) -> str:
-    return f"{ts_iso}#{unit_id}#{seq:010d}"
+def reading_time(ts: datetime) -> str:
+    """In UTC: devices may send any offset, and keys must sort by the instant."""
+    return ts.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def reading_key(ts: datetime, unit_id: str, seq: int) -> str:
+    return f"{reading_time(ts)}#{unit_id}#{seq:010d}"

@@ -63,7 +63,7 @@ class DynamoTelemetryStore(TelemetryStore):
                     values["rhythm"] = m.rhythm.model_dump(mode="json")
                 batch.save(
                     bound(VitalsRecord)(
-                        r.subject, reading_key(m.ts.isoformat(), m.unit_id, m.seq),
+                        r.subject, reading_key(m.ts, m.unit_id, m.seq),
                         unit_id=m.unit_id, at=m.ts, values=values, news2=r.news2.total, news2_risk=r.news2.risk,
                         news2_detail={"parameters": r.news2.parameters, "missing": list(r.news2.missing)},
                         expires_at=expires,

@@ -208,6 +208,24 @@ def test_vitals_are_stored_per_incident_scored_and_a_deterioration_is_told_once(
     assert len([r for r in bound(VitalsRecord).query("INC-VIT") if r.reading != LATEST]) == 3
     assert len([p for _, p in fleet.publisher.sent if p.get("type") == "deterioration"]) == 2
 
+    # The crew and the receiving hospital read them back; others may not, and every read is audited
+    def readings(headers: dict[str, str], query: str = "") -> Any:
+        return client.http.get(f"/v1/incidents/INC-VIT/vitals{query}", headers=headers)
+
+    mine = readings(crew).json_body
+    assert [r["news2"] for r in mine["readings"]] == [0, stored[1].news2, stored[2].news2]
+    assert mine["readings"][1]["values"]["spo2"] == 90 and mine["readings"][1]["risk"] == "high"
+    after = (T0 + timedelta(seconds=5)).isoformat().replace("+00:00", "Z")
+    assert readings(fleet.token("hospital", "hospital:HOS02"), f"?since={after}").json_body["count"] == 1
+    denied = readings(fleet.token("hospital", "hospital:HOS01"))
+    assert denied.status_code == 403 and denied.json_body["error"]["code"] == "not_destination"
+    assert readings(fleet.token("crew", "unit:AMB08")).json_body["error"]["code"] == "not_assigned"
+    assert readings(fleet.token("volunteer", "volunteer:V1")).status_code == 403
+    from chalicelib.platform.dal import AuditRecord
+
+    trail = [a for a in bound(AuditRecord).query("incident:INC-VIT") if a.action == "vitals.read"]
+    assert len(trail) == 2  # the crew's and the receiving hospital's
+
 
 def test_device_status_keeps_the_newest_report(fleet: Any) -> None:
     newer = {"v": 1, "unit_id": "AMB08", "seq": 2, "ts": (T0 + timedelta(minutes=1)).isoformat(), "battery_pct": 80}
