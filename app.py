@@ -21,6 +21,7 @@ from chalicelib.platform.routes import bp as platform_routes
 from chalicelib.qr.routes import bp as qr_routes
 from chalicelib.telemetry import handlers as telemetry
 from chalicelib.telemetry.routes import bp as telemetry_routes
+from chalicelib.triage.routes import bp as triage_routes
 
 # Powertools owns the "ems" logger (JSON, masked); Chalice must not add a second handler to it.
 app = Chalice(app_name="ems", configure_logs=False)
@@ -33,6 +34,7 @@ app.register_blueprint(fleet_routes)
 app.register_blueprint(dispatch_routes)
 app.register_blueprint(device_file_routes)
 app.register_blueprint(telemetry_routes)
+app.register_blueprint(triage_routes)
 finalize(app)
 
 

@@ -85,6 +85,8 @@ class IncidentRecord(Model):
     assigned_by = UnicodeAttribute(null=True)  # "auto", or the dispatcher's subject
     notified_at = UTCDateTimeAttribute(null=True)  # the crew's dispatch message went out
     destination_id = UnicodeAttribute(null=True)  # the receiving hospital, once the unit transports
+    triage_level = NumberAttribute(null=True)  # the latest assessment's level (1 dying ... 4 non-urgent)
+    pathway = UnicodeAttribute(null=True)  # the latest assessment's pathway (chest_pain, stroke, ...)
     closed_at = UTCDateTimeAttribute(null=True)
     closed_reason = UnicodeAttribute(null=True)
     by_open_county = OpenByCountyIndex()

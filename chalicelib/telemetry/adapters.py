@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import UTC
 from functools import lru_cache
 
 from chalicelib.core.aws import client
@@ -18,7 +19,9 @@ from chalicelib.fleet.ports import FleetStore, VersionConflict
 from chalicelib.fleet.service import announce
 from chalicelib.telemetry.decode import Reject
 from chalicelib.telemetry.logic import Arrival
-from chalicelib.telemetry.ports import Arrivals, Outbox
+from chalicelib.telemetry.ports import Arrivals, Outbox, Retriage
+from chalicelib.telemetry.schemas import Vitals
+from chalicelib.triage.models import TriageResult
 
 BY = "geofence"  # the `by` of a time node the stream set; a crew's correction replaces it
 _FROM = {logic.S.ON_SCENE: logic.S.EN_ROUTE, logic.S.AT_HOSPITAL: logic.S.TRANSPORTING}
@@ -110,3 +113,33 @@ def _queue_url(queue: str) -> str:
     if queue.startswith("https://") or queue.startswith("http://"):
         return queue
     return str(client("sqs").get_queue_url(QueueName=queue)["QueueUrl"])
+
+
+class AssessmentRetriage(Retriage):
+    """A monitor-driven assessment, stored like a crew's (by `telemetry`), raising the incident's level."""
+
+    def escalate(self, incident_id: str, reading: Vitals, result: TriageResult) -> bool:
+        from pynamodb.exceptions import UpdateError
+        from pynamodb.expressions.update import Action
+
+        from chalicelib.core.tables import bound
+        from chalicelib.incidents.dal import IncidentRecord
+        from chalicelib.triage.dal import AssessmentRecord
+
+        now = utcnow()
+        less_urgent = IncidentRecord.triage_level.does_not_exist() | (IncidentRecord.triage_level > result.level)
+        actions: list[Action] = [IncidentRecord.triage_level.set(result.level), IncidentRecord.updated_at.set(now)]
+        try:
+            bound(IncidentRecord)(incident_id).update(actions=actions, condition=less_urgent)
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False  # already this urgent: nothing new to say
+            raise
+        key = f"{reading.ts.astimezone(UTC).isoformat()}#monitor-{reading.unit_id}-{reading.seq}"
+        bound(AssessmentRecord)(
+            incident_id, key, assessment_id=f"monitor-{reading.unit_id}-{reading.seq}", assessed_at=reading.ts,
+            by="telemetry", role="device", level=result.level, pathway=result.pathway,
+            source={"vitals": reading.model_dump(mode="json", exclude={"v", "kind"}, exclude_none=True)},
+            result=result.model_dump(mode="json"),
+        ).save()  # fmt: skip
+        return True

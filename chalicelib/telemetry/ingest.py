@@ -18,7 +18,7 @@ from chalicelib.fleet.models import UnitStatus
 from chalicelib.telemetry import alerts
 from chalicelib.telemetry.decode import Inbound, Reason, Reject, Valid, decode
 from chalicelib.telemetry.logic import UnitNow, arrival, due, fence_for, newest
-from chalicelib.telemetry.ports import Arrivals, Outbox, Places, Reading, TelemetryStore
+from chalicelib.telemetry.ports import Arrivals, Outbox, Places, Reading, Retriage, TelemetryStore
 from chalicelib.telemetry.schemas import DeviceStatus, Position, Vitals
 
 
@@ -30,6 +30,7 @@ class Outcome:
     readings: int = 0
     arrivals: int = 0
     alerts: int = 0
+    retriaged: int = 0
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Ports:
     arrivals: Arrivals
     outbox: Outbox
     coalesce_s: float
+    retriage: Retriage | None = None
 
 
 def ingest(records: Sequence[Inbound], ports: Ports) -> Outcome:
@@ -109,6 +111,8 @@ def _readings(unit: UnitNow, readings: list[Vitals], ports: Ports, out: Outcome)
     scored = [Reading(subject, m, _news2(m)) for m in readings]
     ports.store.put_readings(scored)
     out.readings += len(scored)
+    if unit.incident_id and ports.retriage is not None:
+        _retriage(unit.incident_id, readings, ports.retriage, out)
     if not unit.incident_id or all(not crossed(None, r.news2) for r in scored):
         return  # nobody to tell, or nothing above low risk: no need to read what was told before
     # Compared with the highest score already alerted on, not the last reading: a probe slipping
@@ -126,6 +130,30 @@ def _readings(unit: UnitNow, readings: list[Vitals], ports: Ports, out: Outcome)
     if told is not alerted:
         newest_at = max(r.message.ts for r in scored)
         ports.store.set_watermark(subject, newest_at, told)
+
+
+# Readings re-triage the patient only when they reach these levels (dying, critical): anything milder
+# waits for the crew's own assessment, and a calm stream never touches the incident.
+RETRIAGE_LEVELS = (1, 2)
+_OBSERVED = {"hr", "sbp", "dbp", "rr", "spo2", "temp_c", "glucose_mmol"}
+
+
+def _retriage(incident_id: str, readings: list[Vitals], retriage: Retriage, out: Outcome) -> None:
+    from chalicelib.triage.engine import triage
+    from chalicelib.triage.models import AssessmentInput
+    from chalicelib.triage.models import Vitals as Observed
+
+    worst = None
+    for m in readings:
+        observed = Observed(
+            hr=m.hr, sbp=m.sbp, dbp=m.dbp, rr=m.rr, spo2=m.spo2, temp_c=m.temp_c, glucose_mmol=m.glucose_mmol
+        )
+        result = triage(AssessmentInput(vitals=observed), now=m.ts)
+        if result.level in RETRIAGE_LEVELS and (worst is None or result.level < worst[1].level):
+            worst = (m, result)
+    if worst is not None and retriage.escalate(incident_id, *worst):
+        out.retriaged += 1
+        count("RetriagedFromMonitor")
 
 
 def _news2(m: Vitals) -> News2:

@@ -11,6 +11,7 @@ from chalicelib.clinical.news2 import News2
 from chalicelib.telemetry.decode import Reject
 from chalicelib.telemetry.logic import Arrival, UnitNow
 from chalicelib.telemetry.schemas import DeviceStatus, Position, Vitals
+from chalicelib.triage.models import TriageResult
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,13 @@ class Arrivals(ABC):
     def arrive(self, arrival: Arrival) -> bool:
         """Move the unit to the arrival status with its time node, as the crew's report would;
         False if the unit is no longer in the status the arrival was detected from."""
+
+
+class Retriage(ABC):
+    @abstractmethod
+    def escalate(self, incident_id: str, reading: Vitals, result: TriageResult) -> bool:
+        """Record a monitor-driven assessment and raise the incident's level to `result.level`,
+        unless it is already that urgent (so a redelivery or a steady reading does nothing)."""
 
 
 class Outbox(ABC):

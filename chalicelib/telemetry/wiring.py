@@ -11,7 +11,7 @@ from chalicelib.telemetry.ingest import Ports
 @lru_cache(maxsize=1)
 def get_ports() -> Ports:
     from chalicelib.fleet.deps import get_fleet_store
-    from chalicelib.telemetry.adapters import FleetArrivals, QueueOutbox
+    from chalicelib.telemetry.adapters import AssessmentRetriage, FleetArrivals, QueueOutbox
     from chalicelib.telemetry.store import DynamoPlaces, DynamoTelemetryStore
 
     s = get_settings()
@@ -21,6 +21,7 @@ def get_ports() -> Ports:
         arrivals=FleetArrivals(get_fleet_store()),
         outbox=QueueOutbox(s.telemetry_rejects_queue),
         coalesce_s=s.position_coalesce_s,
+        retriage=AssessmentRetriage(),
     )
 
 

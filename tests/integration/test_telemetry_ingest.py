@@ -285,3 +285,20 @@ def test_the_crew_confirms_or_corrects_an_arrival_the_stream_detected(fleet: Any
     assert other.status_code == 403
     missing = amend(crew, {"incident_id": "INC-FIX", "node": "eTimes.11"})
     assert missing.status_code == 404 and missing.json_body["error"]["code"] == "time_node_not_found"
+
+
+def test_critical_readings_re_triage_the_patient_once(fleet: Any, client: Any) -> None:
+    from chalicelib.incidents.dal import IncidentRecord
+    from chalicelib.triage.dal import AssessmentRecord
+
+    assign("AMB12", "INC-RTR")
+    post(client, fleet.token("crew", "unit:AMB12"), "AMB12", {"status": "en_route"})
+    calm = vitals("AMB12", 1, T0, hr=80, sbp=125, spo2=98, rr=16)
+    dying = vitals("AMB12", 2, T0 + timedelta(seconds=5), hr=190, sbp=65, spo2=75, rr=34)
+    run(fleet, [sqs_record("ems/units/AMB12/vitals", calm)])
+    assert bound(IncidentRecord).get("INC-RTR").triage_level is None  # a calm stream changes nothing
+    run(fleet, [sqs_record("ems/units/AMB12/vitals", dying)])
+    run(fleet, [sqs_record("ems/units/AMB12/vitals", dying)])  # redelivered
+    assert bound(IncidentRecord).get("INC-RTR").triage_level == 1
+    (record,) = list(bound(AssessmentRecord).query("INC-RTR"))
+    assert record.by == "telemetry" and record.level == 1 and record.assessed_at == T0 + timedelta(seconds=5)

@@ -1,0 +1,61 @@
+"""Assessing a patient: who may, what is stored, what the incident learns."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from pynamodb.expressions.update import Action
+
+from chalicelib.core.auth import Principal
+from chalicelib.core.tables import bound
+from chalicelib.triage.dal import AssessmentRecord
+from chalicelib.triage.engine import triage
+from chalicelib.triage.models import AssessmentInput
+from chalicelib.triage.schemas import AssessmentHistory, AssessmentView
+
+
+def assess(who: Principal, incident_id: str, inp: AssessmentInput, now: datetime) -> AssessmentView:
+    from chalicelib.devicefiles import access
+    from chalicelib.devicefiles.deps import get_ports
+    from chalicelib.platform import audit
+
+    ports = get_ports()
+    # The crew of the unit on the job, or a dispatcher of the incident's county (the route admits no
+    # one else: a receiving hospital reads assessments, it does not make them).
+    access.may_list(ports.fleet, ports.incidents, who, incident_id)
+    result = triage(inp, now=now)
+    assessment_id = secrets.token_hex(8)
+    record = bound(AssessmentRecord)(
+        incident_id, f"{now.astimezone(UTC).isoformat()}#{assessment_id}", assessment_id=assessment_id,
+        assessed_at=now, by=who.subject, role=who.role.value, level=result.level, pathway=result.pathway,
+        source=inp.model_dump(mode="json", exclude_none=True), result=result.model_dump(mode="json"),
+    )  # fmt: skip
+    record.save()
+    _tell_incident(incident_id, result.level, result.pathway, now)
+    audit.record(who, f"incident:{incident_id}", "assessment.create", f"level {result.level}", store=ports.audit)
+    return AssessmentView(assessment_id=assessment_id, incident_id=incident_id, assessed_at=now, **result.model_dump())
+
+
+def history(who: Principal, incident_id: str) -> AssessmentHistory:
+    from chalicelib.devicefiles import access
+    from chalicelib.devicefiles.deps import get_ports
+    from chalicelib.platform import audit
+
+    ports = get_ports()
+    access.may_list(ports.fleet, ports.incidents, who, incident_id)
+    audit.record(who, f"incident:{incident_id}", "assessment.read", store=ports.audit)
+    views = [
+        AssessmentView(assessment_id=r.assessment_id, incident_id=incident_id, assessed_at=r.assessed_at, **r.result)
+        for r in bound(AssessmentRecord).query(incident_id)
+    ]
+    return AssessmentHistory(incident_id=incident_id, assessments=views, count=len(views))
+
+
+def _tell_incident(incident_id: str, level: int, pathway: str | None, now: datetime) -> None:
+    """The latest level and pathway on the incident: the board, routing and the unit type read them."""
+    from chalicelib.incidents.dal import IncidentRecord
+
+    actions: list[Action] = [IncidentRecord.triage_level.set(level), IncidentRecord.updated_at.set(now)]
+    actions.append(IncidentRecord.pathway.set(pathway) if pathway else IncidentRecord.pathway.remove())
+    bound(IncidentRecord)(incident_id).update(actions=actions, condition=IncidentRecord.incident_id.exists())
