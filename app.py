@@ -7,6 +7,7 @@ from typing import Any
 from chalice import Chalice, Rate
 
 from chalicelib.addresses.routes import bp as address_routes
+from chalicelib.archive.routes import bp as archive_routes
 from chalicelib.callpage.routes import bp as callpage_routes
 from chalicelib.core.http import finalize
 from chalicelib.core.lambdas import lambda_entry
@@ -35,6 +36,7 @@ app.register_blueprint(dispatch_routes)
 app.register_blueprint(device_file_routes)
 app.register_blueprint(telemetry_routes)
 app.register_blueprint(triage_routes)
+app.register_blueprint(archive_routes)
 finalize(app)
 
 

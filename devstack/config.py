@@ -74,6 +74,8 @@ def app_environment(cfg: StackConfig, jwks_file: Path) -> dict[str, str]:
         "EMS_FILES_BUCKET": f"{cfg.prefix}device-files",
         # The stateful stack's alias name; create_buckets makes the key in moto.
         "EMS_DATA_KEY_ID": f"alias/{cfg.prefix}data",
+        # Local only: a fixed key for the health archive's lookup hashes. AWS sets its own.
+        "EMS_IDENTITY_KEY": "devstack-identity-key-local-only",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_SERVICE_NAME": "ems",
         "POWERTOOLS_METRICS_NAMESPACE": "EMS",

@@ -3,7 +3,7 @@ pydantic-settings nor the environment is touched at import time (cold start)."""
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -71,3 +71,9 @@ class Settings(BaseSettings):
     files_bucket: str | None = None
     data_key_id: str | None = None
     files_retention_days: int = Field(365, ge=1)
+
+    # Health archive: HMAC key of the lookup keys (resident ID, phone + family name + birth date).
+    # Unset, the archive refuses to import or identify rather than store a reversible hash.
+    identity_key: SecretStr | None = None
+    # In AWS: the Secrets Manager secret holding it as {"key": "..."} (read once per container).
+    identity_key_secret: str | None = None

@@ -80,6 +80,7 @@ def schema(model: type[Model]) -> dict[str, Any]:
 def _import_domains() -> None:
     # Importing the dal modules registers their models.
     from chalicelib.addresses import dal as _addresses  # noqa: F401
+    from chalicelib.archive import dal as _archive  # noqa: F401
     from chalicelib.devicefiles import dal as _devicefiles  # noqa: F401
     from chalicelib.fleet import dal as _fleet  # noqa: F401
     from chalicelib.fleet import dal_times as _fleet_times  # noqa: F401

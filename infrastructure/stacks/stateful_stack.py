@@ -7,6 +7,7 @@ from typing import Any
 from aws_cdk import Stack
 from constructs import Construct
 
+from infrastructure.constructs.archive import IdentityKey
 from infrastructure.constructs.auth import CognitoAuth, Oidc
 from infrastructure.constructs.device_files import DeviceFiles
 from infrastructure.constructs.encryption import DataKey
@@ -23,6 +24,8 @@ class StatefulStack(Stack):
         self.tables = Tables(self, "Tables", stage=settings.stage, key=self.key)
         # Printed doorplates are signed with these keys: state, like the tables.
         self.qr_keys = QrKeys(self, "QrKeys", stage=settings.stage, key=self.key).secret
+        # The health archive's lookup keys are HMACs under this key: state, like the data.
+        self.identity_key = IdentityKey(self, "IdentityKey", stage=settings.stage, key=self.key).secret
         queues = DeadLetterQueues(self, "DeadLetters", stage=settings.stage, key=self.key)
         self.queues, self.work_queues = queues.by_name, queues.work
         self.device_files = DeviceFiles(self, "DeviceFiles", stage=settings.stage, key=self.key)

@@ -100,6 +100,7 @@ class StatelessStack(Stack):
             "EMS_MQTT_PUBLISH": constants.ENV_MQTT_PUBLISH,
             "EMS_EVENT_BUS": constants.event_bus_name(settings.stage),
             "EMS_QR_KEYS_SECRET": stateful.qr_keys.secret_arn,
+            "EMS_IDENTITY_KEY_SECRET": stateful.identity_key.secret_arn,
             "EMS_PUBLIC_BASE_URL": public_base_url(self, settings),
             # The URL, not the name: the functions may send there, not look queues up.
             "EMS_TELEMETRY_REJECTS_QUEUE": stateful.queues[TELEMETRY_REJECTS].queue_url,
@@ -119,6 +120,7 @@ class StatelessStack(Stack):
             grants.dynamodb_data(stateful.tables.data_arns()),
             grants.kms_data(stateful.key),
             grants.secret_read(stateful.qr_keys),
+            grants.secret_read(stateful.identity_key),
             iam.PolicyStatement(actions=["iot:Publish"], resources=[topics]),
             iam.PolicyStatement(
                 actions=["states:DescribeStateMachine", "states:StartExecution"], resources=machine_arns

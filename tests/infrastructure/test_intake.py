@@ -37,7 +37,8 @@ def _function_policy(synth: Synth) -> dict[str, Any]:
 
 
 def test_the_qr_key_secret_is_generated_encrypted_with_the_data_key_and_retained(synth: Synth) -> None:
-    (secret,) = synth.resources("stateful", "AWS::SecretsManager::Secret").values()
+    secrets = synth.resources("stateful", "AWS::SecretsManager::Secret").values()
+    (secret,) = [x for x in secrets if x["Properties"]["Name"] == f"ems-{STAGE}-qr-keys"]
     (key_id,) = synth.resources("stateful", "AWS::KMS::Key")
     props = secret["Properties"]
     assert props["Name"] == f"ems-{STAGE}-qr-keys"
@@ -53,11 +54,16 @@ def test_the_qr_key_secret_is_generated_encrypted_with_the_data_key_and_retained
 
 def test_only_the_functions_may_read_the_secret_and_only_its_value(synth: Synth) -> None:
     readers = [(kind, logical, s) for kind, logical, s in _statements(synth) if "secretsmanager" in json.dumps(s)]
-    assert len(readers) == 1
-    kind, _, statement = readers[0]
-    assert kind == "stateless" and statement in _function_policy(synth)["Properties"]["PolicyDocument"]["Statement"]
-    assert _actions(statement) == ["secretsmanager:GetSecretValue"]
-    assert "QrKeysSecret" in json.dumps(statement["Resource"]) and "*" not in json.dumps(statement["Resource"])
+    assert len(readers) == 2  # the QR key ring and the archive's identity key, one statement each
+    named = set()
+    for kind, _, statement in readers:
+        assert kind == "stateless"
+        assert statement in _function_policy(synth)["Properties"]["PolicyDocument"]["Statement"]
+        assert _actions(statement) == ["secretsmanager:GetSecretValue"]
+        resource = json.dumps(statement["Resource"])
+        assert "*" not in resource
+        named |= {n for n in ("QrKeysSecret", "IdentityKeySecret") if n in resource}
+    assert named == {"QrKeysSecret", "IdentityKeySecret"}
 
 
 def test_every_function_knows_the_secret_and_the_public_base_url(synth: Synth) -> None:

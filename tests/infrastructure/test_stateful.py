@@ -112,3 +112,14 @@ def test_every_table_is_in_the_backup_plan(synth: Synth) -> None:
     (selection,) = synth.resources("stateful", "AWS::Backup::BackupSelection").values()
     selected = selection["Properties"]["BackupSelection"]["Resources"]
     assert len(selected) == len(tables.all_models())
+
+
+def test_the_identity_key_is_a_generated_secret_encrypted_with_the_data_key_and_kept(synth: Synth) -> None:
+    template = Template.from_json(synth.templates["stateful"])
+    secrets = template.find_resources(
+        "AWS::SecretsManager::Secret", {"Properties": {"Name": f"ems-{STAGE}-identity-key"}}
+    )
+    (secret,) = secrets.values()
+    assert secret["Properties"]["KmsKeyId"] == _key_ref(synth)
+    assert secret["Properties"]["GenerateSecretString"]["GenerateStringKey"] == "key"
+    assert secret["DeletionPolicy"] == "Retain"

@@ -98,6 +98,7 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Env]:
         "EMS_FILES_BUCKET": f"{PREFIX}device-files",
         "EMS_DATA_KEY_ID": "alias/ems-test-data",
         "EMS_TELEMETRY_REJECTS_QUEUE": f"{PREFIX}telemetry-rejects",
+        "EMS_IDENTITY_KEY": "test-identity-key-not-a-secret",
     }.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("EMS_AWS_ENDPOINT_URL", raising=False)
