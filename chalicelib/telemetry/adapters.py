@@ -13,10 +13,8 @@ from chalicelib.core.clock import utcnow
 from chalicelib.core.observability import logger
 from chalicelib.core.publisher import get_publisher
 from chalicelib.fleet import logic
-from chalicelib.fleet.deps import get_available_sink
 from chalicelib.fleet.entities import TimeStamp
 from chalicelib.fleet.ports import FleetStore, VersionConflict
-from chalicelib.fleet.service import announce
 from chalicelib.telemetry.decode import Reject
 from chalicelib.telemetry.logic import Arrival
 from chalicelib.telemetry.ports import Arrivals, Outbox, Retriage
@@ -44,11 +42,9 @@ class FleetArrivals(Arrivals):
             now = utcnow()
             stamps = [TimeStamp(state.incident_id, arrival.unit_id, n, arrival.at, now, BY) for n in step.nodes]
             try:
-                after = self.fleet.apply(state, step, stamps, now=now)
+                self.fleet.apply(state, step, stamps, now=now)
             except VersionConflict:
                 continue
-            if step.frees_unit:  # not for arrivals today; kept so a future fence cannot strand a unit
-                announce(get_available_sink(), after, state.incident_id, now)
             return True
         raise VersionConflict(f"unit {arrival.unit_id} kept changing while its arrival was recorded")
 

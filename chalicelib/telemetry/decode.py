@@ -42,7 +42,6 @@ class Inbound:
 class Valid:
     message_id: str
     message: Message
-    received_at: datetime | None  # when IoT Core received it
     topic: str
     payload_b64: str
 
@@ -122,7 +121,7 @@ def decode(record: Inbound) -> Valid | Reject:
     wrong_clock = _clock(message, received)
     if wrong_clock is not None:
         return reject(*wrong_clock, "ts")
-    return Valid(record.message_id, message, received, topic, encoded)
+    return Valid(record.message_id, message, topic, encoded)
 
 
 # The discriminated union prefixes each error location with the model's tag; the field is the rest.

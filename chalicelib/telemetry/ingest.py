@@ -62,24 +62,26 @@ def ingest(records: Sequence[Inbound], ports: Ports) -> Outcome:
         for reason in sorted({r.reason for r in out.rejected}):
             count(f"TelemetryRejected_{reason}", sum(r.reason is reason for r in out.rejected))
     for unit_id, messages in by_unit.items():
-        unit = units[unit_id]
-        # Each part apart: a failed position write must not hold back the readings, nor the reverse.
-        for kind, part in _parts(messages):
-            try:
-                part(unit, [v.message for v in messages if v.message.kind == kind], ports, out)  # type: ignore[arg-type]
-            except Exception:
-                # Transient (throttling, a timeout): these messages come back; every write is idempotent.
-                logger().exception("telemetry part failed; retried", extra={"unit_id": unit_id, "kind": kind})
-                out.failed |= {v.message_id for v in messages if v.message.kind == kind}
+        _one_unit(units[unit_id], messages, ports, out)
     if out.failed:
         count("TelemetryRetried", len(out.failed))
     return out
 
 
-def _parts(messages: list[Valid]) -> list[tuple[str, Callable[..., None]]]:
-    present = {v.message.kind for v in messages}
-    handlers: dict[str, Callable[..., None]] = {"telemetry": _positions, "vitals": _readings, "status": _device_status}
-    return [(kind, fn) for kind, fn in handlers.items() if kind in present]
+def _one_unit(unit: UnitNow, messages: list[Valid], ports: Ports, out: Outcome) -> None:
+    by_kind: dict[str, list[Valid]] = defaultdict(list)
+    for v in messages:
+        by_kind[v.message.kind].append(v)
+    # Each part apart: a failed position write must not hold back the readings, nor the reverse.
+    for kind, part in _HANDLERS.items():
+        if kind not in by_kind:
+            continue
+        try:
+            part(unit, [v.message for v in by_kind[kind]], ports, out)
+        except Exception:
+            # Transient (throttling, a timeout): these messages come back; every write is idempotent.
+            logger().exception("telemetry part failed; retried", extra={"unit_id": unit.unit_id, "kind": kind})
+            out.failed |= {v.message_id for v in by_kind[kind]}
 
 
 def _device_status(unit: UnitNow, statuses: list[DeviceStatus], ports: Ports, out: Outcome) -> None:
@@ -167,3 +169,6 @@ def _alert(unit: UnitNow, reading: Reading, previous: News2 | None, ports: Ports
     if unit.destination_id:
         ports.outbox.alert(alerts.hospital_topic(unit.destination_id), message)
     count("PatientDeteriorated")
+
+
+_HANDLERS: dict[str, Callable[..., None]] = {"telemetry": _positions, "vitals": _readings, "status": _device_status}
