@@ -36,8 +36,9 @@ browser:
 run: venv
 	$(PY) -m devstack up
 
+# Two workers, one test file each at a time: files share their fixtures (a seeded stack, a synth).
 test: lint browser
-	$(PY) -m pytest tests/unit tests/integration tests/infrastructure tests/e2e
+	$(PY) -m pytest -n 2 --dist loadfile tests/unit tests/integration tests/infrastructure tests/e2e
 
 test-unit: venv
 	$(PY) -m pytest tests/unit

@@ -15,10 +15,12 @@ from chalicelib.devicefiles.routes import bp as device_file_routes
 from chalicelib.dispatch import handlers as dispatch
 from chalicelib.dispatch.routes import bp as dispatch_routes
 from chalicelib.fleet.routes import bp as fleet_routes
+from chalicelib.healthaccess.routes import bp as health_access_routes
 from chalicelib.incidents import handlers as incidents
 from chalicelib.incidents.routes import bp as incident_routes
 from chalicelib.platform import handlers as platform
 from chalicelib.platform.routes import bp as platform_routes
+from chalicelib.portrait.routes import bp as portrait_routes
 from chalicelib.qr.routes import bp as qr_routes
 from chalicelib.telemetry import handlers as telemetry
 from chalicelib.telemetry.routes import bp as telemetry_routes
@@ -37,6 +39,8 @@ app.register_blueprint(device_file_routes)
 app.register_blueprint(telemetry_routes)
 app.register_blueprint(triage_routes)
 app.register_blueprint(archive_routes)
+app.register_blueprint(health_access_routes)
+app.register_blueprint(portrait_routes)
 finalize(app)
 
 

@@ -84,6 +84,7 @@ def _import_domains() -> None:
     from chalicelib.devicefiles import dal as _devicefiles  # noqa: F401
     from chalicelib.fleet import dal as _fleet  # noqa: F401
     from chalicelib.fleet import dal_times as _fleet_times  # noqa: F401
+    from chalicelib.healthaccess import dal as _healthaccess  # noqa: F401
     from chalicelib.hospitals import dal as _hospitals  # noqa: F401
     from chalicelib.incidents import dal as _incidents  # noqa: F401
     from chalicelib.platform import dal as _platform  # noqa: F401

@@ -10,17 +10,10 @@ from chalicelib.devicefiles.ports import Ports
 @lru_cache(maxsize=1)
 def get_ports() -> Ports:
     from chalicelib.devicefiles.s3 import S3ObjectStore
-    from chalicelib.devicefiles.store import DynamoFileStore, DynamoIncidentDirectory
-    from chalicelib.fleet.deps import get_fleet_store
-    from chalicelib.platform.deps import get_store
+    from chalicelib.devicefiles.store import DynamoFileStore
+    from chalicelib.healthaccess.deps import get_ports as access_ports
 
-    return Ports(
-        files=DynamoFileStore(),
-        objects=S3ObjectStore(),
-        fleet=get_fleet_store(),
-        incidents=DynamoIncidentDirectory(),
-        audit=get_store(),
-    )
+    return Ports(files=DynamoFileStore(), objects=S3ObjectStore(), access=access_ports())
 
 
 def reset() -> None:

@@ -47,12 +47,3 @@ class UploadForm:
 
     url: str
     fields: dict[str, str]
-
-
-@dataclass(frozen=True)
-class IncidentRef:
-    """The little of an incident that decides who may see its files."""
-
-    incident_id: str
-    county: str
-    destination_id: str | None

@@ -1,4 +1,4 @@
-"""Ports of the device-files domain: file records, the object store, incident look-ups."""
+"""Ports of the device-files domain: file records, the object store, the health-data access rule."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
 
-from chalicelib.devicefiles.entities import DeviceFile, IncidentRef, StoredObject, UploadForm
+from chalicelib.devicefiles.entities import DeviceFile, StoredObject, UploadForm
 from chalicelib.devicefiles.rules import FileStatus
-from chalicelib.fleet.ports import FleetStore
-from chalicelib.platform.ports import PlatformStore
+from chalicelib.healthaccess.ports import AccessPorts
 
 
 class FileStore(ABC):
@@ -38,15 +37,8 @@ class ObjectStore(ABC):
     def download_url(self, key: str, expires_s: int) -> str: ...
 
 
-class IncidentDirectory(ABC):
-    @abstractmethod
-    def get(self, incident_id: str) -> IncidentRef | None: ...
-
-
 @dataclass(frozen=True)
 class Ports:
     files: FileStore
     objects: ObjectStore
-    fleet: FleetStore
-    incidents: IncidentDirectory
-    audit: PlatformStore
+    access: AccessPorts

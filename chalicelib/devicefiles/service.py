@@ -13,18 +13,22 @@ from datetime import datetime, timedelta
 
 from chalicelib.core.auth import Principal
 from chalicelib.core.observability import count, logger
-from chalicelib.devicefiles import access, rules
+from chalicelib.devicefiles import rules
 from chalicelib.devicefiles.entities import DeviceFile
 from chalicelib.devicefiles.ports import Ports
 from chalicelib.devicefiles.rules import FileStatus
 from chalicelib.devicefiles.schemas import FileList, FileView, UploadRequest, UploadTicket
+from chalicelib.healthaccess import rules as access
+from chalicelib.healthaccess.entities import Basis
+from chalicelib.healthaccess.service import open_record, subject
 from chalicelib.platform import audit
 
 
 def request_upload(
     *, ports: Ports, who: Principal, incident_id: str, req: UploadRequest, now: datetime, retention_days: int
 ) -> UploadTicket:
-    unit_id = access.assigned_unit(ports.fleet, who, incident_id)
+    # Only the crew on the job captures files; no grant extends to uploading.
+    unit_id = access.assigned_unit(ports.access.fleet, who, incident_id)
     content_type = rules.check_upload(req.kind, req.content_type, req.size_bytes)
     file = DeviceFile(
         incident_id=incident_id,
@@ -42,9 +46,8 @@ def request_upload(
     ttl = int(rules.UPLOAD_TTL.total_seconds())
     form = ports.objects.upload_form(file.key, content_type, req.size_bytes, ttl)
     ports.files.add(file)
-    audit.record(
-        who, _subject(incident_id), "device_file.upload", f"{file.file_id} {file.kind.value}", store=ports.audit
-    )
+    audit.record(who, subject(incident_id), "device_file.upload", f"{file.file_id} {file.kind.value}",
+                 basis=Basis.ASSIGNED_CREW.value, store=ports.access.audit)  # fmt: skip
     return UploadTicket(
         file_id=file.file_id,
         incident_id=incident_id,
@@ -57,9 +60,7 @@ def request_upload(
 
 
 def list_files(*, ports: Ports, who: Principal, incident_id: str, now: datetime) -> FileList:
-    access.may_list(ports.fleet, ports.incidents, who, incident_id)
-    # Before the read: an access that fails half way is still on the trail.
-    audit.record(who, _subject(incident_id), "device_files.list", store=ports.audit)
+    open_record(ports.access, who, incident_id, "device_files.list", now)
     views = []
     for file in sorted(ports.files.of_incident(incident_id), key=lambda f: f.requested_at):
         if file.keep_until <= now:
@@ -111,7 +112,3 @@ def _view(ports: Ports, file: DeviceFile, now: datetime) -> FileView:
         url=url,
         url_expires_at=expires,
     )
-
-
-def _subject(incident_id: str) -> str:
-    return f"incident:{incident_id}"

@@ -1,4 +1,4 @@
-"""PynamoDB implementations of FileStore and IncidentDirectory (imported on first use)."""
+"""PynamoDB implementation of FileStore (imported on first use)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from pynamodb.expressions.update import Action
 
 from chalicelib.core.tables import bound
 from chalicelib.devicefiles.dal import DeviceFileRecord
-from chalicelib.devicefiles.entities import DeviceFile, IncidentRef
-from chalicelib.devicefiles.ports import FileStore, IncidentDirectory
+from chalicelib.devicefiles.entities import DeviceFile
+from chalicelib.devicefiles.ports import FileStore
 from chalicelib.devicefiles.rules import FileKind, FileStatus
-from chalicelib.incidents.dal import IncidentRecord
 
 
 def _record(f: DeviceFile) -> DeviceFileRecord:
@@ -64,14 +63,3 @@ class DynamoFileStore(FileStore):
                 raise
             return False
         return True
-
-
-class DynamoIncidentDirectory(IncidentDirectory):
-    def get(self, incident_id: str) -> IncidentRef | None:
-        # Only what decides access: the incident's calls and locations stay unread.
-        wanted = ["incident_id", "county", "destination_id"]
-        try:
-            r = bound(IncidentRecord).get(incident_id, attributes_to_get=wanted)
-        except IncidentRecord.DoesNotExist:
-            return None
-        return IncidentRef(r.incident_id, r.county, r.destination_id)

@@ -12,7 +12,13 @@ from chalicelib.platform.ports import PlatformStore
 
 
 def record(
-    principal: Principal, subject: str, action: str, reason: str | None = None, *, store: PlatformStore | None = None
+    principal: Principal,
+    subject: str,
+    action: str,
+    reason: str | None = None,
+    *,
+    basis: str | None = None,
+    store: PlatformStore | None = None,
 ) -> AuditEvent:
     now = utcnow()
     event = AuditEvent(
@@ -22,6 +28,7 @@ def record(
         role=principal.role.value,
         action=action,
         reason=reason,
+        basis=basis,
         at=now,
     )
     (store or get_store()).append_audit(event)

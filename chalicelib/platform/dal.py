@@ -57,6 +57,7 @@ class AuditRecord(Model):
     role = UnicodeAttribute()
     action = UnicodeAttribute()
     reason = UnicodeAttribute(null=True)
+    basis = UnicodeAttribute(null=True)
     at = UTCDateTimeAttribute()
     by_actor = ActorIndex()
 

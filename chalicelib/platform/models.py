@@ -54,6 +54,7 @@ class AuditEvent(Model):
     role: str
     action: str
     reason: str | None = None
+    basis: str | None = Field(None, description="Why health data could be reached: assigned_crew, break_glass ...")
     at: datetime
 
 

@@ -1,4 +1,4 @@
-"""Reading an incident's monitor readings: the same people and the same audit as its device files."""
+"""Reading an incident's monitor readings, under the health-data access rule."""
 
 from __future__ import annotations
 
@@ -10,21 +10,16 @@ from chalicelib.telemetry.dal import VitalsRecord, reading_time
 from chalicelib.telemetry.schemas_api import ReadingList, ReadingsQuery, ReadingView
 
 
-def incident_readings(who: Principal, incident_id: str, query: ReadingsQuery) -> ReadingList:
-    from chalicelib.devicefiles import access
-    from chalicelib.devicefiles.deps import get_ports
-    from chalicelib.platform import audit
+def incident_readings(who: Principal, incident_id: str, query: ReadingsQuery, now: datetime) -> ReadingList:
+    from chalicelib.healthaccess.deps import get_ports
+    from chalicelib.healthaccess.service import open_record
 
-    ports = get_ports()
-    # The assigned crew, the incident's county desk, the receiving hospital; nobody else, and
-    # every look is on the trail before anything is read.
-    access.may_list(ports.fleet, ports.incidents, who, incident_id)
-    audit.record(who, f"incident:{incident_id}", "vitals.read", store=ports.audit)
-    views = [_view(r) for r in _newest(incident_id, query.since, query.limit)]
+    open_record(get_ports(), who, incident_id, "vitals.read", now)
+    views = [_view(r) for r in newest(incident_id, query.since, query.limit)]
     return ReadingList(incident_id=incident_id, readings=views, count=len(views))
 
 
-def _newest(incident_id: str, since: datetime | None, limit: int) -> list[VitalsRecord]:
+def newest(incident_id: str, since: datetime | None, limit: int) -> list[VitalsRecord]:
     # Range keys start with the UTC time, so they sort by it; `LATEST` sorts after them all and
     # is not a reading. "~" sorts after "#": a reading taken exactly at `since` is not after it.
     low = f"{reading_time(since)}~" if since is not None else "0"

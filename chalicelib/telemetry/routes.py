@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.core.auth import Role
+from chalicelib.core.clock import utcnow
 from chalicelib.core.http import Ctx, route
 from chalicelib.telemetry.schemas_api import ReadingList, ReadingsQuery
 
@@ -24,4 +25,4 @@ bp = Blueprint(__name__)
 def get_readings(ctx: Ctx) -> ReadingList:
     from chalicelib.telemetry.readings import incident_readings
 
-    return incident_readings(ctx.who, ctx.params["incident_id"], ctx.query)
+    return incident_readings(ctx.who, ctx.params["incident_id"], ctx.query, utcnow())

@@ -42,4 +42,4 @@ def post_assessment(ctx: Ctx) -> AssessmentView:
 def get_assessments(ctx: Ctx) -> AssessmentHistory:
     from chalicelib.triage.service import history
 
-    return history(ctx.who, ctx.params["incident_id"])
+    return history(ctx.who, ctx.params["incident_id"], utcnow())

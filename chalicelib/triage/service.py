@@ -16,15 +16,13 @@ from chalicelib.triage.schemas import AssessmentHistory, AssessmentView
 
 
 def assess(who: Principal, incident_id: str, inp: AssessmentInput, now: datetime) -> AssessmentView:
-    from chalicelib.devicefiles import access
-    from chalicelib.devicefiles.deps import get_ports
-    from chalicelib.platform import audit
+    from chalicelib.healthaccess.deps import get_ports
+    from chalicelib.healthaccess.service import open_record
 
-    ports = get_ports()
     # The crew of the unit on the job, or a dispatcher of the incident's county (the route admits no
     # one else: a receiving hospital reads assessments, it does not make them).
-    access.may_list(ports.fleet, ports.incidents, who, incident_id)
     result = triage(inp, now=now)
+    open_record(get_ports(), who, incident_id, "assessment.create", now, f"level {result.level}")
     assessment_id = secrets.token_hex(8)
     record = bound(AssessmentRecord)(
         incident_id, f"{now.astimezone(UTC).isoformat()}#{assessment_id}", assessment_id=assessment_id,
@@ -33,18 +31,14 @@ def assess(who: Principal, incident_id: str, inp: AssessmentInput, now: datetime
     )  # fmt: skip
     record.save()
     _tell_incident(incident_id, result.level, result.pathway, now)
-    audit.record(who, f"incident:{incident_id}", "assessment.create", f"level {result.level}", store=ports.audit)
     return AssessmentView(assessment_id=assessment_id, incident_id=incident_id, assessed_at=now, **result.model_dump())
 
 
-def history(who: Principal, incident_id: str) -> AssessmentHistory:
-    from chalicelib.devicefiles import access
-    from chalicelib.devicefiles.deps import get_ports
-    from chalicelib.platform import audit
+def history(who: Principal, incident_id: str, now: datetime) -> AssessmentHistory:
+    from chalicelib.healthaccess.deps import get_ports
+    from chalicelib.healthaccess.service import open_record
 
-    ports = get_ports()
-    access.may_list(ports.fleet, ports.incidents, who, incident_id)
-    audit.record(who, f"incident:{incident_id}", "assessment.read", store=ports.audit)
+    open_record(get_ports(), who, incident_id, "assessment.read", now)
     views = [
         AssessmentView(assessment_id=r.assessment_id, incident_id=incident_id, assessed_at=r.assessed_at, **r.result)
         for r in bound(AssessmentRecord).query(incident_id)

@@ -29,6 +29,11 @@ DISPATCH_ALARMS = {
     "BoardAlertFailed": "a waiting incident's alert did not reach its county's board",
 }
 
+# Health-data access that a privacy officer reviews, every time.
+ACCESS_ALARMS = {
+    "BreakGlassAccess": "someone broke the glass on a patient's record: review the reason on the audit trail",
+}
+
 
 def _emf(name: str) -> cw.Metric:
     return cw.Metric(
@@ -96,6 +101,8 @@ class Monitoring(Construct):
             self._alarm(f"{name}Lag", age, f"{name} messages wait over {WORK_QUEUE_LAG_S} s", at_least=WORK_QUEUE_LAG_S)
         for metric_name, description in DISPATCH_ALARMS.items():
             self._alarm(f"Dispatch{metric_name}", _emf(metric_name), description)
+        for metric_name, description in ACCESS_ALARMS.items():
+            self._alarm(metric_name, _emf(metric_name), description)
         self._dashboard(stage, api_5xx, lambda_errors, failed)
 
     def _alarm(

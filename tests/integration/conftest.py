@@ -68,6 +68,9 @@ def _reset() -> None:
     from chalicelib.devicefiles import deps as devicefile_deps
 
     devicefile_deps.reset()
+    from chalicelib.healthaccess import deps as access_deps
+
+    access_deps.reset()
     from chalicelib.telemetry import adapters as telemetry_adapters
     from chalicelib.telemetry import store as telemetry_store
     from chalicelib.telemetry import wiring as telemetry_wiring

@@ -1,21 +1,13 @@
-"""The pure rules of device files: types and sizes per kind, object keys, the stored-object
-verdict, and who may see an incident's files (against a fake that counts reads)."""
+"""The pure rules of device files: types and sizes per kind, object keys, the stored-object verdict.
+
+Who may see them is the health-data access rule (tests/unit/test_health_access.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 import pytest
 
-from chalicelib.core.auth import Principal, Role
-from chalicelib.core.errors import Forbidden, NotFound
-from chalicelib.devicefiles import access, rules
-from chalicelib.devicefiles.entities import IncidentRef
-from chalicelib.devicefiles.ports import IncidentDirectory
+from chalicelib.devicefiles import rules
 from chalicelib.devicefiles.rules import MB, FileKind, FileNotAccepted, FileStatus
-from chalicelib.fleet.entities import UnitState
-from chalicelib.fleet.models import Unit, UnitStatus, UnitType
 
 K = FileKind
 
@@ -99,72 +91,3 @@ def test_a_stored_object_must_be_what_was_announced(
         declared_size=100, declared_type="application/pdf", size=size, content_type=content_type, encryption=encryption
     )
     assert got == expected
-
-
-class Fleet:
-    """Just `get`, counting which units were read."""
-
-    def __init__(self, assignments: dict[str, str | None]) -> None:
-        self.assignments = assignments
-        self.reads: list[str] = []
-
-    def get(self, unit_id: str, *, consistent: bool = False) -> UnitState | None:
-        self.reads.append(unit_id)
-        if unit_id not in self.assignments:
-            return None
-        unit = Unit(
-            unit_id=unit_id, plate="闽E1", type=UnitType.ALS, station_id="ST01", county="350602",
-            status=UnitStatus.EN_ROUTE, lat=24.5, lon=117.6, position_at=datetime(2025, 6, 1, tzinfo=UTC),
-        )  # fmt: skip
-        return UnitState(unit=unit, version=2, incident_id=self.assignments[unit_id])
-
-
-class Incidents(IncidentDirectory):
-    def __init__(self, *refs: IncidentRef) -> None:
-        self.refs = {r.incident_id: r for r in refs}
-
-    def get(self, incident_id: str) -> IncidentRef | None:
-        return self.refs.get(incident_id)
-
-
-def who(role: Role, *scopes: str) -> Principal:
-    return Principal(subject="someone", role=role, scopes=list(scopes))
-
-
-INC = IncidentRef("INC1", "350602", "H01")
-
-
-def test_a_crew_reaches_only_its_own_units_assignment() -> None:
-    fleet: Any = Fleet({"AMB01": "INC1", "AMB02": "INC2", "AMB03": None})
-    assert access.assigned_unit(fleet, who(Role.CREW, "unit:AMB01"), "INC1") == "AMB01"
-    for unit_id in ("AMB02", "AMB03", "AMB99"):
-        with pytest.raises(Forbidden) as info:
-            access.assigned_unit(fleet, who(Role.CREW, f"unit:{unit_id}"), "INC1")
-        assert info.value.code == "not_assigned"
-    assert fleet.reads == ["AMB01", "AMB02", "AMB03", "AMB99"]  # never a unit outside the token
-    with pytest.raises(Forbidden) as info:
-        access.assigned_unit(fleet, who(Role.CREW), "INC1")
-    assert info.value.code == "scope_denied"
-
-
-@pytest.mark.parametrize(
-    ("principal", "incident_id", "code"),
-    [
-        (who(Role.DISPATCHER, "county:350602"), "INC1", None),
-        (who(Role.DISPATCHER), "INC1", None),
-        (who(Role.HOSPITAL, "hospital:H01"), "INC1", None),
-        (who(Role.DISPATCHER, "county:350603"), "INC1", "scope_denied"),
-        (who(Role.DISPATCHER, "county:350603"), "NOPE", "scope_denied"),
-        (who(Role.DISPATCHER), "NOPE", "incident_not_found"),
-        (who(Role.HOSPITAL, "hospital:H02"), "INC1", "not_destination"),
-        (who(Role.HOSPITAL, "hospital:H01"), "NOPE", "not_destination"),
-    ],
-)
-def test_who_may_list(principal: Principal, incident_id: str, code: str | None) -> None:
-    fleet: Any = Fleet({})
-    if code is None:
-        access.may_list(fleet, Incidents(INC), principal, incident_id)
-        return
-    with pytest.raises((Forbidden, NotFound)) as info:
-        access.may_list(fleet, Incidents(INC), principal, incident_id)
-    assert info.value.code == code

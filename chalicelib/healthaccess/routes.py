@@ -1,0 +1,31 @@
+"""Break-the-glass API: time-boxed emergency access to one incident's health data."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.core.auth import Role
+from chalicelib.core.clock import utcnow
+from chalicelib.core.http import Ctx, route
+from chalicelib.healthaccess.schemas import BreakGlassRequest, GrantView
+
+bp = Blueprint(__name__)
+
+
+@route(
+    bp,
+    "/v1/incidents/{incident_id}/break-glass",
+    "POST",
+    summary="Emergency access to an incident's health data outside the standing rule: reason required, "
+    "time-boxed, audited, and the county desk and ops are alerted",
+    roles=(Role.CREW, Role.HOSPITAL, Role.DISPATCHER),
+    body=BreakGlassRequest,
+    response=GrantView,
+    status=201,
+    tags=("health-access",),
+)
+def post_break_glass(ctx: Ctx) -> GrantView:
+    from chalicelib.healthaccess.deps import get_ports
+    from chalicelib.healthaccess.service import break_glass
+
+    return break_glass(get_ports(), ctx.who, ctx.params["incident_id"], ctx.body, utcnow())

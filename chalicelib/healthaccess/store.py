@@ -1,0 +1,40 @@
+"""PynamoDB implementations of the access rule's look-ups (imported on first use)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from chalicelib.core.tables import bound
+from chalicelib.healthaccess.dal import AccessGrantRecord
+from chalicelib.healthaccess.entities import Grant, GrantKind, IncidentRef
+from chalicelib.healthaccess.ports import GrantStore, IncidentDirectory
+
+KEEP_EXPIRED = timedelta(days=1)
+
+
+class DynamoIncidentDirectory(IncidentDirectory):
+    def get(self, incident_id: str) -> IncidentRef | None:
+        from chalicelib.incidents.dal import IncidentRecord
+
+        # Only what decides access: the incident's calls and locations stay unread.
+        wanted = ["incident_id", "county", "destination_id"]
+        try:
+            r = bound(IncidentRecord).get(incident_id, attributes_to_get=wanted)
+        except IncidentRecord.DoesNotExist:
+            return None
+        return IncidentRef(r.incident_id, r.county, r.destination_id)
+
+
+class DynamoGrantStore(GrantStore):
+    def of_incident(self, incident_id: str) -> list[Grant]:
+        return [
+            Grant(r.incident_id, r.grantee, GrantKind(r.kind), r.reason, r.granted_by, r.granted_at, r.expires_at)
+            for r in bound(AccessGrantRecord).query(incident_id)
+        ]
+
+    def add(self, grant: Grant) -> None:
+        bound(AccessGrantRecord)(
+            grant.incident_id, grant.grantee, kind=grant.kind.value, reason=grant.reason,
+            granted_by=grant.granted_by, granted_at=grant.granted_at, expires_at=grant.expires_at,
+            remove_at=grant.expires_at + KEEP_EXPIRED,
+        ).save()  # fmt: skip
