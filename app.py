@@ -16,6 +16,7 @@ from chalicelib.dispatch import handlers as dispatch
 from chalicelib.dispatch.routes import bp as dispatch_routes
 from chalicelib.fleet.routes import bp as fleet_routes
 from chalicelib.healthaccess.routes import bp as health_access_routes
+from chalicelib.hospitals.routes import bp as hospital_routes
 from chalicelib.incidents import handlers as incidents
 from chalicelib.incidents.routes import bp as incident_routes
 from chalicelib.platform import handlers as platform
@@ -41,6 +42,7 @@ app.register_blueprint(triage_routes)
 app.register_blueprint(archive_routes)
 app.register_blueprint(health_access_routes)
 app.register_blueprint(portrait_routes)
+app.register_blueprint(hospital_routes)
 finalize(app)
 
 

@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     data_key_id: str | None = None
     files_retention_days: int = Field(365, ge=1)
 
+    # Hospital routing: capacity older than this is shown as stale; with no qualified hospital this
+    # close (travel time), the nearest able to stabilise is offered with a transfer.
+    capacity_stale_s: int = Field(1800, ge=60)
+    qualified_within_s: int = Field(2700, ge=300)
+
     # Health archive: HMAC key of the lookup keys (resident ID, phone + family name + birth date).
     # Unset, the archive refuses to import or identify rather than store a reversible hash.
     identity_key: SecretStr | None = None

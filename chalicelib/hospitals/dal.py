@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.core.geo import cells
 from chalicelib.core.tables import register
-from chalicelib.hospitals.models import Hospital
+from chalicelib.hospitals.models import Capacity, Hospital
 
 
 class HospitalCellIndex(GlobalSecondaryIndex["HospitalRecord"]):
@@ -37,6 +43,13 @@ class HospitalRecord(Model):
     cell_fine = UnicodeAttribute()
     # A string set: DynamoDB cannot store an empty set, so "no capability" reads back as empty.
     capabilities = UnicodeSetAttribute(default=set)
+    # Live capacity, written by the hospital (PUT /capacity) and never by the registry load.
+    ed_beds = NumberAttribute(null=True)
+    icu_beds = NumberAttribute(null=True)
+    ct_available = BooleanAttribute(null=True)
+    cath_lab = UnicodeAttribute(null=True)
+    capacity_at = UTCDateTimeAttribute(null=True)
+    capacity_by = UnicodeAttribute(null=True)
     by_cell = HospitalCellIndex()
 
 
@@ -51,7 +64,19 @@ def hospital_record(hospital: Hospital) -> HospitalRecord:
     )
 
 
+CAPACITY_FIELDS = ("ed_beds", "icu_beds", "ct_available", "cath_lab", "capacity_at", "capacity_by")
+
+
 def to_hospital(record: HospitalRecord) -> Hospital:
-    values = dict(record.attribute_values)
+    values = {k: v for k, v in record.attribute_values.items() if k in Hospital.model_fields}
     values["capabilities"] = frozenset(values.get("capabilities") or ())
     return Hospital.model_validate(values)
+
+
+def to_capacity(record: HospitalRecord) -> Capacity | None:
+    if record.capacity_at is None:
+        return None
+    return Capacity(
+        ed_beds=int(record.ed_beds or 0), icu_beds=int(record.icu_beds or 0), ct_available=bool(record.ct_available),
+        cath_lab=record.cath_lab, at=record.capacity_at, by=record.capacity_by or "?",
+    )  # fmt: skip

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,3 +36,19 @@ class Hospital(BaseModel):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     capabilities: frozenset[Capability]
+
+
+CathLab = Literal["ready", "busy", "closed"]
+
+
+class Capacity(BaseModel):
+    """What the hospital reports it can take now; `at` is when it said so."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ed_beds: int = Field(ge=0, le=1000, description="Free emergency-department beds")
+    icu_beds: int = Field(ge=0, le=1000, description="Free ICU beds")
+    ct_available: bool = Field(description="A CT scanner free for an emergency")
+    cath_lab: CathLab | None = Field(None, description="Catheterisation lab; None where there is none")
+    at: datetime
+    by: str = Field(description="Who reported it")

@@ -87,6 +87,7 @@ class IncidentRecord(Model):
     destination_id = UnicodeAttribute(null=True)  # the receiving hospital, once the unit transports
     triage_level = NumberAttribute(null=True)  # the latest assessment's level (1 dying ... 4 non-urgent)
     pathway = UnicodeAttribute(null=True)  # the latest assessment's pathway (chest_pain, stroke, ...)
+    required_capabilities = UnicodeSetAttribute(null=True)  # what the pathway needs of a hospital
     patient_key = UnicodeAttribute(null=True)  # the health archive person the crew identified
     closed_at = UTCDateTimeAttribute(null=True)
     closed_reason = UnicodeAttribute(null=True)

@@ -29,7 +29,11 @@ def portrait(who: Principal, incident_id: str, now: datetime, *, picture: bool =
 def _assessment(incident_id: str) -> AssessmentFacts | None:
     from chalicelib.triage.dal import AssessmentRecord
 
-    for r in bound(AssessmentRecord).query(incident_id, scan_index_forward=False, limit=1):
+    # The newest assessment by a person: one the monitor made re-triages vitals only, and the
+    # monitor's readings are taken from the readings themselves.
+    for r in bound(AssessmentRecord).query(incident_id, scan_index_forward=False, limit=20):
+        if r.role == "device":
+            continue
         return AssessmentFacts(
             at=r.assessed_at,
             input=AssessmentInput.model_validate(r.source),

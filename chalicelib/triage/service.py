@@ -11,7 +11,7 @@ from chalicelib.core.auth import Principal
 from chalicelib.core.tables import bound
 from chalicelib.triage.dal import AssessmentRecord
 from chalicelib.triage.engine import triage
-from chalicelib.triage.models import AssessmentInput
+from chalicelib.triage.models import AssessmentInput, TriageResult
 from chalicelib.triage.schemas import AssessmentHistory, AssessmentView
 
 
@@ -30,7 +30,7 @@ def assess(who: Principal, incident_id: str, inp: AssessmentInput, now: datetime
         source=inp.model_dump(mode="json", exclude_none=True), result=result.model_dump(mode="json"),
     )  # fmt: skip
     record.save()
-    _tell_incident(incident_id, result.level, result.pathway, now)
+    _tell_incident(incident_id, result, now)
     return AssessmentView(assessment_id=assessment_id, incident_id=incident_id, assessed_at=now, **result.model_dump())
 
 
@@ -46,10 +46,13 @@ def history(who: Principal, incident_id: str, now: datetime) -> AssessmentHistor
     return AssessmentHistory(incident_id=incident_id, assessments=views, count=len(views))
 
 
-def _tell_incident(incident_id: str, level: int, pathway: str | None, now: datetime) -> None:
-    """The latest level and pathway on the incident: the board, routing and the unit type read them."""
+def _tell_incident(incident_id: str, result: TriageResult, now: datetime) -> None:
+    """The latest level, pathway and needs on the incident: the board, hospital routing and the unit type read them."""
     from chalicelib.incidents.dal import IncidentRecord
 
-    actions: list[Action] = [IncidentRecord.triage_level.set(level), IncidentRecord.updated_at.set(now)]
+    actions: list[Action] = [IncidentRecord.triage_level.set(result.level), IncidentRecord.updated_at.set(now)]
+    pathway, needs = result.pathway, {c.value for c in result.required_capabilities}
     actions.append(IncidentRecord.pathway.set(pathway) if pathway else IncidentRecord.pathway.remove())
+    r = IncidentRecord.required_capabilities
+    actions.append(r.set(needs) if needs else r.remove())
     bound(IncidentRecord)(incident_id).update(actions=actions, condition=IncidentRecord.incident_id.exists())

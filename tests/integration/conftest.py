@@ -71,6 +71,9 @@ def _reset() -> None:
     from chalicelib.healthaccess import deps as access_deps
 
     access_deps.reset()
+    from chalicelib.hospitals import registry as hospital_registry
+
+    hospital_registry.forget()
     from chalicelib.telemetry import adapters as telemetry_adapters
     from chalicelib.telemetry import store as telemetry_store
     from chalicelib.telemetry import wiring as telemetry_wiring

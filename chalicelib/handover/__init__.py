@@ -1,0 +1,1 @@
+"""Handing a patient over to the receiving hospital."""
