@@ -70,6 +70,7 @@ bench: venv
 	$(PY) bench/dispatch.py
 	$(PY) bench/telemetry.py
 	$(PY) bench/recommend_reads.py
+	$(PY) bench/hospital_options.py
 	$(PY) bench/import_addresses.py
 
 clean:

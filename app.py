@@ -8,6 +8,8 @@ from chalice import Chalice, Rate
 
 from chalicelib.addresses.routes import bp as address_routes
 from chalicelib.archive.routes import bp as archive_routes
+from chalicelib.bookings import handlers as bookings
+from chalicelib.bookings.routes import bp as booking_routes
 from chalicelib.callpage.routes import bp as callpage_routes
 from chalicelib.core.http import finalize
 from chalicelib.core.lambdas import lambda_entry
@@ -15,6 +17,7 @@ from chalicelib.devicefiles.routes import bp as device_file_routes
 from chalicelib.dispatch import handlers as dispatch
 from chalicelib.dispatch.routes import bp as dispatch_routes
 from chalicelib.fleet.routes import bp as fleet_routes
+from chalicelib.handover.routes import bp as handover_routes
 from chalicelib.healthaccess.routes import bp as health_access_routes
 from chalicelib.hospitals.routes import bp as hospital_routes
 from chalicelib.incidents import handlers as incidents
@@ -43,6 +46,8 @@ app.register_blueprint(archive_routes)
 app.register_blueprint(health_access_routes)
 app.register_blueprint(portrait_routes)
 app.register_blueprint(hospital_routes)
+app.register_blueprint(booking_routes)
+app.register_blueprint(handover_routes)
 finalize(app)
 
 
@@ -84,6 +89,11 @@ def await_unit(event: dict[str, Any], context: Any) -> Any:
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="reconcile_incidents")
 def reconcile_incidents(event: Any) -> Any:
     return lambda_entry(incidents.reconcile_incidents, event.to_dict(), event.context)
+
+
+@app.lambda_function(name="booking_timeout")
+def booking_timeout(event: dict[str, Any], context: Any) -> Any:
+    return lambda_entry(bookings.booking_timeout, event, context)
 
 
 @app.lambda_function(name="ingest_telemetry")

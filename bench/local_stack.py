@@ -26,6 +26,7 @@ def local_stack() -> Iterator[Any]:
         api_port=free_port(),
         moto_port=free_port(),
         mqtt_port=free_port(),
+        his_port=free_port(),
         state_dir=Path(tempfile.mkdtemp()),
         addresses=500,
         volunteers=10,

@@ -26,6 +26,12 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--schedule-interval", type=float, help="run every scheduled handler this often (seconds)")
     up.add_argument("--no-seed", action="store_true")
     up.add_argument("--no-simulator", action="store_true", help="the demo ambulances do not drive their jobs")
+    up.add_argument("--his-port", type=int)
+    up.add_argument(
+        "--his",
+        help="how the demo hospitals answer offers: accept, decline, ignore, down or manual, per hospital "
+        "(e.g. 'HOS04=decline,*=accept'; default: all accept after 3 s)",
+    )
     tok = sub.add_parser("token", help="print a bearer token for ROLE on the last line")
     tok.add_argument("role", choices=["caller", "dispatcher", "crew", "hospital", "volunteer", "admin"])
     tok.add_argument("--scope", help="county:CODE, unit:ID, hospital:ID, volunteer:ID, call:ID")
@@ -49,6 +55,8 @@ def _config(args: argparse.Namespace) -> StackConfig:
         "api_port": getattr(args, "api_port", None),
         "moto_port": getattr(args, "moto_port", None),
         "mqtt_port": getattr(args, "mqtt_port", None),
+        "his_port": getattr(args, "his_port", None),
+        "his": getattr(args, "his", None),
         "addresses": getattr(args, "addresses", None),
         "volunteers": getattr(args, "volunteers", None),
         "canary_interval_s": getattr(args, "canary_interval", None),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ class StackConfig:
     api_port: int = 8000
     moto_port: int = 5000
     mqtt_port: int = 1883
+    his_port: int = 8010  # the hospitals' information systems (devstack/his_sim.py)
     state_dir: Path = Path(".devstack")
     region: str = "cn-northwest-1"
     stage: str = "local"
@@ -27,6 +29,9 @@ class StackConfig:
     schedule_interval_s: float | None = None  # override every @app.schedule rate (tests)
     seed: bool = True
     simulator: bool = True  # the demo fleet drives its jobs and publishes telemetry (devstack/simulator.py)
+    # How each demo hospital answers offers: "HOS04=decline,HOS02=ignore,*=accept" (devstack/his_sim.py).
+    his: str = "*=accept"
+    his_answer_delay_s: float = 3.0
 
     @property
     def prefix(self) -> str:
@@ -46,6 +51,7 @@ class StackConfig:
             api_port=_env_int("EMS_DEVSTACK_API_PORT", 8000),
             moto_port=_env_int("EMS_DEVSTACK_MOTO_PORT", 5000),
             mqtt_port=_env_int("EMS_DEVSTACK_MQTT_PORT", 1883),
+            his_port=_env_int("EMS_DEVSTACK_HIS_PORT", 8010),
             state_dir=Path(os.environ.get("EMS_DEVSTACK_DIR", ".devstack")),
         )
 
@@ -76,7 +82,14 @@ def app_environment(cfg: StackConfig, jwks_file: Path) -> dict[str, str]:
         "EMS_DATA_KEY_ID": f"alias/{cfg.prefix}data",
         # Local only: a fixed key for the health archive's lookup hashes. AWS sets its own.
         "EMS_IDENTITY_KEY": "devstack-identity-key-local-only",
+        "EMS_HIS_ENDPOINTS": json.dumps({h: f"http://{HOST}:{cfg.his_port}/his/{h}" for h in _hospital_ids()}),
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_SERVICE_NAME": "ems",
         "POWERTOOLS_METRICS_NAMESPACE": "EMS",
     }
+
+
+def _hospital_ids() -> list[str]:
+    from devstack.seed.hospitals import hospitals
+
+    return [h.hospital_id for h in hospitals()]

@@ -68,6 +68,8 @@ class Stack:
         self._exit.callback(api.stop)
         log(f"API                {cfg.api_url}/v1")
 
+        self._start_his(log)
+
         from devstack.scheduler import Scheduler, canary_job, chalice_schedule_jobs
 
         jobs = [canary_job(machines["platform_canary"], cfg.canary_interval_s)]
@@ -79,6 +81,7 @@ class Stack:
             "api": f"{cfg.api_url}/v1",
             "moto": cfg.moto_url,
             "mqtt": f"mqtt://{HOST}:{cfg.mqtt_port}",
+            "his": f"http://{HOST}:{cfg.his_port}/his/{{hospital_id}}",
             "region": cfg.region,
             "state_machines": machines,
             "functions": functions,
@@ -155,6 +158,27 @@ class Stack:
         use_publisher(publisher)
         self._exit.callback(publisher.close)
         self._exit.callback(use_publisher, None)
+
+    def _start_his(self, log: Any) -> None:
+        """Each hospital's information system; hospitals set to answer do so through the API, as their staff."""
+        from devstack.his_sim import HisSimulator, parse_behaviours
+
+        cfg = self.cfg
+        api = f"{cfg.api_url}/v1"
+
+        def answer(hospital_id: str, booking_id: str, decision: str) -> None:
+            token = tokens.issue(cfg.state_dir, "hospital", f"hospital:{hospital_id}", subject=f"his-{hospital_id}")
+            body = {"reason": "no_capacity"} if decision == "decline" else {"note": "accepted by the ED"}
+            resp = requests.post(f"{api}/bookings/{booking_id}/{decision}", json=body,
+                                 headers={"Authorization": f"Bearer {token}"}, timeout=30)  # fmt: skip
+            if resp.status_code >= 300:
+                raise RuntimeError(f"HTTP {resp.status_code}: {resp.text[:200]}")
+
+        his = HisSimulator(host=HOST, port=cfg.his_port, behaviours=parse_behaviours(cfg.his), answer=answer,
+                           answer_delay_s=cfg.his_answer_delay_s)  # fmt: skip
+        his.start()
+        self._exit.callback(his.stop)
+        log(f"hospital systems   http://{HOST}:{cfg.his_port}/his/<id>  (FHIR R4; offers answered: {cfg.his})")
 
     def _start_simulator(self, log: Any) -> None:
         cfg = self.cfg

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -36,6 +37,9 @@ class DeploySettings:
     # Origin of the public call page printed into doorplate QR codes (`https://.../api` or a custom
     # domain). Unset: the stack parameter `PublicBaseUrl` (the API's own URL would be a cycle).
     public_base_url: str | None = None
+    # Each hospital's information system (FHIR R4 base URL, https) as JSON {"HOS01": "https://..."};
+    # a hospital without one is "not connected" and its ED registers booked patients by hand.
+    his_endpoints: str | None = None
 
     def __post_init__(self) -> None:
         if not constants.STAGE_PATTERN.match(self.stage):
@@ -44,6 +48,9 @@ class DeploySettings:
             raise ValueError("give both oidc_issuer and oidc_jwks_url, or neither")
         if self.public_base_url is not None and not re.match(constants.HTTPS_URL, self.public_base_url):
             raise ValueError(f"public_base_url {self.public_base_url!r} must be an https:// URL")
+        for hospital, url in json.loads(self.his_endpoints or "{}").items():
+            if not re.match(constants.HTTPS_URL, str(url)):
+                raise ValueError(f"his_endpoints[{hospital!r}] must be an https:// URL: health data leaves over TLS")
 
     @property
     def partition(self) -> str:
@@ -70,4 +77,5 @@ class DeploySettings:
             iot_data_endpoint=ctx("iot_data_endpoint"),
             apigw_account_role=_flag(ctx("apigw_account_role"), True),
             public_base_url=ctx("public_base_url"),
+            his_endpoints=ctx("his_endpoints"),
         )

@@ -76,6 +76,12 @@ class Settings(BaseSettings):
     # close (travel time), the nearest able to stabilise is offered with a transfer.
     capacity_stale_s: int = Field(1800, ge=60)
     qualified_within_s: int = Field(2700, ge=300)
+    # Bookings: how long a hospital has to accept an offer before it moves to the next option, and
+    # each hospital's information system (FHIR R4 base URL by hospital id; unlisted: not connected).
+    booking_answer_s: int = Field(120, ge=15, le=1800)
+    his_endpoints: dict[str, str] = {}
+    his_timeout_s: float = Field(3.0, gt=0, le=20)
+    his_retries: int = Field(2, ge=0, le=5)
 
     # Health archive: HMAC key of the lookup keys (resident ID, phone + family name + birth date).
     # Unset, the archive refuses to import or identify rather than store a reversible hash.

@@ -81,9 +81,11 @@ def _import_domains() -> None:
     # Importing the dal modules registers their models.
     from chalicelib.addresses import dal as _addresses  # noqa: F401
     from chalicelib.archive import dal as _archive  # noqa: F401
+    from chalicelib.bookings import dal as _bookings  # noqa: F401
     from chalicelib.devicefiles import dal as _devicefiles  # noqa: F401
     from chalicelib.fleet import dal as _fleet  # noqa: F401
     from chalicelib.fleet import dal_times as _fleet_times  # noqa: F401
+    from chalicelib.handover import dal as _handover  # noqa: F401
     from chalicelib.healthaccess import dal as _healthaccess  # noqa: F401
     from chalicelib.hospitals import dal as _hospitals  # noqa: F401
     from chalicelib.incidents import dal as _incidents  # noqa: F401

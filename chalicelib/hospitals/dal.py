@@ -1,4 +1,7 @@
-"""Hospital table: seventeen items, read by id, by coarse cell, or all at once and cached."""
+"""Hospital table: the registry (read whole and cached per container, `registry.py`) and live capacity.
+
+The `by-cell` index serves "hospitals near a point" lookups by coarse H3 cell.
+"""
 
 from __future__ import annotations
 

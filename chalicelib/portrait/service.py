@@ -19,14 +19,14 @@ def portrait(who: Principal, incident_id: str, now: datetime, *, picture: bool =
     open_record(get_ports(), who, incident_id, "portrait.read", now, "body map" if picture else None)
     return build(
         incident_id,
-        assessment=_assessment(incident_id),
+        assessment=latest_assessment(incident_id),
         monitor=_monitor(incident_id),
-        summary=_summary(incident_id),
+        summary=patient_summary(incident_id),
         now=now,
     )
 
 
-def _assessment(incident_id: str) -> AssessmentFacts | None:
+def latest_assessment(incident_id: str) -> AssessmentFacts | None:
     from chalicelib.triage.dal import AssessmentRecord
 
     # The newest assessment by a person: one the monitor made re-triages vitals only, and the
@@ -50,7 +50,7 @@ def _monitor(incident_id: str) -> MonitorFacts | None:
     return None
 
 
-def _summary(incident_id: str) -> HealthSummary | None:
+def patient_summary(incident_id: str) -> HealthSummary | None:
     from chalicelib.archive.deps import get_store
     from chalicelib.incidents.dal import IncidentRecord
 

@@ -34,6 +34,14 @@ ACCESS_ALARMS = {
     "BreakGlassAccess": "someone broke the glass on a patient's record: review the reason on the audit trail",
 }
 
+# Bookings: a patient with no hospital, or a hospital not told / not reached.
+BOOKING_ALARMS = {
+    "BookingExhausted": "every qualified hospital declined or did not answer: the desk must find a bed",
+    "BookingNotifyFailed": "a hospital or crew was not told of a booking change",
+    "BookingMoveOnFailed": "after a decline or timeout the next hospital was not offered",
+    "HisCallFailed": "a hospital information system did not take a registration, orders or a handover",
+}
+
 
 def _emf(name: str) -> cw.Metric:
     return cw.Metric(
@@ -101,7 +109,7 @@ class Monitoring(Construct):
             self._alarm(f"{name}Lag", age, f"{name} messages wait over {WORK_QUEUE_LAG_S} s", at_least=WORK_QUEUE_LAG_S)
         for metric_name, description in DISPATCH_ALARMS.items():
             self._alarm(f"Dispatch{metric_name}", _emf(metric_name), description)
-        for metric_name, description in ACCESS_ALARMS.items():
+        for metric_name, description in {**ACCESS_ALARMS, **BOOKING_ALARMS}.items():
             self._alarm(metric_name, _emf(metric_name), description)
         self._dashboard(stage, api_5xx, lambda_errors, failed)
 

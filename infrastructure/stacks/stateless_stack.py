@@ -112,6 +112,8 @@ class StatelessStack(Stack):
         }
         if settings.iot_data_endpoint:
             env["EMS_IOT_DATA_ENDPOINT"] = settings.iot_data_endpoint
+        if settings.his_endpoints:
+            env["EMS_HIS_ENDPOINTS"] = settings.his_endpoints
         return env
 
     def _grant(self, api: Api, stateful: StatefulStack, machine_arns: list[str], co_response: CoResponse) -> None:

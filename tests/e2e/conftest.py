@@ -74,7 +74,7 @@ def start_devstack(
     tmp: Path, *extra: str, canary_interval: float = 2, timeout: float = 180, simulator: bool = False
 ) -> Devstack:
     """`simulator` off by default: tests assert exact unit statuses, which simulated crews would move on."""
-    ports = {"api": free_port(), "moto": free_port(), "mqtt": free_port()}
+    ports = {"api": free_port(), "moto": free_port(), "mqtt": free_port(), "his": free_port()}
     cmd = [
         sys.executable,
         "-m",
@@ -88,6 +88,8 @@ def start_devstack(
         str(ports["moto"]),
         "--mqtt-port",
         str(ports["mqtt"]),
+        "--his-port",
+        str(ports["his"]),
         "--canary-interval",
         str(canary_interval),
         *([] if simulator else ["--no-simulator"]),
@@ -120,8 +122,10 @@ def start_devstack(
 @pytest.fixture(scope="session")
 def devstack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Devstack]:
     # The canary runs once at start; a long interval keeps it from overwriting what tests look for.
+    # The city's two thrombectomy centres: HOS01 is full and declines offers, HOS02 accepts.
     stack = start_devstack(
-        tmp_path_factory.mktemp("devstack"), "--addresses", "300", "--volunteers", "50", canary_interval=600
-    )
+        tmp_path_factory.mktemp("devstack"), "--addresses", "300", "--volunteers", "50",
+        "--his", "HOS01=decline,*=accept", canary_interval=600,
+    )  # fmt: skip
     yield stack
     stack.stop()

@@ -66,18 +66,18 @@ def test_a_silent_canary_and_a_filling_dead_letter_queue_raise_alarms(synth: Syn
 
 
 def test_dispatch_situations_lost_side_effects_and_broken_glass_raise_alarms(synth: Synth) -> None:
-    from infrastructure.constructs.monitoring import ACCESS_ALARMS, DISPATCH_ALARMS
+    from infrastructure.constructs.monitoring import ACCESS_ALARMS, BOOKING_ALARMS, DISPATCH_ALARMS
 
     alarms = [a["Properties"] for a in synth.resources("stateless", "AWS::CloudWatch::Alarm").values()]
     emf = {a["MetricName"]: a for a in alarms if a.get("Namespace") == constants.EMF_NAMESPACE}
-    assert set(emf) == set(DISPATCH_ALARMS) | set(ACCESS_ALARMS)
+    assert set(emf) == set(DISPATCH_ALARMS) | set(ACCESS_ALARMS) | set(BOOKING_ALARMS)
     for alarm in emf.values():
         assert alarm["Dimensions"] == [{"Name": "service", "Value": constants.POWERTOOLS_SERVICE_NAME}]
         assert alarm["Threshold"] == 1 and alarm["AlarmActions"] and alarm["TreatMissingData"] == "notBreaching"
     # Every metric alarmed on is one the app emits.
     root = Path(__file__).resolve().parents[2] / "chalicelib"
     source = "".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py"))
-    assert all(f'"{name}"' in source for name in [*DISPATCH_ALARMS, *ACCESS_ALARMS])
+    assert all(f'"{name}"' in source for name in [*DISPATCH_ALARMS, *ACCESS_ALARMS, *BOOKING_ALARMS])
 
 
 def test_each_work_queue_is_drained_by_its_consumer_with_partial_batch_failures(synth: Synth) -> None:

@@ -1,0 +1,110 @@
+"""Bookings API: offer the patient to a hospital, the hospital's answer, the inbound board."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.bookings.schemas import Accept, BookingList, BookingRequest, BookingView, Cancel, Decline, InboundBoard
+from chalicelib.core.auth import Role
+from chalicelib.core.clock import utcnow
+from chalicelib.core.http import Ctx, route
+
+bp = Blueprint(__name__)
+TAGS = ("bookings",)
+
+
+@route(
+    bp,
+    "/v1/incidents/{incident_id}/bookings",
+    "POST",
+    summary="Offer the patient to a hospital (default: the top option); the hospital is notified and must "
+    "answer within EMS_BOOKING_ANSWER_S",
+    roles=(Role.CREW, Role.DISPATCHER),
+    body=BookingRequest,
+    response=BookingView,
+    status=201,
+    tags=TAGS,
+)
+def post_booking(ctx: Ctx) -> BookingView:
+    from chalicelib.bookings.service import create
+
+    return create(ctx.who, ctx.params["incident_id"], ctx.body, utcnow())
+
+
+@route(
+    bp,
+    "/v1/incidents/{incident_id}/bookings",
+    "GET",
+    summary="The incident's bookings, every offer with its answer",
+    roles=(Role.CREW, Role.DISPATCHER, Role.HOSPITAL),
+    response=BookingList,
+    tags=TAGS,
+)
+def get_bookings(ctx: Ctx) -> BookingList:
+    from chalicelib.bookings.service import of_incident
+
+    return of_incident(ctx.who, ctx.params["incident_id"], utcnow())
+
+
+@route(
+    bp,
+    "/v1/bookings/{booking_id}/accept",
+    "POST",
+    summary="The hospital accepts: pre-registration, pre-orders, green channel, access to the record",
+    roles=(Role.HOSPITAL,),
+    body=Accept,
+    response=BookingView,
+    tags=TAGS,
+)
+def post_accept(ctx: Ctx) -> BookingView:
+    from chalicelib.bookings.service import accept
+
+    return accept(ctx.who, ctx.params["booking_id"], ctx.body, utcnow())
+
+
+@route(
+    bp,
+    "/v1/bookings/{booking_id}/decline",
+    "POST",
+    summary="The hospital declines with a reason; the next option is offered at once",
+    roles=(Role.HOSPITAL,),
+    body=Decline,
+    response=BookingView,
+    tags=TAGS,
+)
+def post_decline(ctx: Ctx) -> BookingView:
+    from chalicelib.bookings.service import decline
+
+    return decline(ctx.who, ctx.params["booking_id"], ctx.body, utcnow())
+
+
+@route(
+    bp,
+    "/v1/bookings/{booking_id}/cancel",
+    "POST",
+    summary="The crew or the desk withdraws the booking (the hospital is told)",
+    roles=(Role.CREW, Role.DISPATCHER),
+    body=Cancel,
+    response=BookingView,
+    tags=TAGS,
+)
+def post_cancel(ctx: Ctx) -> BookingView:
+    from chalicelib.bookings.service import cancel
+
+    return cancel(ctx.who, ctx.params["booking_id"], ctx.body, utcnow())
+
+
+@route(
+    bp,
+    "/v1/hospitals/{hospital_id}/inbound",
+    "GET",
+    summary="The emergency department's board: patients offered or on their way, with ETA, level, pathway, "
+    "pre-orders and the portrait link",
+    roles=(Role.HOSPITAL,),
+    response=InboundBoard,
+    tags=TAGS,
+)
+def get_inbound(ctx: Ctx) -> InboundBoard:
+    from chalicelib.bookings.inbound import board
+
+    return board(ctx.who, ctx.params["hospital_id"], utcnow())

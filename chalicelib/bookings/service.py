@@ -1,0 +1,330 @@
+"""Booking use cases: offer a patient to a hospital, its answer, the move to the next option.
+
+Every move is one conditional write on the status read, so an acceptance racing a decline or the
+timeout has exactly one winner. Side effects that follow a stored move (messages, the hospital's
+information system) never undo it: a failure is recorded on the booking and counted for the alarm.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.expressions.update import Action
+
+from chalicelib.bookings import logic
+from chalicelib.bookings.dal import BookingRecord
+from chalicelib.bookings.logic import Status
+from chalicelib.bookings.schemas import Accept, BookingList, BookingRequest, BookingView, Cancel, Decline, OrderView
+from chalicelib.core.auth import Principal
+from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.observability import count, logger
+from chalicelib.core.tables import bound
+from chalicelib.hospitals.models import Capability
+from chalicelib.hospitals.schemas import HospitalOptions, OptionView
+from chalicelib.platform import audit
+
+SCHEMA = 1
+_PASSED = (Status.DECLINED, Status.EXPIRED)  # hospitals not offered the same patient again
+GRANT_HOURS = 12  # the receiving hospital's access to the record: the stay in the ED and a margin
+
+
+def create(who: Principal, incident_id: str, req: BookingRequest, now: datetime) -> BookingView:
+    from chalicelib.healthaccess.deps import get_ports
+    from chalicelib.healthaccess.service import open_record
+
+    open_record(get_ports(), who, incident_id, "booking.create", now)
+    earlier = _of_incident(incident_id)
+    if any(Status(b.status) in logic.OPEN for b in earlier):
+        raise Conflict("the incident has an open booking: cancel it first", code="booking_open")
+    options = _options(incident_id, now)
+    if req.hospital_id is None:
+        tried = {b.hospital_id for b in earlier if b.status in _PASSED}
+        choice = next((o for o in options.options if o.hospital_id not in tried), None)
+        if choice is None:
+            raise Conflict("no hospital option is left to offer", code="no_hospital_option")
+    else:
+        choice = next((o for o in options.options if o.hospital_id == req.hospital_id), None)
+        if choice is None and not _hospital_exists(req.hospital_id):
+            raise ValidationFailed("no such hospital", code="unknown_hospital",
+                                   details=[{"field": "hospital_id", "message": "no such hospital"}])  # fmt: skip
+    record = _offer(incident_id, options, choice, req.hospital_id, req.orders, who.subject, now)
+    audit.record(who, f"incident:{incident_id}", "booking.create", f"{record.booking_id} to {record.hospital_id}")
+    return _view(record)
+
+
+def accept(who: Principal, booking_id: str, body: Accept, now: datetime) -> BookingView:
+    record = _get(booking_id)
+    who.require_scope("hospital", record.hospital_id)
+    _move(record, "accept", now, [BookingRecord.answered_at.set(now), BookingRecord.answered_by.set(who.subject)])
+    audit.record(who, f"incident:{record.incident_id}", "booking.accept", record.booking_id)
+    _grant(record, now)
+    _register(record, now)
+    _green_channel(record, now)
+    return _view(record)
+
+
+def decline(who: Principal, booking_id: str, body: Decline, now: datetime) -> BookingView:
+    record = _get(booking_id)
+    who.require_scope("hospital", record.hospital_id)
+    actions: list[Action] = [
+        BookingRecord.answered_at.set(now),
+        BookingRecord.answered_by.set(who.subject),
+        BookingRecord.decline_reason.set(body.reason.value),
+    ]
+    if body.note:
+        actions.append(BookingRecord.decline_note.set(body.note))
+    _move(record, "decline", now, actions)
+    audit.record(who, f"incident:{record.incident_id}", "booking.decline", f"{record.booking_id}: {body.reason}")
+    return _view(record, next_booking=_move_on(record, now))
+
+
+def expire(booking_id: str, now: datetime) -> BookingView | None:
+    """No answer in time (the workflow's timer): the offer lapses and the next option is offered.
+
+    None when the booking was answered meanwhile, or its time has not come: nothing to do.
+    """
+    record = _get(booking_id)
+    if record.status != Status.OFFERED or now < record.answer_by:
+        return None
+    try:
+        _move(record, "expire", now, [])
+    except Conflict:
+        return None  # answered in the same instant: the answer stands
+    count("BookingExpired")
+    return _view(record, next_booking=_move_on(record, now))
+
+
+def cancel(who: Principal, booking_id: str, body: Cancel, now: datetime) -> BookingView:
+    from chalicelib.healthaccess.deps import get_ports
+    from chalicelib.healthaccess.service import open_record
+
+    record = _get(booking_id)
+    open_record(get_ports(), who, record.incident_id, "booking.cancel", now, body.reason)
+    was = Status(record.status)
+    _move(record, "cancel", now, [])
+    if was is Status.ACCEPTED or was is Status.OFFERED:
+        _tell_hospital(record, "booking_cancelled", now, reason=body.reason)
+    return _view(record)
+
+
+def of_incident(who: Principal, incident_id: str, now: datetime) -> BookingList:
+    from chalicelib.healthaccess.deps import get_ports
+    from chalicelib.healthaccess.service import open_record
+
+    open_record(get_ports(), who, incident_id, "bookings.read", now)
+    return BookingList(incident_id=incident_id, bookings=[_view(r) for r in _of_incident(incident_id)])
+
+
+def of_incident_records(incident_id: str) -> list[BookingRecord]:
+    """Every booking of the incident, oldest first (for the handover, which has checked access)."""
+    return _of_incident(incident_id)
+
+
+def arrive(record: BookingRecord, now: datetime) -> None:
+    """The patient is handed over: the booking closes (409 unless it was accepted)."""
+    _move(record, "arrive", now, [])
+    _tell_hospital(record, "patient_arrived", now)
+
+
+# -- the offer and the move on ------------------------------------------------------------------
+
+
+def _options(incident_id: str, now: datetime) -> HospitalOptions:
+    from chalicelib.hospitals.service import compute_options
+
+    return compute_options(incident_id, now)
+
+
+def _offer(
+    incident_id: str,
+    options: HospitalOptions,
+    choice: OptionView | None,
+    hospital_id: str | None,
+    asked: list[logic.PreOrder],
+    by: str,
+    now: datetime,
+) -> BookingRecord:
+    from chalicelib.core.config import get_settings
+    from chalicelib.incidents.dal import IncidentRecord
+
+    target = choice.hospital_id if choice else hospital_id
+    assert target is not None
+    incident = bound(IncidentRecord).get(incident_id, attributes_to_get=["incident_id", "county", "unit_id"])
+    booking_id = f"BK{now:%Y%m%d%H%M%S}{secrets.token_hex(3)}"
+    orders = [{"order_id": f"{booking_id}-{i + 1}", "code": code.value, "status": "draft", "his_id": None}
+              for i, code in enumerate(logic.orders_for(options.pathway, asked))]  # fmt: skip
+    record = bound(BookingRecord)(
+        booking_id, incident_id=incident_id, hospital_id=target, county=incident.county, unit_id=incident.unit_id,
+        status=Status.OFFERED.value, rank=choice.rank if choice and hospital_id is None else None,
+        qualified="yes" if choice is not None and choice.kind == "qualified" else "no",
+        level=options.level, pathway=options.pathway, needs=[c.value for c in options.required_capabilities],
+        eta_s=choice.eta_s if choice else None, created_at=now, created_by=by,
+        answer_by=now + timedelta(seconds=get_settings().booking_answer_s), orders=orders, teams=[],
+    )  # fmt: skip
+    record.save(condition=BookingRecord.booking_id.does_not_exist())
+    message = _summary(record, "booking_offered", now)
+    _side_effect("propose", lambda: _his().propose(target, message))
+    _tell_hospital(record, "booking_offered", now)
+    return record
+
+
+def _move_on(record: BookingRecord, now: datetime) -> str | None:
+    """Offer the next option after a decline or a timeout; tell the desk when none is left."""
+    try:
+        options = _options(record.incident_id, now)
+        tried = {
+            b.hospital_id for b in _of_incident(record.incident_id) if b.status in (Status.DECLINED, Status.EXPIRED)
+        }
+        choice = next((o for o in options.options if o.hospital_id not in tried), None)
+        if choice is None:
+            count("BookingExhausted")
+            message = {"schema": SCHEMA, "type": "no_hospital_accepted", "incident_id": record.incident_id,
+                       "county": record.county, "at": now.isoformat()}  # fmt: skip
+            _side_effect("desk", lambda: _messages().to_desk(record.county, message))
+            return None
+        orders = [logic.PreOrder(o["code"]) for o in record.orders]
+        return _offer(record.incident_id, options, choice, None, orders, "system", now).booking_id
+    except Exception:  # the decline itself is stored; the desk sees the incident without a booking
+        logger().exception("moving on to the next hospital failed", extra={"booking_id": record.booking_id})
+        count("BookingMoveOnFailed")
+        return None
+
+
+# -- what acceptance sets in motion ---------------------------------------------------------------
+
+
+def _grant(record: BookingRecord, now: datetime) -> None:
+    from chalicelib.healthaccess.deps import get_ports
+    from chalicelib.healthaccess.entities import Grant, GrantKind
+
+    grant = Grant(
+        incident_id=record.incident_id, grantee=f"hospital:{record.hospital_id}", kind=GrantKind.HOSPITAL,
+        reason=f"booking {record.booking_id} accepted", granted_by="system", granted_at=now,
+        expires_at=now + timedelta(hours=GRANT_HOURS),
+    )  # fmt: skip
+    get_ports().grants.add(grant)
+
+
+def _register(record: BookingRecord, now: datetime) -> None:
+    """Pre-registration and pre-orders in the hospital's information system; a failure is recorded, not raised."""
+    from chalicelib.bookings.ports import HisNotConnected, HisUnavailable
+
+    summary = _summary(record, "booking_accepted", now)
+    orders = [dict(o, status="active") for o in record.orders]
+    actions: list[Action] = []
+    try:
+        reg = _his().register(record.hospital_id, summary)
+        ids = _his().order(record.hospital_id, summary, orders)
+        orders = [dict(o, his_id=i) for o, i in zip(orders, ids, strict=True)]
+        actions += [
+            BookingRecord.registration_no.set(reg.registration_no),
+            BookingRecord.payment_status.set(reg.payment_status),
+            BookingRecord.his_status.set("ok"),
+        ]
+    except HisNotConnected:
+        actions.append(BookingRecord.his_status.set("not_connected"))
+    except HisUnavailable as exc:
+        count("HisCallFailed")
+        actions += [BookingRecord.his_status.set("failed"), BookingRecord.his_error.set(exc.reason[:200])]
+    actions.append(BookingRecord.orders.set(orders))
+    record.update(actions=actions)
+
+
+def _green_channel(record: BookingRecord, now: datetime) -> None:
+    teams = logic.teams_for(record.pathway, [Capability(c) for c in record.needs or []])
+    record.update(actions=[BookingRecord.teams.set(teams)])
+    _tell_hospital(record, "green_channel", now, teams=teams)
+    if record.unit_id:
+        message = {"schema": SCHEMA, "type": "booking_accepted", "incident_id": record.incident_id,
+                   "booking_id": record.booking_id, "hospital_id": record.hospital_id,
+                   "registration_no": record.registration_no, "at": now.isoformat()}  # fmt: skip
+        unit_id = record.unit_id
+        _side_effect("crew", lambda: _messages().to_crew(unit_id, message))
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+
+
+def _summary(record: BookingRecord, kind: str, now: datetime) -> dict[str, Any]:
+    """What the hospital is told: enough to decide and to prepare, no identity (that comes with the grant)."""
+    return {
+        "schema": SCHEMA, "type": kind, "booking_id": record.booking_id, "incident_id": record.incident_id,
+        "hospital_id": record.hospital_id, "level": record.level, "pathway": record.pathway,
+        "required_capabilities": list(record.needs or []), "eta_s": record.eta_s,
+        "answer_by": record.answer_by.isoformat(), "orders": [o["code"] for o in record.orders], "at": now.isoformat(),
+    }  # fmt: skip
+
+
+def _tell_hospital(record: BookingRecord, kind: str, now: datetime, **extra: Any) -> None:
+    message = {**_summary(record, kind, now), **extra}
+    _side_effect("hospital", lambda: _messages().to_hospital(record.hospital_id, message))
+
+
+def _side_effect(what: str, call: Any) -> None:
+    try:
+        call()
+    except Exception:
+        logger().exception("booking side effect failed", extra={"side_effect": what})
+        count("BookingNotifyFailed")
+
+
+def _move(record: BookingRecord, move: str, now: datetime, actions: list[Action]) -> None:
+    current = Status(record.status)
+    after = logic.check_move(current, move)
+    actions = [*actions, BookingRecord.status.set(after.value)]
+    if after not in logic.OPEN:
+        actions.append(BookingRecord.closed_at.set(now))
+    try:
+        record.update(actions=actions, condition=BookingRecord.status == current.value)
+    except UpdateError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        fresh = _get(record.booking_id)
+        logic.check_move(Status(fresh.status), move)  # raises 409 with the status that won
+        raise
+
+
+def _get(booking_id: str) -> BookingRecord:
+    try:
+        return bound(BookingRecord).get(booking_id, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound("no such booking", code="booking_not_found") from None
+
+
+def _of_incident(incident_id: str) -> list[BookingRecord]:
+    return list(bound(BookingRecord).by_incident.query(incident_id))
+
+
+def _hospital_exists(hospital_id: str) -> bool:
+    from chalicelib.hospitals import registry
+
+    return any(h.hospital_id == hospital_id for h in registry.hospitals())
+
+
+def _his() -> Any:
+    from chalicelib.bookings.deps import his
+
+    return his()
+
+
+def _messages() -> Any:
+    from chalicelib.bookings.deps import get_messages
+
+    return get_messages()
+
+
+def _view(r: BookingRecord, next_booking: str | None = None) -> BookingView:
+    return BookingView(
+        booking_id=r.booking_id, incident_id=r.incident_id, hospital_id=r.hospital_id, status=r.status,
+        rank=int(r.rank) if r.rank is not None else None, qualified=r.qualified == "yes",
+        level=int(r.level) if r.level is not None else None, pathway=r.pathway,
+        required_capabilities=[Capability(c) for c in r.needs or []],
+        eta_s=int(r.eta_s) if r.eta_s is not None else None, created_at=r.created_at, answer_by=r.answer_by,
+        answered_at=r.answered_at, decline_reason=r.decline_reason, registration_no=r.registration_no,
+        payment_status=r.payment_status, his_status=r.his_status,
+        orders=[OrderView.model_validate(o) for o in r.orders or []], teams=list(r.teams or []),
+        next_booking_id=next_booking,
+    )  # fmt: skip

@@ -1,0 +1,44 @@
+"""Handover API: the crew hands the patient over; the hospital fetches the FHIR bundle."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.core.auth import Role
+from chalicelib.core.clock import utcnow
+from chalicelib.core.http import Ctx, route
+from chalicelib.handover.schemas import HandoverView
+
+bp = Blueprint(__name__)
+
+
+@route(
+    bp,
+    "/v1/incidents/{incident_id}/handover",
+    "POST",
+    summary="Hand the patient over to the accepting hospital: closes the booking, builds and sends the FHIR R4 "
+    "handover Bundle (Encounter, Observations, Conditions, AllergyIntolerance, ServiceRequests)",
+    roles=(Role.CREW,),
+    response=HandoverView,
+    status=201,
+    tags=("handover",),
+)
+def post_handover(ctx: Ctx) -> HandoverView:
+    from chalicelib.handover.service import hand_over
+
+    return hand_over(ctx.who, ctx.params["incident_id"], utcnow())
+
+
+@route(
+    bp,
+    "/v1/incidents/{incident_id}/handover",
+    "GET",
+    summary="The handover Bundle, for the receiving hospital and the crew",
+    roles=(Role.CREW, Role.HOSPITAL, Role.DISPATCHER),
+    response=HandoverView,
+    tags=("handover",),
+)
+def get_handover(ctx: Ctx) -> HandoverView:
+    from chalicelib.handover.service import fetch
+
+    return fetch(ctx.who, ctx.params["incident_id"], utcnow())
