@@ -11,6 +11,7 @@ from chalicelib.archive.routes import bp as archive_routes
 from chalicelib.bookings import handlers as bookings
 from chalicelib.bookings.routes import bp as booking_routes
 from chalicelib.callpage.routes import bp as callpage_routes
+from chalicelib.consultations.routes import bp as consultation_routes
 from chalicelib.core.http import finalize
 from chalicelib.core.lambdas import lambda_entry
 from chalicelib.devicefiles.routes import bp as device_file_routes
@@ -48,6 +49,7 @@ app.register_blueprint(portrait_routes)
 app.register_blueprint(hospital_routes)
 app.register_blueprint(booking_routes)
 app.register_blueprint(handover_routes)
+app.register_blueprint(consultation_routes)
 finalize(app)
 
 

@@ -82,6 +82,7 @@ def app_environment(cfg: StackConfig, jwks_file: Path) -> dict[str, str]:
         "EMS_DATA_KEY_ID": f"alias/{cfg.prefix}data",
         # Local only: a fixed key for the health archive's lookup hashes. AWS sets its own.
         "EMS_IDENTITY_KEY": "devstack-identity-key-local-only",
+        "EMS_VIDEO_PROVIDER": "local",
         "EMS_HIS_ENDPOINTS": json.dumps({h: f"http://{HOST}:{cfg.his_port}/his/{h}" for h in _hospital_ids()}),
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_SERVICE_NAME": "ems",

@@ -45,6 +45,10 @@ class BookingRecord(Model):
     county = UnicodeAttribute()
     unit_id = UnicodeAttribute(null=True)
     status = UnicodeAttribute()
+    kind = UnicodeAttribute(default="admission")  # admission (from the ambulance) or referral (hospital to hospital)
+    referred_by = UnicodeAttribute(null=True)  # referral: the hospital that refers
+    direction = UnicodeAttribute(null=True)  # referral: up (to more capable care) or down
+    referral_reason = UnicodeAttribute(null=True)
     rank = NumberAttribute(null=True)  # the option's rank when offered (None: chosen by hand)
     qualified = UnicodeAttribute(default="yes")  # "no" when a person chose an unqualified hospital
     level = NumberAttribute(null=True)

@@ -30,7 +30,7 @@ def board(who: Principal, hospital_id: str, now: datetime) -> InboundBoard:
 def _patient(r: BookingRecord, now: datetime) -> InboundPatient:
     accepted = r.status == Status.ACCEPTED
     return InboundPatient(
-        booking_id=r.booking_id, incident_id=r.incident_id, status=r.status,
+        booking_id=r.booking_id, kind=r.kind, referred_by=r.referred_by, incident_id=r.incident_id, status=r.status,
         level=int(r.level) if r.level is not None else None, pathway=r.pathway,
         required_capabilities=[Capability(c) for c in r.needs or []], unit_id=r.unit_id,
         eta_s=_eta(r, now), answer_by=r.answer_by if r.status == Status.OFFERED else None,

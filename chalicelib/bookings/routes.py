@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.bookings.schemas import Accept, BookingList, BookingRequest, BookingView, Cancel, Decline, InboundBoard
+from chalicelib.bookings.schemas import (
+    Accept,
+    BookingList,
+    BookingRequest,
+    BookingView,
+    Cancel,
+    Decline,
+    InboundBoard,
+    ReferralRequest,
+)
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.http import Ctx, route
@@ -44,6 +53,24 @@ def get_bookings(ctx: Ctx) -> BookingList:
     from chalicelib.bookings.service import of_incident
 
     return of_incident(ctx.who, ctx.params["incident_id"], utcnow())
+
+
+@route(
+    bp,
+    "/v1/incidents/{incident_id}/referrals",
+    "POST",
+    summary="A hospital that has the patient refers them to another (up or down); the other accepts or "
+    "declines like an admission, and acceptance shares the record under the same grant and audit rules",
+    roles=(Role.HOSPITAL,),
+    body=ReferralRequest,
+    response=BookingView,
+    status=201,
+    tags=TAGS,
+)
+def post_referral(ctx: Ctx) -> BookingView:
+    from chalicelib.bookings.service import refer
+
+    return refer(ctx.who, ctx.params["incident_id"], ctx.body, utcnow())
 
 
 @route(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import Field
 
@@ -17,6 +18,13 @@ class BookingRequest(Model):
     )
     orders: list[PreOrder] = Field(default_factory=list, max_length=10, description="On top of the pathway's own")
     note: str | None = Field(None, max_length=300)
+
+
+class ReferralRequest(Model):
+    to_hospital_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")
+    direction: Literal["up", "down"] = Field(description="up: to more capable care; down: back closer to home")
+    reason: str = Field(min_length=3, max_length=300)
+    orders: list[PreOrder] = Field(default_factory=list, max_length=10)
 
 
 class Decline(Model):
@@ -41,8 +49,11 @@ class OrderView(Model):
 
 class BookingView(Model):
     booking_id: str
+    kind: Literal["admission", "referral"] = "admission"
     incident_id: str
     hospital_id: str
+    referred_by: str | None = Field(None, description="Referral: the referring hospital")
+    direction: Literal["up", "down"] | None = None
     hospital_name: str | None = None
     status: str = Field(description="offered, accepted, declined, expired, cancelled, arrived")
     rank: int | None
@@ -70,6 +81,8 @@ class BookingList(Model):
 
 class InboundPatient(Model):
     booking_id: str
+    kind: Literal["admission", "referral"] = "admission"
+    referred_by: str | None = None
     incident_id: str
     status: str
     level: int | None

@@ -17,9 +17,18 @@ from pynamodb.expressions.update import Action
 from chalicelib.bookings import logic
 from chalicelib.bookings.dal import BookingRecord
 from chalicelib.bookings.logic import Status
-from chalicelib.bookings.schemas import Accept, BookingList, BookingRequest, BookingView, Cancel, Decline, OrderView
+from chalicelib.bookings.schemas import (
+    Accept,
+    BookingList,
+    BookingRequest,
+    BookingView,
+    Cancel,
+    Decline,
+    OrderView,
+    ReferralRequest,
+)
 from chalicelib.core.auth import Principal
-from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.observability import count, logger
 from chalicelib.core.tables import bound
 from chalicelib.hospitals.models import Capability
@@ -28,6 +37,7 @@ from chalicelib.platform import audit
 
 SCHEMA = 1
 _PASSED = (Status.DECLINED, Status.EXPIRED)  # hospitals not offered the same patient again
+_HOLDING = (Status.ACCEPTED, Status.ARRIVED)  # the hospitals that have the patient
 GRANT_HOURS = 12  # the receiving hospital's access to the record: the stay in the ED and a margin
 
 
@@ -37,7 +47,7 @@ def create(who: Principal, incident_id: str, req: BookingRequest, now: datetime)
 
     open_record(get_ports(), who, incident_id, "booking.create", now)
     earlier = _of_incident(incident_id)
-    if any(Status(b.status) in logic.OPEN for b in earlier):
+    if any(b.kind != "referral" and Status(b.status) in logic.OPEN for b in earlier):
         raise Conflict("the incident has an open booking: cancel it first", code="booking_open")
     options = _options(incident_id, now)
     if req.hospital_id is None:
@@ -55,6 +65,51 @@ def create(who: Principal, incident_id: str, req: BookingRequest, now: datetime)
     return _view(record)
 
 
+def refer(who: Principal, incident_id: str, req: ReferralRequest, now: datetime) -> BookingView:
+    """A hospital that has the patient refers them to another, up or down; the other accepts or declines."""
+    from chalicelib.core.config import get_settings
+    from chalicelib.healthaccess.deps import get_ports
+    from chalicelib.healthaccess.service import open_record
+    from chalicelib.hospitals import registry
+    from chalicelib.incidents.dal import IncidentRecord
+
+    open_record(get_ports(), who, incident_id, "referral.create", now, f"to {req.to_hospital_id}: {req.reason}")
+    earlier = _of_incident(incident_id)
+    mine = who.scope_ids("hospital")
+    holding = [b.hospital_id for b in earlier if b.hospital_id in mine and b.status in _HOLDING]
+    if not holding:
+        raise Forbidden("only a hospital that accepted the patient refers them", code="not_receiving_hospital")
+    if req.to_hospital_id in holding:
+        raise ValidationFailed("a hospital cannot refer to itself", code="same_hospital",
+                               details=[{"field": "to_hospital_id", "message": "the referring hospital"}])  # fmt: skip
+    target = next((h for h in registry.hospitals() if h.hospital_id == req.to_hospital_id), None)
+    if target is None:
+        raise ValidationFailed("no such hospital", code="unknown_hospital",
+                               details=[{"field": "to_hospital_id", "message": "no such hospital"}])  # fmt: skip
+    if any(b.kind == "referral" and Status(b.status) in logic.OPEN for b in earlier):
+        raise Conflict("the incident has an open referral", code="referral_open")
+    incident = bound(IncidentRecord).get(incident_id, attributes_to_get=[
+        "incident_id", "county", "triage_level", "pathway", "required_capabilities"])  # fmt: skip
+    needs = sorted(incident.required_capabilities or ())
+    booking_id = f"RF{now:%Y%m%d%H%M%S}{secrets.token_hex(3)}"
+    orders = [{"order_id": f"{booking_id}-{i + 1}", "code": code.value, "status": "draft", "his_id": None}
+              for i, code in enumerate(req.orders)]  # fmt: skip
+    record = bound(BookingRecord)(
+        booking_id, incident_id=incident_id, hospital_id=target.hospital_id, county=incident.county, unit_id=None,
+        status=Status.OFFERED.value, kind="referral", referred_by=holding[0], direction=req.direction,
+        referral_reason=req.reason, rank=None,
+        qualified="yes" if {Capability(c) for c in needs} <= target.capabilities else "no",
+        level=incident.triage_level, pathway=incident.pathway, needs=needs, eta_s=None, created_at=now,
+        created_by=who.subject, answer_by=now + timedelta(seconds=get_settings().booking_answer_s), orders=orders,
+        teams=[],
+    )  # fmt: skip
+    record.save(condition=BookingRecord.booking_id.does_not_exist())
+    summary = _summary(record, "referral_offered", now)
+    _side_effect("propose", lambda: _his().propose(target.hospital_id, summary))
+    _tell_hospital(record, "referral_offered", now, referred_by=holding[0], direction=req.direction)
+    return _view(record)
+
+
 def accept(who: Principal, booking_id: str, body: Accept, now: datetime) -> BookingView:
     record = _get(booking_id)
     who.require_scope("hospital", record.hospital_id)
@@ -63,6 +118,11 @@ def accept(who: Principal, booking_id: str, body: Accept, now: datetime) -> Book
     _grant(record, now)
     _register(record, now)
     _green_channel(record, now)
+    if record.kind == "referral" and record.referred_by:
+        message = {**_summary(record, "referral_accepted", now), "referred_to": record.hospital_id,
+                   "registration_no": record.registration_no}  # fmt: skip
+        referrer = record.referred_by
+        _side_effect("referrer", lambda: _messages().to_hospital(referrer, message))
     return _view(record)
 
 
@@ -78,7 +138,7 @@ def decline(who: Principal, booking_id: str, body: Decline, now: datetime) -> Bo
         actions.append(BookingRecord.decline_note.set(body.note))
     _move(record, "decline", now, actions)
     audit.record(who, f"incident:{record.incident_id}", "booking.decline", f"{record.booking_id}: {body.reason}")
-    return _view(record, next_booking=_move_on(record, now))
+    return _view(record, next_booking=_after_no(record, now))
 
 
 def expire(booking_id: str, now: datetime) -> BookingView | None:
@@ -94,7 +154,7 @@ def expire(booking_id: str, now: datetime) -> BookingView | None:
     except Conflict:
         return None  # answered in the same instant: the answer stands
     count("BookingExpired")
-    return _view(record, next_booking=_move_on(record, now))
+    return _view(record, next_booking=_after_no(record, now))
 
 
 def cancel(who: Principal, booking_id: str, body: Cancel, now: datetime) -> BookingView:
@@ -169,6 +229,17 @@ def _offer(
     _side_effect("propose", lambda: _his().propose(target, message))
     _tell_hospital(record, "booking_offered", now)
     return record
+
+
+def _after_no(record: BookingRecord, now: datetime) -> str | None:
+    """A declined or lapsed admission moves on by itself; a referral goes back to the referring hospital."""
+    if record.kind != "referral":
+        return _move_on(record, now)
+    if record.referred_by:
+        message = {**_summary(record, f"referral_{record.status}", now), "referred_to": record.hospital_id}
+        referrer = record.referred_by
+        _side_effect("referrer", lambda: _messages().to_hospital(referrer, message))
+    return None
 
 
 def _move_on(record: BookingRecord, now: datetime) -> str | None:
@@ -318,7 +389,8 @@ def _messages() -> Any:
 
 def _view(r: BookingRecord, next_booking: str | None = None) -> BookingView:
     return BookingView(
-        booking_id=r.booking_id, incident_id=r.incident_id, hospital_id=r.hospital_id, status=r.status,
+        booking_id=r.booking_id, kind=r.kind, incident_id=r.incident_id, hospital_id=r.hospital_id,
+        referred_by=r.referred_by, direction=r.direction, status=r.status,
         rank=int(r.rank) if r.rank is not None else None, qualified=r.qualified == "yes",
         level=int(r.level) if r.level is not None else None, pathway=r.pathway,
         required_capabilities=[Capability(c) for c in r.needs or []],

@@ -3,6 +3,8 @@ pydantic-settings nor the environment is touched at import time (cold start)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -82,6 +84,8 @@ class Settings(BaseSettings):
     his_endpoints: dict[str, str] = {}
     his_timeout_s: float = Field(3.0, gt=0, le=20)
     his_retries: int = Field(2, ge=0, le=5)
+    # Live video (consultations, guided CPR): Kinesis Video Streams WebRTC in AWS, the broker locally.
+    video_provider: Literal["kvs", "local"] = "kvs"
 
     # Health archive: HMAC key of the lookup keys (resident ID, phone + family name + birth date).
     # Unset, the archive refuses to import or identify rather than store a reversible hash.

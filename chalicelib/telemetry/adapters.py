@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from chalicelib.core.aws import client
 from chalicelib.core.clock import utcnow
 from chalicelib.core.observability import logger
 from chalicelib.core.publisher import get_publisher
+from chalicelib.dispatch.eta import ModelEta
 from chalicelib.fleet import logic
 from chalicelib.fleet.entities import TimeStamp
 from chalicelib.fleet.ports import FleetStore, VersionConflict
 from chalicelib.telemetry.decode import Reject
-from chalicelib.telemetry.logic import Arrival
-from chalicelib.telemetry.ports import Arrivals, Outbox, Retriage
+from chalicelib.telemetry.logic import Arrival, eta_due
+from chalicelib.telemetry.ports import Arrivals, EtaUpdates, Outbox, Retriage
 from chalicelib.telemetry.schemas import Vitals
 from chalicelib.triage.models import TriageResult
 
@@ -138,4 +139,32 @@ class AssessmentRetriage(Retriage):
             source={"vitals": reading.model_dump(mode="json", exclude={"v", "kind"}, exclude_none=True)},
             result=result.model_dump(mode="json"),
         ).save()  # fmt: skip
+        return True
+
+
+class ModelEtaUpdates(EtaUpdates):
+    """The county travel-time model (arithmetic: no provider call per fix), published on the hospital's
+    inbound topic when due. When each unit was last told is kept per container: a new container tells
+    once more, which is harmless."""
+
+    def __init__(self) -> None:
+        from chalicelib.dispatch.deps import get_eta_provider
+
+        provider = get_eta_provider()
+        self._model = provider if isinstance(provider, ModelEta) else ModelEta()
+        self._told: dict[str, tuple[datetime, float]] = {}
+
+    def update(self, unit_id: str, incident_id: str | None, hospital_id: str, lat: float, lon: float,
+               hospital: tuple[float, float], at: datetime) -> bool:  # fmt: skip
+        from chalicelib.bookings.adapters import inbound_topic
+        from chalicelib.dispatch.models import Point
+
+        eta = self._model.matrix([Point(lat, lon)], Point(*hospital), at)[0].seconds
+        eta -= self._model.profile(Point(*hospital)).chute_s  # rolling already: no turn-out time
+        if not eta_due(self._told.get(unit_id), at, eta):
+            return False
+        message = {"schema": 1, "type": "eta", "incident_id": incident_id, "unit_id": unit_id,
+                   "hospital_id": hospital_id, "eta_s": round(max(eta, 0)), "at": at.isoformat()}  # fmt: skip
+        get_publisher().publish(inbound_topic(hospital_id), message, qos=1)
+        self._told[unit_id] = (at, eta)
         return True

@@ -18,7 +18,7 @@ from chalicelib.fleet.models import UnitStatus
 from chalicelib.telemetry import alerts
 from chalicelib.telemetry.decode import Inbound, Reason, Reject, Valid, decode
 from chalicelib.telemetry.logic import UnitNow, arrival, due, fence_for, newest
-from chalicelib.telemetry.ports import Arrivals, Outbox, Places, Reading, Retriage, TelemetryStore
+from chalicelib.telemetry.ports import Arrivals, EtaUpdates, Outbox, Places, Reading, Retriage, TelemetryStore
 from chalicelib.telemetry.schemas import DeviceStatus, Position, Vitals
 
 
@@ -41,6 +41,7 @@ class Ports:
     outbox: Outbox
     coalesce_s: float
     retriage: Retriage | None = None
+    etas: EtaUpdates | None = None
 
 
 def ingest(records: Sequence[Inbound], ports: Ports) -> Outcome:
@@ -101,9 +102,23 @@ def _positions(unit: UnitNow, fixes: list[Position], ports: Ports, out: Outcome)
     store_now = arrived is not None or due(unit.position_at, fix, ports.coalesce_s)
     if fix.ts > unit.position_at and store_now and ports.store.write_position(unit, fix):
         out.positions_written += 1
+        _eta(unit, fix, ports)
     if arrived is not None and ports.arrivals.arrive(arrived):
         out.arrivals += 1
         count("GeofenceArrival")
+
+
+def _eta(unit: UnitNow, fix: Position, ports: Ports) -> None:
+    """A transporting unit's stored fix gives its destination a fresh ETA (never blocks the batch)."""
+    if ports.etas is None or unit.status is not UnitStatus.TRANSPORTING or not unit.destination_id:
+        return
+    place = ports.places.hospital(unit.destination_id)
+    if place is None:
+        return
+    try:
+        ports.etas.update(unit.unit_id, unit.incident_id, unit.destination_id, fix.lat, fix.lon, place, fix.ts)
+    except Exception:
+        count("EtaUpdateFailed")
 
 
 def _readings(unit: UnitNow, readings: list[Vitals], ports: Ports, out: Outcome) -> None:

@@ -77,3 +77,15 @@ def arrival(unit: UnitNow, fixes: Sequence[Position], target: tuple[float, float
         if slow and distance_m(fix.lat, fix.lon, *target) <= radius + allowance:
             return Arrival(unit.unit_id, status, fix.ts, fix, unit.incident_id, unit.destination_id)
     return None
+
+
+ETA_EVERY_S = 60.0  # the ED hears the ETA at most once a minute per unit ...
+ETA_CHANGE_S = 60.0  # ... or at once when it moved by a minute or more
+
+
+def eta_due(last: tuple[datetime, float] | None, now: datetime, eta_s: float) -> bool:
+    """Whether a transporting unit's new ETA is worth telling the hospital (last: when told, what)."""
+    if last is None:
+        return True
+    told_at, told_eta = last
+    return (now - told_at).total_seconds() >= ETA_EVERY_S or abs(eta_s - told_eta) >= ETA_CHANGE_S

@@ -82,3 +82,12 @@ class Outbox(ABC):
 
     @abstractmethod
     def alert(self, topic: str, message: dict[str, object]) -> None: ...
+
+
+class EtaUpdates(ABC):
+    """The receiving hospital's running ETA of a transporting unit."""
+
+    @abstractmethod
+    def update(self, unit_id: str, incident_id: str | None, hospital_id: str, lat: float, lon: float,
+               hospital: tuple[float, float], at: datetime) -> bool:  # fmt: skip
+        """Estimate and, when due, publish; True when a message went out."""

@@ -11,7 +11,7 @@ from chalicelib.telemetry.ingest import Ports
 @lru_cache(maxsize=1)
 def get_ports() -> Ports:
     from chalicelib.fleet.deps import get_fleet_store
-    from chalicelib.telemetry.adapters import AssessmentRetriage, FleetArrivals, QueueOutbox
+    from chalicelib.telemetry.adapters import AssessmentRetriage, FleetArrivals, ModelEtaUpdates, QueueOutbox
     from chalicelib.telemetry.store import DynamoPlaces, DynamoTelemetryStore
 
     s = get_settings()
@@ -22,6 +22,7 @@ def get_ports() -> Ports:
         outbox=QueueOutbox(s.telemetry_rejects_queue),
         coalesce_s=s.position_coalesce_s,
         retriage=AssessmentRetriage(),
+        etas=ModelEtaUpdates(),
     )
 
 

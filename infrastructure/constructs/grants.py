@@ -63,3 +63,20 @@ def put_events(bus_arn: str, *, source: str, detail_types: Iterable[str]) -> iam
         resources=[bus_arn],
         conditions={"StringEquals": {"events:source": source, "events:detail-type": list(detail_types)}},
     )
+
+
+# Kinesis Video Streams WebRTC rooms: create, find, sign joins for (Connect*), get TURN, remove.
+VIDEO_ROOMS = (
+    "kinesisvideo:ConnectAsMaster",
+    "kinesisvideo:ConnectAsViewer",
+    "kinesisvideo:CreateSignalingChannel",
+    "kinesisvideo:DeleteSignalingChannel",
+    "kinesisvideo:DescribeSignalingChannel",
+    "kinesisvideo:GetIceServerConfig",
+    "kinesisvideo:GetSignalingChannelEndpoint",
+    "kinesisvideo:TagResource",
+)
+
+
+def video_rooms(channel_arns: str) -> iam.PolicyStatement:
+    return iam.PolicyStatement(actions=list(VIDEO_ROOMS), resources=[channel_arns])

@@ -130,6 +130,14 @@ class StatelessStack(Stack):
             grants.put_events(co_response.bus_arn, source=EVENT_SOURCE, detail_types=[DISPATCHED]),
         )
         grant_objects(api.policy, stateful.device_files)
+        channels = self.format_arn(service="kinesisvideo", resource="channel", resource_name="ems-*/*")
+        api.policy.add_statements(grants.video_rooms(channels))
+        acknowledge(
+            api.policy,
+            "Video rooms are signaling channels created per consultation at run time (ems-<id>); the name "
+            "prefix is the boundary.",
+            f"AwsSolutions-IAM5[Resource::{nag_arn(self, 'kinesisvideo', 'channel/ems-*/*')}]",
+        )
         acknowledge(
             api.policy,
             f"Functions publish below {constants.MQTT_TOPIC_ROOT}/ only (unit, incident and platform topics "

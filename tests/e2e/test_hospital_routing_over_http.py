@@ -64,9 +64,10 @@ def test_a_stroke_is_routed_past_the_nearer_hospital_declined_and_accepted(devst
 
         def accepted() -> dict[str, Any] | None:
             listed = requests.get(f"{api}/incidents/{incident_id}/bookings", headers=crew, timeout=10).json()
-            return next((b for b in listed["bookings"] if b["status"] == "accepted"), None)
+            # Accepted, and the hospital's system has answered (registration follows the acceptance).
+            return next((b for b in listed["bookings"] if b["status"] == "accepted" and b["his_status"]), None)
 
-        booking = wait("an acceptance", accepted)
+        booking = wait("an acceptance and its registration", accepted)
         history = requests.get(f"{api}/incidents/{incident_id}/bookings", headers=crew, timeout=10).json()["bookings"]
         assert [(b["hospital_id"], b["status"]) for b in history] == [("HOS01", "declined"), ("HOS02", "accepted")]
         assert history[0]["decline_reason"] == "no_capacity"

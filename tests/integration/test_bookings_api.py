@@ -198,3 +198,38 @@ def test_on_arrival_the_crew_hands_over_a_valid_fhir_bundle(fleet: Any, client: 
     again = client.http.get("/v1/incidents/INC-HO/handover", headers=ed)
     assert again.status_code == 200 and again.json_body["bundle"] == got["bundle"]
     assert post(client, "/v1/incidents/INC-HO/handover", crew, {}).status_code == 409  # once
+
+
+def test_a_hospital_refers_its_patient_down_and_the_record_follows_the_acceptance(
+    fleet: Any, client: Any, his: RecordingHis
+) -> None:
+    crew = stroke_at_the_tcm_hospital(client, fleet, "AMB09", "INC-REF")
+    offer = post(client, "/v1/incidents/INC-REF/bookings", crew, {}).json_body
+    centre = hospital(fleet, offer["hospital_id"])
+    assert post(client, f"/v1/bookings/{offer['booking_id']}/accept", centre, {}).status_code == 200
+
+    rehab = hospital(fleet, "HOS04")
+    body = {"to_hospital_id": "HOS04", "direction": "down", "reason": "after thrombectomy, rehabilitation near home"}
+    stranger = post(client, "/v1/incidents/INC-REF/referrals", hospital(fleet, "HOS07"), body)
+    assert stranger.status_code == 403  # a hospital without the patient cannot refer them
+    itself = post(client, "/v1/incidents/INC-REF/referrals", centre, {**body, "to_hospital_id": offer["hospital_id"]})
+    assert itself.status_code == 422 and itself.json_body["error"]["code"] == "same_hospital"
+    resp = post(client, "/v1/incidents/INC-REF/referrals", centre, body)
+    assert resp.status_code == 201, resp.body
+    referral = resp.json_body
+    assert referral["kind"] == "referral" and referral["referred_by"] == offer["hospital_id"]
+    assert referral["direction"] == "down" and referral["status"] == "offered"
+    board = client.http.get("/v1/hospitals/HOS04/inbound", headers=rehab).json_body["patients"]
+    assert [(p["kind"], p["referred_by"]) for p in board if p["incident_id"] == "INC-REF"] == [
+        ("referral", offer["hospital_id"])
+    ]
+    assert client.http.get("/v1/incidents/INC-REF/portrait", headers=rehab).status_code == 403
+
+    accepted = post(client, f"/v1/bookings/{referral['booking_id']}/accept", rehab, {})
+    assert accepted.status_code == 200 and accepted.json_body["registration_no"] == "R-HOS04-0001"
+    assert client.http.get("/v1/incidents/INC-REF/portrait", headers=rehab).status_code == 200
+    told = [m for t, m in fleet.publisher.sent if t == f"ems/hospitals/{offer['hospital_id']}/inbound"]
+    assert told[-1]["type"] == "referral_accepted" and told[-1]["referred_to"] == "HOS04"
+    trail = client.http.get("/v1/audit?subject=incident%3AINC-REF&limit=100", headers=fleet.token("admin"))
+    actions = [e["action"] for e in trail.json_body["events"]]
+    assert "referral.create" in actions and "portrait.read" in actions and "portrait.read.denied" in actions

@@ -165,6 +165,14 @@ def test_arrival_on_scene_and_at_hospital_is_detected_from_the_stream_alone(flee
     from chalicelib.hospitals.dal import HospitalRecord
 
     h = bound(HospitalRecord).get("HOS01")
+    # On the way, the hospital hears the ETA (at most once a minute unless it moves by a minute)
+    midway = fix("AMB05", 7, float(h.lat) + 0.03, float(h.lon), T0 + timedelta(seconds=90), speed=40)
+    closer = fix("AMB05", 8, float(h.lat) + 0.029, float(h.lon), T0 + timedelta(seconds=100), speed=40)
+    run(fleet, [sqs_record("ems/units/AMB05/telemetry", midway)])
+    run(fleet, [sqs_record("ems/units/AMB05/telemetry", closer)])
+    etas = [m for t, m in fleet.publisher.sent if t == "ems/hospitals/HOS01/inbound" and m["type"] == "eta"]
+    assert len(etas) == 1 and etas[0]["incident_id"] == "INC-ARR" and etas[0]["unit_id"] == "AMB05"
+    assert 120 < etas[0]["eta_s"] < 900  # 3.3 km of city streets
     gate = fix("AMB05", 9, float(h.lat) + 0.001, float(h.lon), T0 + timedelta(minutes=2), speed=5)
     assert distance_m(gate["lat"], gate["lon"], float(h.lat), float(h.lon)) < 250
     run(fleet, [sqs_record("ems/units/AMB05/telemetry", gate)])

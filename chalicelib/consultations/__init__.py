@@ -1,0 +1,1 @@
+"""Remote multi-disciplinary consultation between the ambulance and hospital experts."""

@@ -1,0 +1,93 @@
+"""Consultations API: a remote multi-disciplinary session between the ambulance and hospital experts."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.consultations.schemas import CloseRequest, ConsultationList, ConsultationRequest, ConsultationView
+from chalicelib.core.auth import Role
+from chalicelib.core.clock import utcnow
+from chalicelib.core.http import Ctx, route
+
+bp = Blueprint(__name__)
+TAGS = ("consultations",)
+PEOPLE = (Role.CREW, Role.DISPATCHER, Role.HOSPITAL)
+
+
+@route(
+    bp,
+    "/v1/incidents/{incident_id}/consultations",
+    "POST",
+    summary="Request a consultation with specialties of a hospital (default: the accepting one); its experts are "
+    "notified and may see the record for the session; returns the requester's video join",
+    roles=PEOPLE,
+    body=ConsultationRequest,
+    response=ConsultationView,
+    status=201,
+    tags=TAGS,
+)
+def post_consultation(ctx: Ctx) -> ConsultationView:
+    from chalicelib.consultations.service import request
+
+    return request(ctx.who, ctx.params["incident_id"], ctx.body, utcnow())
+
+
+@route(
+    bp,
+    "/v1/incidents/{incident_id}/consultations",
+    "GET",
+    summary="The incident's consultations: participants, times and outcomes",
+    roles=PEOPLE,
+    response=ConsultationList,
+    tags=TAGS,
+)
+def get_consultations(ctx: Ctx) -> ConsultationList:
+    from chalicelib.consultations.service import of_incident
+
+    return of_incident(ctx.who, ctx.params["incident_id"], utcnow())
+
+
+@route(
+    bp,
+    "/v1/consultations/{consultation_id}/join",
+    "POST",
+    summary="Join the session: recorded as a participant; returns what the app needs to join the video",
+    roles=PEOPLE,
+    response=ConsultationView,
+    tags=TAGS,
+)
+def post_join(ctx: Ctx) -> ConsultationView:
+    from chalicelib.consultations.service import join
+
+    return join(ctx.who, ctx.params["consultation_id"], utcnow())
+
+
+@route(
+    bp,
+    "/v1/consultations/{consultation_id}/leave",
+    "POST",
+    summary="Leave the session (the time is recorded)",
+    roles=PEOPLE,
+    response=ConsultationView,
+    tags=TAGS,
+)
+def post_leave(ctx: Ctx) -> ConsultationView:
+    from chalicelib.consultations.service import leave
+
+    return leave(ctx.who, ctx.params["consultation_id"], utcnow())
+
+
+@route(
+    bp,
+    "/v1/consultations/{consultation_id}/close",
+    "POST",
+    summary="Close the session with its outcome; the video room is removed",
+    roles=PEOPLE,
+    body=CloseRequest,
+    response=ConsultationView,
+    tags=TAGS,
+)
+def post_close(ctx: Ctx) -> ConsultationView:
+    from chalicelib.consultations.service import close
+
+    return close(ctx.who, ctx.params["consultation_id"], ctx.body, utcnow())

@@ -1,0 +1,1 @@
+"""Live video between the scene, the ambulance, the dispatcher and hospital experts, behind one port."""
