@@ -29,7 +29,10 @@ from chalicelib.portrait.routes import bp as portrait_routes
 from chalicelib.qr.routes import bp as qr_routes
 from chalicelib.telemetry import handlers as telemetry
 from chalicelib.telemetry.routes import bp as telemetry_routes
+from chalicelib.timeline import handlers as timeline
+from chalicelib.timeline.routes import bp as timeline_routes
 from chalicelib.triage.routes import bp as triage_routes
+from chalicelib.workflow import milestones
 
 # Powertools owns the "ems" logger (JSON, masked); Chalice must not add a second handler to it.
 app = Chalice(app_name="ems", configure_logs=False)
@@ -50,6 +53,7 @@ app.register_blueprint(hospital_routes)
 app.register_blueprint(booking_routes)
 app.register_blueprint(handover_routes)
 app.register_blueprint(consultation_routes)
+app.register_blueprint(timeline_routes)
 finalize(app)
 
 
@@ -96,6 +100,21 @@ def reconcile_incidents(event: Any) -> Any:
 @app.lambda_function(name="booking_timeout")
 def booking_timeout(event: dict[str, Any], context: Any) -> Any:
     return lambda_entry(bookings.booking_timeout, event, context)
+
+
+@app.lambda_function(name="booking_state")
+def booking_state(event: dict[str, Any], context: Any) -> Any:
+    return lambda_entry(bookings.booking_state, event, context)
+
+
+@app.lambda_function(name="await_milestone")
+def await_milestone(event: dict[str, Any], context: Any) -> Any:
+    return lambda_entry(milestones.await_milestone, event, context)
+
+
+@app.lambda_function(name="refresh_kpis")
+def refresh_kpis(event: dict[str, Any], context: Any) -> Any:
+    return lambda_entry(timeline.refresh_kpis, event, context)
 
 
 @app.lambda_function(name="ingest_telemetry")

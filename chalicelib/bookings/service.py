@@ -46,23 +46,54 @@ def create(who: Principal, incident_id: str, req: BookingRequest, now: datetime)
     from chalicelib.healthaccess.service import open_record
 
     open_record(get_ports(), who, incident_id, "booking.create", now)
+    record = _create(incident_id, req.hospital_id, req.orders, who.subject, now)
+    audit.record(who, f"incident:{incident_id}", "booking.create", f"{record.booking_id} to {record.hospital_id}")
+    return _view(record)
+
+
+def workflow_state(incident_id: str, now: datetime, *, offer: bool) -> dict[str, Any]:
+    """Where the incident's admission stands, for the workflow: accepted, waiting (with the seconds left of
+    the open offer) or exhausted. With `offer`, the top option is offered when nothing is open yet; an
+    offer past its time is expired and the next one offered."""
+    for _ in range(3):
+        admissions = [b for b in _of_incident(incident_id) if b.kind != "referral"]
+        if any(b.status in _HOLDING for b in admissions):
+            return {"state": "accepted", "answer_s": 1}
+        open_offer = next((b for b in admissions if b.status == Status.OFFERED), None)
+        if open_offer is not None:
+            if now < open_offer.answer_by:
+                return {"state": "waiting", "answer_s": max(1, int((open_offer.answer_by - now).total_seconds()) + 1),
+                        "booking_id": open_offer.booking_id}  # fmt: skip
+            expire(open_offer.booking_id, now)  # offers the next option, or tells the desk there is none
+            continue
+        if not offer:
+            return {"state": "exhausted", "answer_s": 1}
+        try:
+            _create(incident_id, None, [], "workflow", now)
+        except Conflict:
+            return {"state": "exhausted", "answer_s": 1}
+        offer = False  # one offer of our own; after that only what the crew or the move-on made
+    return {"state": "exhausted", "answer_s": 1}
+
+
+def _create(
+    incident_id: str, hospital_id: str | None, asked: list[logic.PreOrder], by: str, now: datetime
+) -> BookingRecord:
     earlier = _of_incident(incident_id)
     if any(b.kind != "referral" and Status(b.status) in logic.OPEN for b in earlier):
         raise Conflict("the incident has an open booking: cancel it first", code="booking_open")
     options = _options(incident_id, now)
-    if req.hospital_id is None:
+    if hospital_id is None:
         tried = {b.hospital_id for b in earlier if b.status in _PASSED}
         choice = next((o for o in options.options if o.hospital_id not in tried), None)
         if choice is None:
             raise Conflict("no hospital option is left to offer", code="no_hospital_option")
     else:
-        choice = next((o for o in options.options if o.hospital_id == req.hospital_id), None)
-        if choice is None and not _hospital_exists(req.hospital_id):
+        choice = next((o for o in options.options if o.hospital_id == hospital_id), None)
+        if choice is None and not _hospital_exists(hospital_id):
             raise ValidationFailed("no such hospital", code="unknown_hospital",
                                    details=[{"field": "hospital_id", "message": "no such hospital"}])  # fmt: skip
-    record = _offer(incident_id, options, choice, req.hospital_id, req.orders, who.subject, now)
-    audit.record(who, f"incident:{incident_id}", "booking.create", f"{record.booking_id} to {record.hospital_id}")
-    return _view(record)
+    return _offer(incident_id, options, choice, hospital_id, asked, by, now)
 
 
 def refer(who: Principal, incident_id: str, req: ReferralRequest, now: datetime) -> BookingView:
@@ -118,6 +149,10 @@ def accept(who: Principal, booking_id: str, body: Accept, now: datetime) -> Book
     _grant(record, now)
     _register(record, now)
     _green_channel(record, now)
+    if record.kind != "referral":
+        from chalicelib.workflow.milestones import Milestone, reached
+
+        reached(record.incident_id, Milestone.ACCEPTED, {"booking_id": record.booking_id})
     if record.kind == "referral" and record.referred_by:
         message = {**_summary(record, "referral_accepted", now), "referred_to": record.hospital_id,
                    "registration_no": record.registration_no}  # fmt: skip

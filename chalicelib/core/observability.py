@@ -84,6 +84,13 @@ def count(name: str, value: int = 1) -> None:
     metrics().add_metric(name=name, unit=MetricUnit.Count, value=value)
 
 
+def metric_seconds(name: str, value: float) -> None:
+    """One EMF duration metric (seconds): CloudWatch gives its percentiles on the dashboard."""
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    metrics().add_metric(name=name, unit=MetricUnit.Seconds, value=value)
+
+
 def flush_metrics() -> None:
     # Flushing nothing only produces a warning; most invocations add no metric.
     if metrics().metric_set:

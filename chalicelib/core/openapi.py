@@ -87,12 +87,13 @@ def _operation(spec: RouteSpec) -> dict[str, Any]:
     }
     if spec.query is not None:
         for name, field in spec.query.model_fields.items():
+            wire = field.alias or name  # e.g. `from`, a Python keyword, as the field `start`
             op["parameters"].append(
                 {
-                    "name": name,
+                    "name": wire,
                     "in": "query",
                     "required": field.is_required(),
-                    "schema": _field_schema(spec.query, name),
+                    "schema": _field_schema(spec.query, wire),
                 }
             )
     if spec.body is not None:

@@ -93,5 +93,6 @@ def _import_domains() -> None:
     from chalicelib.platform import dal as _platform  # noqa: F401
     from chalicelib.qr import dal as _qr  # noqa: F401
     from chalicelib.telemetry import dal as _telemetry  # noqa: F401
+    from chalicelib.timeline import dal as _timeline  # noqa: F401
     from chalicelib.triage import dal as _triage  # noqa: F401
     from chalicelib.volunteers import dal as _volunteers  # noqa: F401

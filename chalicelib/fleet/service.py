@@ -80,7 +80,14 @@ def change_status(
     after = store.apply(state, step, stamps, now=now)
     if step.frees_unit:
         announce(sink, after, state.incident_id, now)
+    _tell_workflow(state.incident_id, step.status)
     return _result(after, current, step.changed, stamps)
+
+
+def _tell_workflow(incident_id: str | None, status: UnitStatus) -> None:
+    from chalicelib.workflow.milestones import unit_status
+
+    unit_status(incident_id, status.value)
 
 
 def _with_destination(store: FleetStore, step: logic.Step, hospital_id: str) -> logic.Step:

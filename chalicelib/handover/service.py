@@ -44,7 +44,23 @@ def hand_over(who: Principal, incident_id: str, now: datetime) -> HandoverView:
         expires_at=now + timedelta(days=get_settings().vitals_ttl_days),
     )  # fmt: skip
     record.save()
+    _refresh_kpis(incident_id, now)
+    from chalicelib.workflow.milestones import Milestone, reached
+
+    reached(incident_id, Milestone.HANDED_OVER, {"booking_id": booking.booking_id})
     return _view(record)
+
+
+def _refresh_kpis(incident_id: str, now: datetime) -> None:
+    """The prehospital intervals are complete at handover: the KPI summary takes them now."""
+    from chalicelib.core.observability import count, logger
+    from chalicelib.timeline.service import refresh
+
+    try:
+        refresh(incident_id, now)
+    except Exception:  # the handover stands; the next scan refreshes the summary again
+        logger().exception("KPI refresh failed", extra={"incident_id": incident_id})
+        count("KpiRefreshFailed")
 
 
 def fetch(who: Principal, incident_id: str, now: datetime) -> HandoverView:

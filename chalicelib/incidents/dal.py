@@ -89,6 +89,12 @@ class IncidentRecord(Model):
     pathway = UnicodeAttribute(null=True)  # the latest assessment's pathway (chest_pain, stroke, ...)
     required_capabilities = UnicodeSetAttribute(null=True)  # what the pathway needs of a hospital
     patient_key = UnicodeAttribute(null=True)  # the health archive person the crew identified
+    # The workflow's parked task tokens, one per milestone it waits for (chalicelib/workflow/milestones.py).
+    token_on_scene = UnicodeAttribute(null=True)
+    token_assessed = UnicodeAttribute(null=True)
+    token_accepted = UnicodeAttribute(null=True)
+    token_at_hospital = UnicodeAttribute(null=True)
+    token_handed_over = UnicodeAttribute(null=True)
     closed_at = UTCDateTimeAttribute(null=True)
     closed_reason = UnicodeAttribute(null=True)
     by_open_county = OpenByCountyIndex()

@@ -46,6 +46,9 @@ class FleetArrivals(Arrivals):
                 self.fleet.apply(state, step, stamps, now=now)
             except VersionConflict:
                 continue
+            from chalicelib.workflow.milestones import unit_status
+
+            unit_status(state.incident_id, step.status.value)
             return True
         raise VersionConflict(f"unit {arrival.unit_id} kept changing while its arrival was recorded")
 

@@ -31,6 +31,9 @@ def assess(who: Principal, incident_id: str, inp: AssessmentInput, now: datetime
     )  # fmt: skip
     record.save()
     _tell_incident(incident_id, result, now)
+    from chalicelib.workflow.milestones import Milestone, reached
+
+    reached(incident_id, Milestone.ASSESSED)
     return AssessmentView(assessment_id=assessment_id, incident_id=incident_id, assessed_at=now, **result.model_dump())
 
 

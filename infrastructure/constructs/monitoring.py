@@ -37,6 +37,7 @@ ACCESS_ALARMS = {
 # Bookings: a patient with no hospital, or a hospital not told / not reached.
 BOOKING_ALARMS = {
     "BookingExhausted": "every qualified hospital declined or did not answer: the desk must find a bed",
+    "BookingExpired": "a hospital did not answer an offer in time (the next option was offered)",
     "BookingNotifyFailed": "a hospital or crew was not told of a booking change",
     "BookingMoveOnFailed": "after a decline or timeout the next hospital was not offered",
     "HisCallFailed": "a hospital information system did not take a registration, orders or a handover",
@@ -153,4 +154,26 @@ class Monitoring(Construct):
             cw.GraphWidget(title="Lambda errors", left=list(lambda_errors.values()), width=8),
             cw.GraphWidget(title="Failed executions", left=list(failed.values()), width=8),
         )
+        dashboard.add_widgets(*self._interval_widgets())
         dashboard.add_widgets(cw.GraphWidget(title=f"EMF namespace {constants.EMF_NAMESPACE}", left=[emf], width=24))
+
+    @staticmethod
+    def _interval_widgets() -> list[cw.IWidget]:
+        """The minutes that are the product: each interval's median and 90th percentile, per hour."""
+
+        def interval(name: str, stat: str) -> cw.Metric:
+            return cw.Metric(
+                namespace=constants.EMF_NAMESPACE, metric_name=f"Interval_{name}",
+                dimensions_map={"service": constants.POWERTOOLS_SERVICE_NAME}, statistic=stat,
+                period=Duration.hours(1), label=f"{name} {stat}",
+            )  # fmt: skip
+
+        groups = {
+            "Dispatch and response (s)": ["call_to_dispatch", "chute", "response"],
+            "Stroke: door to CT / needle (s)": ["door_to_ct", "door_to_needle"],
+            "Chest pain: door to balloon, first contact to device (s)": ["door_to_balloon", "first_contact_to_device"],
+        }
+        return [
+            cw.GraphWidget(title=title, left=[interval(n, s) for n in names for s in ("p50", "p90")], width=8)
+            for title, names in groups.items()
+        ]

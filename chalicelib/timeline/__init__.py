@@ -1,0 +1,1 @@
+"""Wristband time nodes at the hospital, the incident's timeline with its intervals, and the KPIs."""

@@ -1,0 +1,81 @@
+"""Wristbands, the incident's timeline and the KPIs."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.core.auth import Role
+from chalicelib.core.clock import utcnow
+from chalicelib.core.http import Ctx, route
+from chalicelib.timeline.schemas import BandView, BindBand, KpiQuery, Kpis, ScanRequest, ScanResult, Timeline
+
+bp = Blueprint(__name__)
+TAGS = ("timeline",)
+
+
+@route(
+    bp,
+    "/v1/wristbands",
+    "POST",
+    summary="Bind a wristband to the incident's patient (the crew on the job); binding it again is a no-op",
+    roles=(Role.CREW,),
+    body=BindBand,
+    response=BandView,
+    status=201,
+    tags=TAGS,
+)
+def post_band(ctx: Ctx) -> BandView:
+    from chalicelib.timeline.service import bind
+
+    return bind(ctx.who, ctx.body, utcnow())
+
+
+@route(
+    bp,
+    "/v1/wristbands/{band_id}/scans",
+    "POST",
+    summary="A hospital scanner records a time node (door, triage, CT, needle, groin puncture, reperfusion, "
+    "admission); a repeated scan changes nothing, scans may arrive in any order",
+    roles=(Role.HOSPITAL,),
+    body=ScanRequest,
+    response=ScanResult,
+    status=201,
+    tags=TAGS,
+)
+def post_scan(ctx: Ctx) -> ScanResult:
+    from chalicelib.core.config import get_settings
+    from chalicelib.timeline.service import scan
+
+    return scan(ctx.who, ctx.params["band_id"], ctx.body, utcnow(), get_settings().max_clock_ahead_s)
+
+
+@route(
+    bp,
+    "/v1/incidents/{incident_id}/timeline",
+    "GET",
+    summary="NEMSIS ambulance times and hospital nodes in time order, with each interval against its target",
+    roles=(Role.CREW, Role.DISPATCHER, Role.HOSPITAL),
+    response=Timeline,
+    tags=TAGS,
+)
+def get_timeline(ctx: Ctx) -> Timeline:
+    from chalicelib.timeline.service import timeline
+
+    return timeline(ctx.who, ctx.params["incident_id"], utcnow())
+
+
+@route(
+    bp,
+    "/v1/kpis",
+    "GET",
+    summary="Counts, medians, 90th percentiles and the share within target of every interval, by time range, "
+    "county and pathway",
+    roles=(Role.DISPATCHER, Role.ADMIN),
+    query=KpiQuery,
+    response=Kpis,
+    tags=TAGS,
+)
+def get_kpis(ctx: Ctx) -> Kpis:
+    from chalicelib.timeline.service import kpis
+
+    return kpis(ctx.who, ctx.query)
