@@ -172,6 +172,9 @@ def cancel(
         _stood_down(ports, fleet, sink, inc.unit_id, incident_id, "cancelled", now)
     if inc.wait_token:
         ports.waker.wake(inc.wait_token, {"outcome": "changed"})  # its next step sees it closed
+    from chalicelib.workflow.milestones import closed
+
+    closed(incident_id)  # a workflow past dispatch ends instead of waiting for a crew that was stood down
     return CancelResult(incident_id=incident_id, status="cancelled", freed_unit_id=inc.unit_id)
 
 

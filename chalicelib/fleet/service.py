@@ -80,7 +80,8 @@ def change_status(
     after = store.apply(state, step, stamps, now=now)
     if step.frees_unit:
         announce(sink, after, state.incident_id, now)
-    _tell_workflow(state.incident_id, step.status)
+    if step.changed:
+        _tell_workflow(state.incident_id, step.status)
     return _result(after, current, step.changed, stamps)
 
 

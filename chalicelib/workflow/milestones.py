@@ -49,13 +49,20 @@ def await_milestone(event: dict[str, Any]) -> dict[str, Any]:
         if exc.cause_response_code == "ConditionalCheckFailedException":
             raise LookupError(f"no incident {incident_id}") from exc
         raise
-    if _already(incident_id, milestone):
+    if _ended(incident_id):
+        closed(incident_id)
+    elif _already(incident_id, milestone):
         reached(incident_id, milestone, {"already": True})
     return {"incident_id": incident_id, "milestone": milestone.value, "parked": True}
 
 
 def reached(incident_id: str, milestone: Milestone, detail: dict[str, Any] | None = None) -> bool:
     """Complete the workflow's wait for `milestone`, if one is parked. True when a wait was completed."""
+    return _take_and_wake(incident_id, milestone, {"milestone": milestone.value, "closed": False, **(detail or {})})
+
+
+def _take_and_wake(incident_id: str, milestone: Milestone, output: dict[str, Any]) -> bool:
+    """Take the parked token (one conditional remove: one caller wins) and complete it with `output`."""
     from chalicelib.incidents.dal import IncidentRecord
 
     try:
@@ -72,13 +79,25 @@ def reached(incident_id: str, milestone: Milestone, detail: dict[str, Any] | Non
         return _failed(milestone, exc)
     except Exception as exc:  # the milestone itself is stored; the workflow's own timeout catches a lost wake
         return _failed(milestone, exc)
-    return _wake(token, {"milestone": milestone.value, **(detail or {})}, milestone)
+    return _wake(token, output, milestone)
+
+
+def closed(incident_id: str) -> int:
+    """The incident ended early (cancelled, or its unit back in service without a handover): every
+    parked wait is completed with `closed`, and the workflow ends instead of timing out into an alarm."""
+    return sum(_take_and_wake(incident_id, m, {"milestone": m.value, "closed": True}) for m in Milestone)
 
 
 def unit_status(incident_id: str | None, status: str) -> None:
-    """A unit's new status on a job: on scene and at hospital are milestones of the workflow."""
+    """A unit's new status on a job: on scene and at hospital are milestones of the workflow; back in
+    service, the job is over (a handover came first, or there was none to make)."""
+    if not incident_id:
+        return
+    if status == "AVAILABLE":
+        closed(incident_id)
+        return
     milestone = {"ON_SCENE": Milestone.ON_SCENE, "AT_HOSPITAL": Milestone.AT_HOSPITAL}.get(status)
-    if incident_id and milestone is not None:
+    if milestone is not None:
         reached(incident_id, milestone)
 
 
@@ -101,6 +120,13 @@ def _failed(milestone: Milestone, exc: Exception) -> bool:
     logger().warning("workflow wake failed", extra={"milestone": milestone.value, "error": type(exc).__name__})
     count("WorkflowWakeFailed")
     return False
+
+
+def _ended(incident_id: str) -> bool:
+    from chalicelib.incidents.dal import IncidentRecord
+
+    status = bound(IncidentRecord).get(incident_id, attributes_to_get=["status"]).status
+    return status in ("cancelled", "closed")
 
 
 def _already(incident_id: str, milestone: Milestone) -> bool:

@@ -48,10 +48,16 @@ def test_scan_call_status_and_workflow(devstack: Devstack) -> None:
     sfn = devstack.aws("stepfunctions")
     machine = next(m for m in sfn.list_state_machines()["stateMachines"] if m["name"].endswith("call_to_admission"))
     arn = machine["stateMachineArn"].replace(":stateMachine:", ":execution:") + f":{call['incident_id']}"
+    # Once a unit is assigned it waits for it on scene (its task token parked on the incident).
+    table = devstack.aws("dynamodb")
+    key = {"incident_id": {"S": call["incident_id"]}}
     deadline = time.monotonic() + 20
-    while sfn.describe_execution(executionArn=arn)["status"] == "RUNNING" and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        item = table.get_item(TableName="ems-local-incidents", Key=key, ConsistentRead=True).get("Item", {})
+        if "token_on_scene" in item:
+            break
         time.sleep(0.2)
-    assert sfn.describe_execution(executionArn=arn)["status"] == "SUCCEEDED"
+    assert "token_on_scene" in item and sfn.describe_execution(executionArn=arn)["status"] == "RUNNING"
     board = requests.get(
         f"{devstack.api}/incidents/{call['incident_id']}", headers=devstack.token("dispatcher"), timeout=10
     ).json()

@@ -92,6 +92,15 @@ def execution_status(env: Any, incident_id: str) -> str:
     return str(aws("stepfunctions").describe_execution(executionArn=arn)["status"])
 
 
+def parked(incident_id: str) -> list[str]:
+    """The milestones the incident's workflow waits for now (its parked task tokens)."""
+    from chalicelib.incidents.dal import IncidentRecord
+    from chalicelib.workflow.milestones import Milestone
+
+    record = bound(IncidentRecord).get(incident_id, consistent_read=True)
+    return [m.value for m in Milestone if getattr(record, f"token_{m.value}")]
+
+
 def co_response_queue() -> str:
     """An SQS queue subscribed to dispatch events on the bus, as a fire desk's would be."""
     from chalicelib.core.aws import client as aws
@@ -127,7 +136,9 @@ def test_an_incident_gets_the_nearest_free_unit_and_its_crew_is_told(fleet: Any,
     assert assignment["incident_id"] == incident_id and assignment["status"] == "ASSIGNED"
     assert assignment["job"] == msg  # the app's fallback when the MQTT message was missed
     assert [r.node for r in bound(UnitTimeRecord).query(incident_id)] == ["eTimes.03"]
-    assert execution_status(fleet, incident_id) == "SUCCEEDED"
+    # The workflow goes on: it waits for the unit on scene.
+    until(lambda: parked(incident_id) == ["on_scene"], "the workflow to wait for the unit on scene")
+    assert execution_status(fleet, incident_id) == "RUNNING"
     # Co-responders: the fire desk's rule on the bus received the dispatch event.
     (event,) = [json.loads(m["Body"]) for m in aws("sqs").receive_message(QueueUrl=fire_desk)["Messages"]]
     assert event["detail"]["incident_id"] == incident_id and event["detail"]["unit_id"] == "AMB10"
@@ -171,7 +182,9 @@ def test_a_unit_coming_free_goes_to_the_longest_waiting_incident(fleet: Any, cli
     assert [m["incident_id"] for m in crew_messages(fleet, "AMB01")] == [first, older]
     assert view(client, fleet, first)["status"] == "closed"
     assert view(client, fleet, newer)["status"] == "waiting"
-    until(lambda: execution_status(fleet, older) == "SUCCEEDED", "the woken execution to finish")
+    until(lambda: parked(older) == ["on_scene"], "the woken execution to wait for its unit on scene")
+    # The first job ended with its unit back in service: its workflow closed instead of waiting on.
+    until(lambda: execution_status(fleet, first) == "SUCCEEDED", "the first execution to close")
 
 
 def test_cancelling_frees_the_unit_and_ends_a_waiting_execution(fleet: Any, client: Any) -> None:
@@ -193,6 +206,7 @@ def test_cancelling_frees_the_unit_and_ends_a_waiting_execution(fleet: Any, clie
     resp = post(client, desk, f"/v1/incidents/{assigned}/cancel", {"reason": "patient left"})
     assert resp.json_body["freed_unit_id"] == "AMB04"
     assert crew_messages(fleet, "AMB04")[-1]["type"] == "stand_down"
+    until(lambda: execution_status(fleet, assigned) == "SUCCEEDED", "the stood-down job's execution to close")
     unit = client.http.get("/v1/units/AMB04", headers=desk).json_body
     assert unit["status"] == "AVAILABLE"
     nodes = [r.node for r in bound(UnitTimeRecord).query(assigned)]
@@ -286,7 +300,7 @@ def test_with_nothing_free_the_wait_escalates_to_the_city_and_takes_a_unit_from_
     assert back.status_code == 200
     v = settled(client, fleet, incident_id)
     assert v["status"] == "assigned" and v["dispatch"]["assignment"]["unit_id"] == "AMB20"
-    until(lambda: execution_status(fleet, incident_id) == "SUCCEEDED", "the woken execution to finish")
+    until(lambda: parked(incident_id) == ["on_scene"], "the woken execution to wait for its unit on scene")
 
 
 def test_the_caller_sees_the_unit_coming_and_its_estimate(fleet: Any, client: Any) -> None:
