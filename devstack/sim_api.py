@@ -31,6 +31,15 @@ class CrewApi:
             body["destination_id"] = destination_id
         return self._call("POST", unit_id, f"/units/{unit_id}/status", body)
 
+    def accepted_hospital(self, unit_id: str, incident_id: str) -> str | None:
+        """The hospital that accepted the incident's patient, if one has."""
+        try:
+            listed = self._call("GET", unit_id, f"/incidents/{incident_id}/bookings", None)
+        except ApiError:
+            return None  # no access or no answer: the crew drives to the nearest
+        accepted = [b["hospital_id"] for b in listed.get("bookings", []) if b.get("status") == "accepted"]
+        return accepted[-1] if accepted else None
+
     def close(self) -> None:
         self._http.close()
 

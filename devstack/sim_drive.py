@@ -35,6 +35,8 @@ class Crew(Protocol):
 
     def set_status(self, unit_id: str, status: str, destination_id: str | None = None) -> dict[str, Any]: ...
 
+    def accepted_hospital(self, unit_id: str, incident_id: str) -> str | None: ...
+
 
 class Radio(Protocol):
     def position(self, unit_id: str, fix: Fix) -> None: ...
@@ -129,7 +131,13 @@ class Drive:
 
     def _transport(self) -> None:
         here = Point(self.where.lat, self.where.lon)
-        hospital_id, there = min(self.hospitals, key=lambda h: distance_m(here.lat, here.lon, h[1].lat, h[1].lon))
+        # The hospital that accepted the patient, as the crew's terminal shows it; else the nearest.
+        booked = self.api.accepted_hospital(self.unit_id, self.incident_id)
+        known = dict(self.hospitals)
+        if booked in known:
+            hospital_id, there = booked, known[booked]
+        else:
+            hospital_id, there = min(self.hospitals, key=lambda h: distance_m(here.lat, here.lon, h[1].lat, h[1].lon))
         self.api.set_status(self.unit_id, "transporting", destination_id=hospital_id)
         self.route = plan(here, there, self.cruise_kmh, self.rng, self.s.tick_s)
         self.step, self.phase = 0, Phase.TO_HOSPITAL

@@ -1,8 +1,8 @@
 """Qualified-hospital routing end to end over HTTP on the devstack, with its hospital information systems:
-a large-vessel stroke beside a hospital without thrombectomy is routed past it; the nearest thrombectomy
-centre (HOS01, configured full) declines through its system and the offer moves on; the next (HOS02)
-accepts, pre-registers the patient and takes the pre-orders; its board shows the patient; on arrival the
-crew hands over a FHIR bundle that validates and reaches the hospital's system."""
+a large-vessel stroke beside a hospital without thrombectomy is routed past it; the workflow offers the
+nearest thrombectomy centre (HOS01, configured full), which declines through its system, and the offer
+moves on; the next (HOS02) accepts, pre-registers the patient and takes the pre-orders; its board shows
+the patient; on arrival the crew hands over a FHIR bundle that validates and reaches the hospital's system."""
 
 from __future__ import annotations
 
@@ -59,8 +59,14 @@ def test_a_stroke_is_routed_past_the_nearer_hospital_declined_and_accepted(devst
         assert "stroke_thrombectomy" in {c for s in options["skipped"] if s["hospital_id"] == "HOS04"
                                          for c in s["missing"]}  # fmt: skip
 
-        offer = requests.post(f"{api}/incidents/{incident_id}/bookings", json={}, headers=crew, timeout=30)
-        assert offer.status_code == 201 and offer.json()["hospital_id"] == "HOS01", offer.text
+        # The workflow offers the patient to the top option itself once the crew has assessed.
+        def offered() -> list[dict[str, Any]]:
+            return list(
+                requests.get(f"{api}/incidents/{incident_id}/bookings", headers=crew, timeout=10).json()["bookings"]
+            )
+
+        first = wait("the workflow's offer", offered)[0]
+        assert first["hospital_id"] == "HOS01", first
 
         def accepted() -> dict[str, Any] | None:
             listed = requests.get(f"{api}/incidents/{incident_id}/bookings", headers=crew, timeout=10).json()

@@ -21,9 +21,12 @@ FAST = DriveSettings(speed_kmh=120.0, scene_s=8.0, handover_s=4.0, confirm_after
 
 
 class FakeCrew:
-    def __init__(self, geofence: bool) -> None:
-        self.status, self.geofence = "EN_ROUTE", geofence
+    def __init__(self, geofence: bool, booked: str | None = None) -> None:
+        self.status, self.geofence, self.booked = "EN_ROUTE", geofence, booked
         self.posted: list[tuple[str, str | None]] = []
+
+    def accepted_hospital(self, unit_id: str, incident_id: str) -> str | None:
+        return self.booked
 
     def unit(self, unit_id: str) -> dict[str, Any]:
         return {"unit_id": unit_id, "status": self.status}
@@ -85,6 +88,14 @@ def test_a_job_runs_from_station_to_hospital_and_back_in_service(geofence: bool)
     # And the monitor reported every 5 s from the patient's side to the handover
     gaps = {b - a for a, b in pairwise(radio.vitals_at)}
     assert len(radio.vitals_at) >= 3 and gaps == {5.0}
+
+
+def test_the_crew_drives_to_the_hospital_that_accepted_the_patient_not_the_nearest() -> None:
+    crew = FakeCrew(geofence=True, booked="HOS_FAR")
+    _, radio, _ = run(crew)
+    assert crew.posted[0] == ("transporting", "HOS_FAR")
+    far = HOSPITALS[0][1]
+    assert distance_m(radio.fixes[-1].lat, radio.fixes[-1].lon, *far) < distance_m(*SCENE, *far) / 2  # on its way
 
 
 def test_the_scene_is_reached_and_the_unit_stands_still_there() -> None:
