@@ -8,7 +8,7 @@ REQ_HASH := $(shell cat requirements.txt requirements-dev.txt | sha256sum | cut 
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export AWS_DEFAULT_REGION ?= cn-northwest-1
 
-.PHONY: venv browser run test test-unit test-integration test-infra test-e2e lint format synth openapi bench clean
+.PHONY: venv browser run demo test test-unit test-integration test-infra test-e2e lint format synth openapi bench clean
 
 # Reinstall only when the pinned requirements change (hash kept in the venv).
 venv:
@@ -35,6 +35,10 @@ browser:
 
 run: venv
 	$(PY) -m devstack up
+
+# With `make run` up in another terminal: a stroke patient from the doorplate scan to admission.
+demo: venv
+	$(PY) -m devstack demo
 
 # Two workers, one test file each at a time: files share their fixtures (a seeded stack, a synth).
 test: lint browser

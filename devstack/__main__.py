@@ -1,4 +1,4 @@
-"""`python -m devstack up | token ROLE [--scope S] | fixtures`."""
+"""`python -m devstack up | token ROLE [--scope S] | fixtures | demo`."""
 
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     tok.add_argument("--ttl", type=int, default=8 * 3600, help="lifetime in seconds")
     fix = sub.add_parser("fixtures", help="print JSON describing the demo data")
     fix.add_argument("--addresses", type=int)
-    for p in (up, tok, fix):
+    demo = sub.add_parser("demo", help="play a stroke patient from the doorplate scan to admission (stack up)")
+    for p in (up, tok, fix, demo):
         p.add_argument("--state-dir", type=Path, help="where keys and stack.json live (default .devstack)")
     args = parser.parse_args(argv)
     cfg = _config(args)
@@ -46,7 +47,19 @@ def main(argv: list[str] | None = None) -> int:
         return _up(cfg)
     if args.command == "token":
         return _token(cfg, args.role, args.scope, args.ttl)
+    if args.command == "demo":
+        return _demo(cfg)
     return _fixtures(cfg)
+
+
+def _demo(cfg: StackConfig) -> int:
+    from devstack.demo import Demo
+
+    if not (cfg.state_dir / "stack.json").exists():
+        print("the local stack is not running: start it with `make run` first", file=sys.stderr)
+        return 2
+    Demo(cfg.state_dir).run()
+    return 0
 
 
 def _config(args: argparse.Namespace) -> StackConfig:

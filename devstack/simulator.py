@@ -45,6 +45,7 @@ class Simulator:
         self.hospitals = list(hospitals) if hospitals is not None else _seed_hospitals()
         self.seed = seed
         self.api = CrewApi(api, state_dir)
+        self.state_dir = state_dir
         self._client = DeviceClient(
             host=mqtt_host, port=mqtt_port, client_id=client_id, topic_filter=DISPATCH, on_message=self._on_message
         )
@@ -90,10 +91,18 @@ class Simulator:
             self._stop.wait(max(0.0, due - time.monotonic()))
 
     def _tick(self, now: float) -> None:
+        from devstack.demo import held
+
+        left_alone = held(self.state_dir)  # jobs `make demo` plays itself
         while not self._inbox.empty():
             unit_id, message = self._inbox.get_nowait()
+            if str(message.get("incident_id")) in left_alone:
+                continue
             self._guard(unit_id, str(message.get("incident_id")), self._handle, unit_id, message)
         for unit_id, drive in list(self._drives.items()):
+            if drive.incident_id in left_alone:
+                self._drives.pop(unit_id, None)
+                continue
             if not self._guard(unit_id, drive.incident_id, drive.tick, now, self.devices):
                 self._drives.pop(unit_id, None)
 

@@ -82,6 +82,7 @@ class Stack:
             "moto": cfg.moto_url,
             "mqtt": f"mqtt://{HOST}:{cfg.mqtt_port}",
             "his": f"http://{HOST}:{cfg.his_port}/his/{{hospital_id}}",
+            "addresses": cfg.addresses if cfg.seed else 0,
             "region": cfg.region,
             "state_machines": machines,
             "functions": functions,
