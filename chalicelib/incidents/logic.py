@@ -113,6 +113,7 @@ def take_call(
             count("CallLinked")
             return winner, call
         store.create(incident, call, door_lock(loc), now + DEDUPE_WINDOW, force=True)
+    count("IncidentOpened")
     start_workflow(incident.incident_id, starter=starter)
     return incident, call
 

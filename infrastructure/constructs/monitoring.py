@@ -173,7 +173,21 @@ class Monitoring(Construct):
             "Stroke: door to CT / needle (s)": ["door_to_ct", "door_to_needle"],
             "Chest pain: door to balloon, first contact to device (s)": ["door_to_balloon", "first_contact_to_device"],
         }
-        return [
+
+        def counted(name: str) -> cw.Metric:
+            return cw.Metric(
+                namespace=constants.EMF_NAMESPACE, metric_name=name, statistic="Sum", period=Duration.hours(1),
+                dimensions_map={"service": constants.POWERTOOLS_SERVICE_NAME}, label=name,
+            )  # fmt: skip
+
+        calls = cw.GraphWidget(
+            title="Calls: incidents opened, calls linked, units claimed, needing a dispatcher (per hour)",
+            left=[counted(n) for n in ("IncidentOpened", "CallLinked", "UnitClaimed", "IncidentNeedsDispatcher")],
+            width=24,
+        )
+        widgets: list[cw.IWidget] = [calls]
+        widgets += [
             cw.GraphWidget(title=title, left=[interval(n, s) for n in names for s in ("p50", "p90")], width=8)
             for title, names in groups.items()
         ]
+        return widgets

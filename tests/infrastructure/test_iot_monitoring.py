@@ -93,3 +93,12 @@ def test_each_work_queue_is_drained_by_its_consumer_with_partial_batch_failures(
         assert m["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     policy = json.dumps(template.find_resources("AWS::IAM::ManagedPolicy"))
     assert "sqs:ReceiveMessage" in policy and "sqs:ChangeMessageVisibility" in policy
+
+
+def test_the_dashboard_shows_calls_and_the_minutes_that_matter(synth: Synth) -> None:
+    [dashboard] = synth.resources("stateless", "AWS::CloudWatch::Dashboard").values()
+    body = json.dumps(dashboard["Properties"]["DashboardBody"])
+    for metric in ("IncidentOpened", "CallLinked", "IncidentNeedsDispatcher", "Interval_call_to_dispatch",
+                   "Interval_response", "Interval_door_to_needle", "Interval_door_to_balloon"):  # fmt: skip
+        assert metric in body, metric
+    assert '\\"p90\\"' in body or "p90" in body
