@@ -34,3 +34,6 @@ def lambda_entry(fn: Callable[[dict[str, Any]], Any], event: dict[str, Any], con
         raise
     finally:
         flush_metrics()
+        # A container serves one function in AWS, but the local stack serves them all in one process:
+        # the key must not leak onto the next invocation's lines (an API request's, say).
+        logger().remove_keys(["function"])

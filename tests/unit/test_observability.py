@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -50,3 +51,23 @@ def test_phone_numbers_with_separators_and_landlines_are_masked() -> None:
         masked = mask_pii(f"caller {raw} again")
         assert raw not in masked, masked
     assert mask_phone("+86 138-1234-5678") == "*********5678"
+
+
+def test_a_lambda_entry_leaves_no_function_key_on_the_next_invocations_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    from contextlib import nullcontext
+
+    from chalicelib.core import lambdas
+    from chalicelib.core.lambdas import lambda_entry
+    from chalicelib.core.observability import logger
+
+    monkeypatch.setattr(lambdas, "traced", lambda *_: nullcontext())  # no X-Ray daemon in a unit test
+
+    seen: list[object] = []
+
+    def ingest_something(event: dict[str, object]) -> str:
+        seen.append(logger().get_current_keys().get("function"))
+        return "done"
+
+    assert lambda_entry(ingest_something, {}, None) == "done"
+    assert seen == ["ingest_something"]  # on the handler's own lines
+    assert "function" not in logger().get_current_keys()  # not on an API request served next in the process
