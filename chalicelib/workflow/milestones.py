@@ -61,13 +61,20 @@ def reached(incident_id: str, milestone: Milestone, detail: dict[str, Any] | Non
     return _take_and_wake(incident_id, milestone, {"milestone": milestone.value, "closed": False, **(detail or {})})
 
 
-def _take_and_wake(incident_id: str, milestone: Milestone, output: dict[str, Any]) -> bool:
+def _parked(incident_id: str, milestones: list[Milestone]) -> dict[Milestone, str]:
+    """The parked tokens of `milestones`, in one read."""
+    from chalicelib.incidents.dal import IncidentRecord
+
+    record = bound(IncidentRecord).get(incident_id, attributes_to_get=[f"token_{m.value}" for m in milestones])
+    return {m: token for m in milestones if (token := getattr(record, f"token_{m.value}"))}
+
+
+def _take_and_wake(incident_id: str, milestone: Milestone, output: dict[str, Any], token: str | None = None) -> bool:
     """Take the parked token (one conditional remove: one caller wins) and complete it with `output`."""
     from chalicelib.incidents.dal import IncidentRecord
 
     try:
-        record = bound(IncidentRecord).get(incident_id, attributes_to_get=[f"token_{milestone.value}"])
-        token = getattr(record, f"token_{milestone.value}")
+        token = token or _parked(incident_id, [milestone]).get(milestone)
         if not token:
             return False
         bound(IncidentRecord)(incident_id).update(
@@ -85,7 +92,11 @@ def _take_and_wake(incident_id: str, milestone: Milestone, output: dict[str, Any
 def closed(incident_id: str) -> int:
     """The incident ended early (cancelled, or its unit back in service without a handover): every
     parked wait is completed with `closed`, and the workflow ends instead of timing out into an alarm."""
-    return sum(_take_and_wake(incident_id, m, {"milestone": m.value, "closed": True}) for m in Milestone)
+    try:
+        parked = _parked(incident_id, list(Milestone))
+    except Exception as exc:
+        return int(_failed(Milestone.ON_SCENE, exc))
+    return sum(_take_and_wake(incident_id, m, {"milestone": m.value, "closed": True}, t) for m, t in parked.items())
 
 
 def unit_status(incident_id: str | None, status: str) -> None:
