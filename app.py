@@ -17,6 +17,7 @@ from chalicelib.core.lambdas import lambda_entry
 from chalicelib.devicefiles.routes import bp as device_file_routes
 from chalicelib.dispatch import handlers as dispatch
 from chalicelib.dispatch.routes import bp as dispatch_routes
+from chalicelib.fleet import handlers as fleet
 from chalicelib.fleet.routes import bp as fleet_routes
 from chalicelib.handover.routes import bp as handover_routes
 from chalicelib.healthaccess.routes import bp as health_access_routes
@@ -115,6 +116,11 @@ def await_milestone(event: dict[str, Any], context: Any) -> Any:
 @app.lambda_function(name="refresh_kpis")
 def refresh_kpis(event: dict[str, Any], context: Any) -> Any:
     return lambda_entry(timeline.refresh_kpis, event, context)
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES), name="fleet_gauges")
+def fleet_gauges(event: Any) -> Any:
+    return lambda_entry(fleet.fleet_gauges, event.to_dict(), event.context)
 
 
 @app.lambda_function(name="ingest_telemetry")

@@ -91,6 +91,16 @@ def metric_seconds(name: str, value: float) -> None:
     metrics().add_metric(name=name, unit=MetricUnit.Seconds, value=value)
 
 
+def gauge(name: str, value: float, **dimensions: str) -> None:
+    """One EMF metric with dimensions of its own (a county, say), written at once."""
+    from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+    with single_metric(name=name, unit=MetricUnit.Count, value=value, namespace=NAMESPACE) as metric:
+        metric.add_dimension(name="service", value=SERVICE)
+        for key, val in dimensions.items():
+            metric.add_dimension(name=key, value=val)
+
+
 def flush_metrics() -> None:
     # Flushing nothing only produces a warning; most invocations add no metric.
     if metrics().metric_set:

@@ -185,7 +185,16 @@ class Monitoring(Construct):
             left=[counted(n) for n in ("IncidentOpened", "CallLinked", "UnitClaimed", "IncidentNeedsDispatcher")],
             width=24,
         )
-        widgets: list[cw.IWidget] = [calls]
+        available = cw.GraphWidget(
+            title="Units available per county",
+            left=[cw.MathExpression(
+                expression=f"SEARCH('{{{constants.EMF_NAMESPACE},county,service}} MetricName=\"UnitsAvailable\"', "
+                "'Minimum', 60)",
+                using_metrics={}, label="available", period=Duration.minutes(1),
+            )],
+            width=24,
+        )  # fmt: skip
+        widgets: list[cw.IWidget] = [calls, available]
         widgets += [
             cw.GraphWidget(title=title, left=[interval(n, s) for n in names for s in ("p50", "p90")], width=8)
             for title, names in groups.items()

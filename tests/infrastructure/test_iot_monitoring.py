@@ -98,7 +98,8 @@ def test_each_work_queue_is_drained_by_its_consumer_with_partial_batch_failures(
 def test_the_dashboard_shows_calls_and_the_minutes_that_matter(synth: Synth) -> None:
     [dashboard] = synth.resources("stateless", "AWS::CloudWatch::Dashboard").values()
     body = json.dumps(dashboard["Properties"]["DashboardBody"])
-    for metric in ("IncidentOpened", "CallLinked", "IncidentNeedsDispatcher", "Interval_call_to_dispatch",
-                   "Interval_response", "Interval_door_to_needle", "Interval_door_to_balloon"):  # fmt: skip
+    metrics = ["IncidentOpened", "UnitsAvailable", "CallLinked", "IncidentNeedsDispatcher"]
+    metrics += ["Interval_call_to_dispatch", "Interval_response", "Interval_door_to_needle", "Interval_door_to_balloon"]
+    for metric in metrics:
         assert metric in body, metric
     assert '\\"p90\\"' in body or "p90" in body
