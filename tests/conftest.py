@@ -14,3 +14,20 @@ os.environ.update(
         "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
     }
 )
+
+
+def _share_botocore_models() -> None:
+    """One parsed copy of botocore's service models for the whole run.
+
+    moto's mock starts every test with a fresh boto3 session, and each new session re-reads and parses
+    the JSON models of every client it makes (a second or more per test). The models are the same
+    read-only data for every session, so their loader is shared.
+    """
+    import functools
+
+    import botocore.session
+
+    botocore.session.create_loader = functools.cache(botocore.session.create_loader)  # type: ignore[assignment]
+
+
+_share_botocore_models()
