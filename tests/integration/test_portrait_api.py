@@ -137,3 +137,19 @@ def test_breaking_the_glass_is_reasoned_time_boxed_alerted_and_audited(fleet: An
         ("portrait.read", "break_glass", reason),
         ("vitals.read", "break_glass", reason),
     ]
+
+
+def test_critical_monitor_readings_redden_the_chest_and_keep_the_crews_findings(fleet: Any, client: Any) -> None:
+    from tests.integration.test_telemetry_ingest import run, sqs_record, vitals
+
+    crew = stroke_on_warfarin(client, fleet, "AMB11", "INC-MON")
+    at = datetime.now(UTC) + timedelta(seconds=5)
+    reading = vitals("AMB11", 1, at, incident_id="INC-MON", spo2=76, hr=132, sbp=92, rr=28)
+    run(fleet, [sqs_record("ems/units/AMB11/vitals", reading)])  # re-triages the patient: level 1
+    p = client.http.get("/v1/incidents/INC-MON/portrait", headers=crew).json_body
+    regions = {r["region"]: r for r in p["regions"]}
+    assert p["level"] == 1 and p["pathway"] == "stroke"  # the monitor's own assessment has no findings
+    assert regions["head"]["colour"] == "red"  # still the stroke the crew found
+    assert regions["chest"]["colour"] == "red"
+    assert {(r["source"], r["rule"]) for r in regions["chest"]["reasons"]} >= {("monitor", "spo2.lt_80")}
+    assert p["sources"]["monitor_at"] is not None and p["news2"] is not None and p["news2"] >= 7
