@@ -7,6 +7,7 @@ from typing import Any
 from chalice import Chalice, Rate
 
 from chalicelib.addresses.routes import bp as address_routes
+from chalicelib.aeds.routes import bp as aed_routes
 from chalicelib.archive.routes import bp as archive_routes
 from chalicelib.bookings import handlers as bookings
 from chalicelib.bookings.routes import bp as booking_routes
@@ -55,6 +56,7 @@ app.register_blueprint(booking_routes)
 app.register_blueprint(handover_routes)
 app.register_blueprint(consultation_routes)
 app.register_blueprint(timeline_routes)
+app.register_blueprint(aed_routes)
 finalize(app)
 
 

@@ -73,6 +73,10 @@ class AedRecord(Model):
     cell_fine = UnicodeAttribute()
     hours = UnicodeAttribute()
     status = UnicodeAttribute()
+    indoor = UnicodeAttribute(null=True)
+    owner = UnicodeAttribute(null=True)
+    verification = UnicodeAttribute(default="verified")
+    submitted_by = UnicodeAttribute(null=True)
     by_cell = AedCellIndex()
 
 
@@ -112,4 +116,4 @@ def aed_record(aed: Aed) -> AedRecord:
 
 
 def to_aed(record: AedRecord) -> Aed:
-    return Aed.model_validate(record.attribute_values)
+    return Aed.model_validate({k: v for k, v in record.attribute_values.items() if k in Aed.model_fields})

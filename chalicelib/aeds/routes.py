@@ -1,0 +1,63 @@
+"""AED registry API: nearby AEDs, public submissions, verification."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.aeds.schemas import AedList, AedQuery, AedSubmission, AedView, Verification
+from chalicelib.core.auth import Role
+from chalicelib.core.clock import utcnow
+from chalicelib.core.http import Ctx, route
+
+bp = Blueprint(__name__)
+TAGS = ("aeds",)
+EVERYONE = (Role.CALLER, Role.VOLUNTEER, Role.CREW, Role.DISPATCHER, Role.HOSPITAL, Role.ADMIN)
+
+
+@route(
+    bp,
+    "/v1/aeds",
+    "GET",
+    summary="AEDs within a radius (at most 2 km), nearest first, with whether each is usable now",
+    roles=EVERYONE,
+    query=AedQuery,
+    response=AedList,
+    tags=TAGS,
+)
+def get_aeds(ctx: Ctx) -> AedList:
+    from chalicelib.aeds.service import around
+
+    return around(ctx.query, utcnow())
+
+
+@route(
+    bp,
+    "/v1/aeds",
+    "POST",
+    summary="Submit an AED seen in public: it waits for verification before anyone is sent to it",
+    roles=(Role.VOLUNTEER, Role.CREW, Role.DISPATCHER, Role.HOSPITAL, Role.ADMIN),
+    body=AedSubmission,
+    response=AedView,
+    status=201,
+    tags=TAGS,
+)
+def post_aed(ctx: Ctx) -> AedView:
+    from chalicelib.aeds.service import submit
+
+    return submit(ctx.who, ctx.body, utcnow())
+
+
+@route(
+    bp,
+    "/v1/aeds/{aed_id}/verification",
+    "POST",
+    summary="Verify (or reject) a submitted AED",
+    roles=(Role.ADMIN,),
+    body=Verification,
+    response=AedView,
+    tags=TAGS,
+)
+def post_verification(ctx: Ctx) -> AedView:
+    from chalicelib.aeds.service import verify
+
+    return verify(ctx.who, ctx.params["aed_id"], ctx.body, utcnow())

@@ -1,0 +1,47 @@
+"""Edge contract of the AED registry."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from chalicelib.core.model import Model
+from chalicelib.volunteers.models import AedStatus, AedVerification
+
+
+class AedQuery(Model):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    radius: float = Field(500, gt=0, le=2000, description="Metres (at most 2 km)")
+
+
+class AedView(Model):
+    aed_id: str
+    name_zh: str
+    name_en: str
+    indoor: str | None
+    lat: float
+    lon: float
+    hours: str
+    status: AedStatus
+    verification: AedVerification
+    distance_m: int
+    usable_now: bool = Field(description="Verified, in service and its building open now")
+
+
+class AedList(Model):
+    aeds: list[AedView]
+    count: int
+
+
+class AedSubmission(Model):
+    name_zh: str = Field(min_length=2, max_length=100, description="Where it hangs, as a passer-by would say it")
+    name_en: str | None = Field(None, max_length=200)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    indoor: str | None = Field(None, max_length=200)
+    hours: str = Field("24h", pattern=r"^(24h|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d)$")
+    owner: str | None = Field(None, max_length=100)
+
+
+class Verification(Model):
+    verified: bool
