@@ -81,8 +81,9 @@ def drive(path: list[Point], cruise_kmh: float, tick_s: float = 1.0) -> list[Fix
     plane = _Plane(path[0])
     pts = [plane.xy(p) for p in path]
     pts = [p for i, p in enumerate(pts) if i == 0 or math.dist(p, pts[i - 1]) > 1e-6]
-    if len(pts) < 2:
-        return [Fix(path[0].lat, path[0].lon, 0.0, 0.0)]
+    if len(pts) < 2:  # already there (to within a micrometre): stand, and end exactly at the destination
+        start, end = Fix(path[0].lat, path[0].lon, 0.0, 0.0), Fix(path[-1].lat, path[-1].lon, 0.0, 0.0)
+        return [start] if start == end else [start, end]
     ends = [0.0]
     for a, b in pairwise(pts):
         ends.append(ends[-1] + math.dist(a, b))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from itertools import pairwise
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from chalicelib.core.geo import distance_m
@@ -24,6 +24,7 @@ SPEEDS = st.floats(20.0, 250.0)
 
 @settings(deadline=None, max_examples=60)
 @given(POINTS, POINTS, SPEEDS, st.integers(0, 2**32))
+@example(Point(24.430000000000007, 117.625), Point(24.430000000000003, 117.625), 20.0, 0)  # a hair apart
 def test_a_drive_goes_from_origin_to_destination_within_the_speed(
     origin: Point, dest: Point, kmh: float, seed: int
 ) -> None:
