@@ -31,3 +31,18 @@ def _share_botocore_models() -> None:
 
 
 _share_botocore_models()
+
+
+def _hypothesis_profiles() -> None:
+    """`make test` replays the same examples every run, so its verdict is the code's, not the draw's;
+    `HYPOTHESIS_PROFILE=explore` draws fresh ones (and many more) to hunt for new counterexamples."""
+    import os
+
+    from hypothesis import settings
+
+    settings.register_profile("repeatable", derandomize=True)
+    settings.register_profile("explore", max_examples=1000)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
+
+_hypothesis_profiles()
