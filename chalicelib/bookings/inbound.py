@@ -46,7 +46,7 @@ def _eta(r: BookingRecord, now: datetime) -> int | None:
     from chalicelib.fleet.deps import get_fleet_store
     from chalicelib.hospitals import registry
 
-    hospital = next((h for h in registry.hospitals() if h.hospital_id == r.hospital_id), None)
+    hospital = registry.find(r.hospital_id)
     state = get_fleet_store().get(r.unit_id) if r.unit_id else None
     if hospital is None or state is None:
         return int(r.eta_s) if r.eta_s is not None else None

@@ -113,7 +113,7 @@ def refer(who: Principal, incident_id: str, req: ReferralRequest, now: datetime)
     if req.to_hospital_id in holding:
         raise ValidationFailed("a hospital cannot refer to itself", code="same_hospital",
                                details=[{"field": "to_hospital_id", "message": "the referring hospital"}])  # fmt: skip
-    target = next((h for h in registry.hospitals() if h.hospital_id == req.to_hospital_id), None)
+    target = registry.find(req.to_hospital_id)
     if target is None:
         raise ValidationFailed("no such hospital", code="unknown_hospital",
                                details=[{"field": "to_hospital_id", "message": "no such hospital"}])  # fmt: skip
@@ -407,7 +407,7 @@ def _of_incident(incident_id: str) -> list[BookingRecord]:
 def _hospital_exists(hospital_id: str) -> bool:
     from chalicelib.hospitals import registry
 
-    return any(h.hospital_id == hospital_id for h in registry.hospitals())
+    return registry.find(hospital_id) is not None
 
 
 def _his() -> Any:

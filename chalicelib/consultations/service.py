@@ -176,7 +176,7 @@ def _accepting_hospital(incident_id: str) -> str | None:
 def _hospital_exists(hospital_id: str) -> bool:
     from chalicelib.hospitals import registry
 
-    return any(h.hospital_id == hospital_id for h in registry.hospitals())
+    return registry.find(hospital_id) is not None
 
 
 def _get(consultation_id: str) -> ConsultationRecord:

@@ -92,7 +92,7 @@ def _facts(incident_id: str, booking: Any, unit_id: str | None, now: datetime) -
     if assessment is not None and assessment.input.vitals.model_dump(exclude_none=True):
         values = assessment.input.vitals.model_dump(exclude_none=True)
         readings.append(Reading(at=assessment.at, values=values, source="assessment", news2=None))
-    hospital = next((h for h in registry.hospitals() if h.hospital_id == booking.hospital_id), None)
+    hospital = registry.find(booking.hospital_id)
     result = assessment.result if assessment else None
     return HandoverFacts(
         incident_id=incident_id, unit_id=unit_id or "unknown", hospital_id=booking.hospital_id,

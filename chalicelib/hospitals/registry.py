@@ -33,6 +33,11 @@ def hospitals() -> list[Hospital]:
     return loaded
 
 
+def find(hospital_id: str) -> Hospital | None:
+    """One hospital of the cached registry, or None."""
+    return next((h for h in hospitals() if h.hospital_id == hospital_id), None)
+
+
 def capacity(hospital_ids: Iterable[str]) -> dict[str, Capacity]:
     ids = sorted(set(hospital_ids))
     if not ids:
