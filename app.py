@@ -15,6 +15,8 @@ from chalicelib.callpage.routes import bp as callpage_routes
 from chalicelib.consultations.routes import bp as consultation_routes
 from chalicelib.core.http import finalize
 from chalicelib.core.lambdas import lambda_entry
+from chalicelib.coresponse.routes import bp as coresponse_routes
+from chalicelib.cpr.routes import bp as cpr_routes
 from chalicelib.devicefiles.routes import bp as device_file_routes
 from chalicelib.dispatch import handlers as dispatch
 from chalicelib.dispatch.routes import bp as dispatch_routes
@@ -34,6 +36,7 @@ from chalicelib.telemetry.routes import bp as telemetry_routes
 from chalicelib.timeline import handlers as timeline
 from chalicelib.timeline.routes import bp as timeline_routes
 from chalicelib.triage.routes import bp as triage_routes
+from chalicelib.volunteers.routes import bp as volunteer_routes
 from chalicelib.workflow import milestones
 
 # Powertools owns the "ems" logger (JSON, masked); Chalice must not add a second handler to it.
@@ -57,6 +60,9 @@ app.register_blueprint(handover_routes)
 app.register_blueprint(consultation_routes)
 app.register_blueprint(timeline_routes)
 app.register_blueprint(aed_routes)
+app.register_blueprint(volunteer_routes)
+app.register_blueprint(cpr_routes)
+app.register_blueprint(coresponse_routes)
 finalize(app)
 
 

@@ -1,0 +1,8 @@
+"""Caller video and telephone-CPR API."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+bp = Blueprint(__name__)
+TAGS = ("cpr",)
