@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from chalicelib.core.auth import SCOPE_KINDS, Role
+from chalicelib.coresponse.logic import AGENCIES
 
 ISSUER = "ems-devstack"
 AUDIENCE = "ems-api"
@@ -42,13 +43,17 @@ def ensure_keys(state_dir: Path) -> Path:
 def issue(
     state_dir: Path, role: str, scope: str | None = None, *, ttl_s: int = 8 * 3600, subject: str | None = None
 ) -> str:
-    """Sign an ID token shaped like Cognito's (groups = role, custom:scope)."""
+    """Sign an ID token shaped like Cognito's (groups = role, custom:scope), e.g. a co-responder's:
+    `issue(state_dir, "responder", "agency:fire")`."""
     r = Role(role)
     if scope:
         kind = scope.split(":", 1)[0]
         if kind not in SCOPE_KINDS[r]:
             allowed = ", ".join(sorted(SCOPE_KINDS[r]))
             raise ValueError(f"scope {scope!r} does not fit role {role} (allowed kinds: {allowed})")
+        if r is Role.RESPONDER and scope.split(":", 1)[1] not in AGENCIES:
+            # The API refuses any other agency; a token it would refuse is no use to a demo.
+            raise ValueError(f"unknown agency in {scope!r} (agencies: {', '.join(AGENCIES)})")
     now = int(time.time())
     claims = {
         "sub": subject or f"{role}-{uuid.uuid4().hex[:8]}",

@@ -3,7 +3,7 @@
 One code path for every environment: a JWT signed with RS256 is checked against a
 JWKS — the Cognito user pool's in AWS, a local key set in the devstack. Roles come
 from `cognito:groups`, scopes from `custom:scope` (space separated, e.g.
-"county:350602" or "unit:ZZ-A01"); no scope on a dispatcher means the whole city.
+"county:350602", "unit:ZZ-A01" or "agency:fire"); no scope on a dispatcher means the whole city.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ class Role(StrEnum):
     HOSPITAL = "hospital"
     VOLUNTEER = "volunteer"
     ADMIN = "admin"
+    # A fire, police or red cross team working an incident alongside the ambulance: the place and
+    # nature of the call and its own position sharing, never health or personal data.
+    RESPONDER = "responder"
 
 
 # The scope kinds each role may carry; anything else in a token is refused.
@@ -37,6 +40,7 @@ SCOPE_KINDS: dict[Role, frozenset[str]] = {
     Role.HOSPITAL: frozenset({"hospital"}),
     Role.VOLUNTEER: frozenset({"volunteer"}),
     Role.ADMIN: frozenset({"city"}),
+    Role.RESPONDER: frozenset({"agency"}),  # "agency:fire", "agency:police", "agency:red_cross"
 }
 
 

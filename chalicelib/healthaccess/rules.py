@@ -29,6 +29,17 @@ class NotDestination(Forbidden):
     code = "not_destination"
 
 
+class ResponderRefused(Forbidden):
+    code = "responder_no_health_data"
+
+
+def refuse_responders(who: Principal) -> None:
+    """Co-responders (fire, police, red cross) get the place and nature of the call, never health
+    data: not from the standing rule, and no grant (not even a break of the glass) changes that."""
+    if who.role is Role.RESPONDER:
+        raise ResponderRefused("co-responders never see health data")
+
+
 def assigned_unit(fleet: FleetStore, who: Principal, incident_id: str) -> str:
     """The crew's unit currently assigned to `incident_id`, or 403."""
     units = sorted(who.scope_ids("unit"))
@@ -51,6 +62,7 @@ def grant_for(grants: list[Grant], who: Principal, now: datetime) -> Grant | Non
 
 def decide(ports: AccessPorts, who: Principal, incident_id: str, now: datetime) -> Access:
     """How `who` may reach the incident's health data, or the 403/404 that says why not."""
+    refuse_responders(who)
     try:
         return _standing(ports, who, incident_id)
     except (Forbidden, NotFound) as refused:

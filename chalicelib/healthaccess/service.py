@@ -46,6 +46,7 @@ def break_glass(
     ports: AccessPorts, who: Principal, incident_id: str, req: BreakGlassRequest, now: datetime
 ) -> GrantView:
     """Emergency access outside the standing rule: a reason, a time box, an audit entry and an alert."""
+    rules.refuse_responders(who)  # the refusal below would otherwise be taken as "glass to break"
     try:
         rules.decide(ports, who, incident_id, now)
     except (Forbidden, NotFound):

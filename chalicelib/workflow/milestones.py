@@ -92,6 +92,12 @@ def _take_and_wake(incident_id: str, milestone: Milestone, output: dict[str, Any
 def closed(incident_id: str) -> int:
     """The incident ended early (cancelled, or its unit back in service without a handover): every
     parked wait is completed with `closed`, and the workflow ends instead of timing out into an alarm."""
+    from chalicelib.coresponse.cleanup import incident_closed
+
+    incident_closed(incident_id)  # co-responders' positions go with the incident (never raises)
+    from chalicelib.cpr.video import close_for_incident
+
+    close_for_incident(incident_id)  # the caller's scene video room goes with the incident (never raises)
     try:
         parked = _parked(incident_id, list(Milestone))
     except Exception as exc:
