@@ -1,7 +1,10 @@
 """The demo fleet as connected ambulances. One MQTT connection hears every unit's dispatch topic;
 one thread ticks every active job once a second (positions, vitals, the crew's status reports), so
-runs are reproducible and nothing races. A failed API call abandons that unit's job, never the
-simulator; logs name units, incidents and calls, never a patient reading."""
+runs are reproducible and nothing races. The crew's clinical work (the assessment, the look at the
+bookings, the wristband and the handover) runs on a few workers, so a slow answer holds up no unit;
+its failures are logged and the crew carries on to the end of the job. A failed status report
+abandons that unit's job, never the simulator; logs name units, incidents and calls, never a
+patient reading."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from typing import Any
 
 from devstack.mqtt_client import MqttError
 from devstack.sim_api import ApiError, CrewApi
+from devstack.sim_care import CrewCare
 from devstack.sim_drive import Drive, DriveSettings
 from devstack.sim_radio import DeviceClient, Devices
 from devstack.sim_route import Point
@@ -45,6 +49,7 @@ class Simulator:
         self.hospitals = list(hospitals) if hospitals is not None else _seed_hospitals()
         self.seed = seed
         self.api = CrewApi(api, state_dir)
+        self.care = CrewCare(self.api)
         self.state_dir = state_dir
         self._client = DeviceClient(
             host=mqtt_host, port=mqtt_port, client_id=client_id, topic_filter=DISPATCH, on_message=self._on_message
@@ -67,6 +72,7 @@ class Simulator:
             self._thread.join(timeout=15)
             self._thread = None
         self._client.close()
+        self.care.close()
         self.api.close()
 
     # paho's network thread: only queue the job, the tick thread does the work.
@@ -139,6 +145,8 @@ class Simulator:
             api=self.api,
             settings=self.settings,
             rng=random.Random(f"{self.seed}:{unit_id}:{incident_id}"),
+            care=self.care,
+            nature=[str(n) for n in job.get("nature") or ()],
         )
 
     def _origin(self, unit_id: str, position: dict[str, Any]) -> Point:
