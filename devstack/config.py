@@ -82,6 +82,8 @@ def app_environment(cfg: StackConfig, jwks_file: Path) -> dict[str, str]:
         "EMS_DATA_KEY_ID": f"alias/{cfg.prefix}data",
         # Local only: a fixed key for the health archive's lookup hashes. AWS sets its own.
         "EMS_IDENTITY_KEY": "devstack-identity-key-local-only",
+        # The seeded volunteers' apps do not report: their positions from the load stay usable for a week.
+        "EMS_VOLUNTEER_POSITION_TTL_S": "604800",
         "EMS_VIDEO_PROVIDER": "local",
         "EMS_HIS_ENDPOINTS": json.dumps({h: f"http://{HOST}:{cfg.his_port}/his/{h}" for h in _hospital_ids()}),
         "POWERTOOLS_TRACE_DISABLED": "true",

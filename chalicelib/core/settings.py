@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     his_endpoints: dict[str, str] = {}
     his_timeout_s: float = Field(3.0, gt=0, le=20)
     his_retries: int = Field(2, ge=0, le=5)
+    # First responders: how long an alerted volunteer has to answer before the alert passes to the
+    # next nearest, how old a reported position may be and still be alerted on (the app reports every
+    # few minutes while on duty), and how long after the call new volunteers are still alerted.
+    volunteer_answer_s: int = Field(60, ge=1, le=600)
+    volunteer_position_ttl_s: int = Field(900, ge=1)
+    volunteer_alert_window_s: int = Field(1200, ge=60, le=7200)
     # Live video (consultations, guided CPR): Kinesis Video Streams WebRTC in AWS, the broker locally.
     video_provider: Literal["kvs", "local"] = "kvs"
 

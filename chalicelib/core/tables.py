@@ -95,4 +95,5 @@ def _import_domains() -> None:
     from chalicelib.telemetry import dal as _telemetry  # noqa: F401
     from chalicelib.timeline import dal as _timeline  # noqa: F401
     from chalicelib.triage import dal as _triage  # noqa: F401
+    from chalicelib.volunteers import alerts_dal as _volunteer_alerts  # noqa: F401
     from chalicelib.volunteers import dal as _volunteers  # noqa: F401

@@ -1,13 +1,20 @@
 """Volunteer and AED tables, both searched by coarse H3 cell around a cardiac arrest.
 
 Invariant: `duty_cell` holds a volunteer's coarse cell while, and only while, they
-are on duty, so the `on-duty-by-cell` index is sparse. The index leaves out name
+are on duty with a reported position, so the `on-duty-by-cell` index is sparse. The index leaves out name
 and phone: an alert fan-out reads who is near without touching personal data.
 """
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
+from datetime import datetime
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 from pynamodb.expressions.update import Action
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
@@ -20,7 +27,7 @@ from chalicelib.volunteers.models import Aed, Volunteer
 class OnDutyByCellIndex(GlobalSecondaryIndex["VolunteerRecord"]):
     class Meta:
         index_name = "on-duty-by-cell"
-        projection = IncludeProjection(["tier", "cert_expiry", "lat", "lon", "county"])
+        projection = IncludeProjection(["tier", "cert_expiry", "lat", "lon", "located_at", "engaged_incident"])
 
     duty_cell = UnicodeAttribute(hash_key=True)
     cell_fine = UnicodeAttribute(range_key=True)
@@ -40,11 +47,13 @@ class VolunteerRecord(Model):
     cert_expiry = UnicodeAttribute()  # ISO date: sorts and compares as text
     on_duty = BooleanAttribute()
     county = UnicodeAttribute()
-    lat = NumberAttribute()
-    lon = NumberAttribute()
-    cell_coarse = UnicodeAttribute()
-    cell_fine = UnicodeAttribute()
+    lat = NumberAttribute(null=True)
+    lon = NumberAttribute(null=True)
+    located_at = UTCDateTimeAttribute(null=True)
+    cell_coarse = UnicodeAttribute(null=True)
+    cell_fine = UnicodeAttribute(null=True)
     duty_cell = UnicodeAttribute(null=True)
+    engaged_incident = UnicodeAttribute(null=True)  # the arrest they accepted and have not finished
     on_duty_by_cell = OnDutyByCellIndex()
 
 
@@ -80,29 +89,40 @@ class AedRecord(Model):
     by_cell = AedCellIndex()
 
 
-def duty_actions(on_duty: bool, lat: float, lon: float) -> list[Action]:
-    """Update actions for going on/off duty or moving, keeping the sparse index right."""
+def duty_actions(on_duty: bool, lat: float | None, lon: float | None, at: datetime) -> list[Action]:
+    """Going on duty or moving (with a position), or going off duty (the position is dropped), keeping
+    the sparse index right: only an on-duty volunteer with a position is in it."""
+    if not on_duty or lat is None or lon is None:
+        return [
+            VolunteerRecord.on_duty.set(on_duty),
+            *(a.remove() for a in (VolunteerRecord.lat, VolunteerRecord.lon, VolunteerRecord.located_at)),
+            *(a.remove() for a in (VolunteerRecord.cell_coarse, VolunteerRecord.cell_fine, VolunteerRecord.duty_cell)),
+        ]
     coarse, fine = cells(lat, lon)
     return [
-        VolunteerRecord.on_duty.set(on_duty),
+        VolunteerRecord.on_duty.set(True),
         VolunteerRecord.lat.set(lat),
         VolunteerRecord.lon.set(lon),
+        VolunteerRecord.located_at.set(at),
         VolunteerRecord.cell_coarse.set(coarse),
         VolunteerRecord.cell_fine.set(fine),
-        VolunteerRecord.duty_cell.set(coarse) if on_duty else VolunteerRecord.duty_cell.remove(),
+        VolunteerRecord.duty_cell.set(coarse),
     ]
 
 
 def volunteer_record(volunteer: Volunteer) -> VolunteerRecord:
-    coarse, fine = cells(volunteer.lat, volunteer.lon)
-    data = volunteer.model_dump(mode="json", exclude={"name", "phone"})
+    coarse = fine = None
+    if volunteer.on_duty and volunteer.lat is not None and volunteer.lon is not None:
+        coarse, fine = cells(volunteer.lat, volunteer.lon)
+    data = volunteer.model_dump(mode="json", exclude={"name", "phone", "located_at"})
     return VolunteerRecord(
         **data,
         name=volunteer.name.get_secret_value(),
         phone=volunteer.phone.get_secret_value(),
+        located_at=volunteer.located_at,
         cell_coarse=coarse,
         cell_fine=fine,
-        duty_cell=coarse if volunteer.on_duty else None,
+        duty_cell=coarse,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
@@ -26,8 +26,11 @@ class Volunteer(BaseModel):
     cert_expiry: date
     on_duty: bool
     county: str = Field(pattern=r"^\d{6}$")
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    # The last position the app reported while on duty: dropped when the volunteer goes off duty,
+    # and too old to alert on after the position TTL (settings.volunteer_position_ttl_s).
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+    located_at: datetime | None = None
 
     def certified_on(self, day: date) -> bool:
         return self.cert_expiry >= day
@@ -60,3 +63,31 @@ class Aed(BaseModel):
     owner: str | None = None
     # Public submissions wait for verification before anyone is sent to them.
     verification: AedVerification = AedVerification.VERIFIED
+
+
+class PlaceKind(StrEnum):
+    HOME = "home"  # located by a doorplate: someone's home
+    PUBLIC = "public"  # a street, a shop, a station: located by the caller's phone or a dispatcher
+
+
+class AlertStatus(StrEnum):
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"  # no answer in time: the alert passed to the next nearest
+    CANCELLED = "cancelled"  # stood down: unsafe scene, job closed, ambulance there first
+    DONE = "done"
+
+
+OPEN_ALERTS = (AlertStatus.OFFERED, AlertStatus.ACCEPTED)
+
+
+class ResponderNode(StrEnum):
+    """What an accepted volunteer reports on the way: time nodes of the incident."""
+
+    EN_ROUTE = "en_route"
+    AED_FETCHED = "aed_fetched"
+    ON_SCENE = "on_scene"
+    CPR_STARTED = "cpr_started"
+    AED_ATTACHED = "aed_attached"
+    HANDED_TO_CREW = "handed_to_crew"

@@ -1,8 +1,109 @@
-"""Volunteer API: registry, duty and location, cardiac-arrest alerts."""
+"""Volunteer API: registry, duty and location, cardiac-arrest alerts, and the dispatcher's view."""
 
 from __future__ import annotations
 
 from chalice import Blueprint
 
+from chalicelib.core.auth import Role
+from chalicelib.core.clock import utcnow
+from chalicelib.core.http import Ctx, route
+from chalicelib.volunteers.schemas import (
+    AlertList,
+    AlertView,
+    DutyRequest,
+    IncidentResponders,
+    LocationUpdate,
+    NodeReport,
+    SceneSafety,
+    VolunteerProfile,
+    VolunteerRegistration,
+)
+
 bp = Blueprint(__name__)
 TAGS = ("volunteers",)
+VOLUNTEER = (Role.VOLUNTEER,)
+
+
+@route(bp, "/v1/volunteers", "POST", summary="Register a certified first-aider (administrators)",
+       roles=(Role.ADMIN,), body=VolunteerRegistration, response=VolunteerProfile, status=201, tags=TAGS)  # fmt: skip
+def post_volunteer(ctx: Ctx) -> VolunteerProfile:
+    from chalicelib.volunteers.registry import register
+
+    return register(ctx.who, ctx.body, utcnow())
+
+
+@route(bp, "/v1/volunteers/me", "GET", summary="My registration, certificate and duty",
+       roles=VOLUNTEER, response=VolunteerProfile, tags=TAGS)  # fmt: skip
+def get_me(ctx: Ctx) -> VolunteerProfile:
+    from chalicelib.volunteers.registry import me
+
+    return me(ctx.who, utcnow())
+
+
+@route(bp, "/v1/volunteers/me/duty", "PUT",
+       summary="Go on duty (with where I am) or off duty (my position is dropped)",
+       roles=VOLUNTEER, body=DutyRequest, response=VolunteerProfile, tags=TAGS)  # fmt: skip
+def put_duty(ctx: Ctx) -> VolunteerProfile:
+    from chalicelib.volunteers.registry import duty
+
+    return duty(ctx.who, ctx.body, utcnow())
+
+
+@route(bp, "/v1/volunteers/me/location", "PUT",
+       summary="Where I am, while on duty: too old a position is not alerted on",
+       roles=VOLUNTEER, body=LocationUpdate, response=VolunteerProfile, tags=TAGS)  # fmt: skip
+def put_location(ctx: Ctx) -> VolunteerProfile:
+    from chalicelib.volunteers.registry import locate
+
+    return locate(ctx.who, ctx.body, utcnow())
+
+
+@route(bp, "/v1/volunteers/me/alerts", "GET", summary="My cardiac-arrest alerts, newest first",
+       roles=VOLUNTEER, response=AlertList, tags=TAGS)  # fmt: skip
+def get_my_alerts(ctx: Ctx) -> AlertList:
+    from chalicelib.volunteers.answers import mine
+
+    return mine(ctx.who)
+
+
+@route(bp, "/v1/alerts/{alert_id}/accept", "POST", summary="I am going: the exact place is shown",
+       roles=VOLUNTEER, response=AlertView, tags=TAGS)  # fmt: skip
+def post_accept(ctx: Ctx) -> AlertView:
+    from chalicelib.volunteers.answers import accept
+
+    return accept(ctx.who, ctx.params["alert_id"], utcnow())
+
+
+@route(bp, "/v1/alerts/{alert_id}/decline", "POST", summary="I cannot go: the next nearest is asked at once",
+       roles=VOLUNTEER, response=AlertView, tags=TAGS)  # fmt: skip
+def post_decline(ctx: Ctx) -> AlertView:
+    from chalicelib.volunteers.answers import decline
+
+    return decline(ctx.who, ctx.params["alert_id"], utcnow())
+
+
+@route(bp, "/v1/alerts/{alert_id}/status", "POST",
+       summary="What I did, as a time node: on my way, AED fetched, on scene, CPR started, AED attached, handed over",
+       roles=VOLUNTEER, body=NodeReport, response=AlertView, tags=TAGS)  # fmt: skip
+def post_status(ctx: Ctx) -> AlertView:
+    from chalicelib.volunteers.answers import report
+
+    return report(ctx.who, ctx.params["alert_id"], ctx.body, utcnow())
+
+
+@route(bp, "/v1/incidents/{incident_id}/volunteers", "GET",
+       summary="Volunteers alerted for the incident and how they answered (dispatchers see who accepted)",
+       roles=(Role.DISPATCHER, Role.CREW), response=IncidentResponders, tags=TAGS)  # fmt: skip
+def get_incident_volunteers(ctx: Ctx) -> IncidentResponders:
+    from chalicelib.volunteers.desk import responders
+
+    return responders(ctx.who, ctx.params["incident_id"])
+
+
+@route(bp, "/v1/incidents/{incident_id}/scene-safety", "PUT",
+       summary="Flag the scene unsafe (volunteers are stood down and no one new is asked) or safe again",
+       roles=(Role.DISPATCHER,), body=SceneSafety, response=IncidentResponders, tags=TAGS)  # fmt: skip
+def put_scene_safety(ctx: Ctx) -> IncidentResponders:
+    from chalicelib.volunteers.desk import scene_safety
+
+    return scene_safety(ctx.who, ctx.params["incident_id"], ctx.body, utcnow())

@@ -9,15 +9,18 @@ contend for the GIL (measured: 4 threads were slower than one).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from pynamodb.models import Model
 
 from chalicelib.addresses.dal import AddressRecord, address_record
+from chalicelib.core.clock import utcnow
 from chalicelib.core.tables import bound, logical_name
 from chalicelib.fleet.dal import StationRecord, UnitRecord, station_record, unit_record
 from chalicelib.hospitals.dal import HospitalRecord, hospital_record
 from chalicelib.volunteers.dal import AedRecord, VolunteerRecord, aed_record, volunteer_record
+from chalicelib.volunteers.models import Volunteer
 from devstack.seed.generate import Seed
 
 
@@ -29,9 +32,14 @@ def load(seed: Seed) -> dict[str, int]:
         (HospitalRecord, hospital_record, seed.hospitals),
         (AedRecord, aed_record, seed.aeds),
         (AddressRecord, address_record, seed.addresses),
-        (VolunteerRecord, volunteer_record, seed.volunteers),
+        (VolunteerRecord, volunteer_record, [_reported(v, utcnow()) for v in seed.volunteers]),
     ]
     return {logical_name(model): _write(bound(model), map(convert, items)) for model, convert, items in jobs}
+
+
+def _reported(v: Volunteer, now: datetime) -> Volunteer:
+    """An on-duty volunteer's app has just reported their position (the seed has no clock)."""
+    return v.model_copy(update={"located_at": now}) if v.on_duty else v
 
 
 def _write(model: type[Model], records: Iterable[Model]) -> int:

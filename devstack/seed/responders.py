@@ -55,6 +55,7 @@ def generate_volunteers(rng: Random, total: int) -> list[Volunteer]:
         for _ in range(counts[county.code]):
             issued = _ISSUED_FROM + timedelta(days=rng.randrange(span))
             lat, lon = scatter(rng, county, 1.0)
+            on_duty = rng.random() < ON_DUTY_SHARE
             out.append(
                 Volunteer(
                     volunteer_id=f"VOL{len(out) + 1:05d}",
@@ -63,10 +64,11 @@ def generate_volunteers(rng: Random, total: int) -> list[Volunteer]:
                     tier=rng.choices(_TIERS, cum_weights=_TIER_CUM_WEIGHTS)[0],
                     cert_no=f"ZZHS{issued.year}{next(serials):06d}",
                     cert_expiry=issued + timedelta(days=365 * CERT_YEARS),
-                    on_duty=rng.random() < ON_DUTY_SHARE,
+                    on_duty=on_duty,
                     county=county.code,
-                    lat=lat,
-                    lon=lon,
+                    # Off duty, the platform keeps no position.
+                    lat=lat if on_duty else None,
+                    lon=lon if on_duty else None,
                 )
             )
     return out

@@ -23,7 +23,8 @@ def default_seed() -> Seed:
 
 def _points(seed: Seed) -> list[tuple[float, float]]:
     groups = (seed.addresses, seed.stations, seed.units, seed.hospitals, seed.aeds, seed.volunteers)
-    return [(item.lat, item.lon) for group in groups for item in group] + [(c.lat, c.lon) for c in seed.counties]
+    placed = [(item.lat, item.lon) for group in groups for item in group if item.lat is not None]
+    return placed + [(c.lat, c.lon) for c in seed.counties]  # off-duty volunteers have no position
 
 
 def test_two_runs_with_the_same_arguments_are_equal() -> None:

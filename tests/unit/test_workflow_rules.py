@@ -21,10 +21,20 @@ DEFS: dict[str, dict[str, Any]] = {
     for name in definitions.names()
 }
 STATES = [(name, state, body) for name, d in DEFS.items() for state, body in d["States"].items()]
+# States inside Parallel branches: linked within their branch; their errors reach the Parallel's Catch.
+BRANCHES = [
+    (f"{name}/{state}", b) for name, state, body in STATES if body["Type"] == "Parallel" for b in body["Branches"]
+]
+BRANCH_STATES = [(scope, state, body) for scope, b in BRANCHES for state, body in b["States"].items()]
 TASKS = [s for s in STATES if s[2]["Type"] == "Task"]
+CATCHERS = [s for s in STATES if s[2]["Type"] in ("Task", "Parallel")]
+ALL_TASKS = TASKS + [s for s in BRANCH_STATES if s[2]["Type"] == "Task"]
 WAITS = [s for s in TASKS if s[2]["Resource"].endswith(".waitForTaskToken")]
 # Where a definition's failures must end: (handler Task that records the failure, Fail state).
-FAILURE_PATH = {"call_to_admission": ("FlagNeedsDispatcher", "NeedsDispatcher")}
+FAILURE_PATH = {
+    "call_to_admission": ("FlagNeedsDispatcher", "NeedsDispatcher"),
+    "first_response": ("TellDesk", "AlertingFailed"),
+}
 
 
 def ids(cases: list[tuple[str, str, dict[str, Any]]]) -> list[str]:
@@ -81,7 +91,16 @@ def test_state_is_linked(name: str, state: str, body: dict[str, Any]) -> None:
         assert "Next" in body or body.get("End") is True, "neither Next nor End"
 
 
-@pytest.mark.parametrize(("name", "state", "body"), TASKS, ids=ids(TASKS))
+@pytest.mark.parametrize(("scope", "state", "body"), BRANCH_STATES, ids=ids(BRANCH_STATES))
+def test_branch_state_is_linked(scope: str, state: str, body: dict[str, Any]) -> None:
+    branch = next(b for s, b in BRANCHES if s == scope and state in b["States"])
+    assert state in reachable(branch), "unreachable from the branch's StartAt"
+    assert all(t in branch["States"] for t in targets(body)), "links outside its branch"
+    if body["Type"] not in ("Succeed", "Fail", "Choice"):
+        assert "Next" in body or body.get("End") is True, "neither Next nor End"
+
+
+@pytest.mark.parametrize(("name", "state", "body"), ALL_TASKS, ids=ids(ALL_TASKS))
 def test_task_retries_with_jittered_backoff(name: str, state: str, body: dict[str, Any]) -> None:
     assert body.get("Retry"), "no Retry"
     for retrier in body["Retry"]:
@@ -90,13 +109,13 @@ def test_task_retries_with_jittered_backoff(name: str, state: str, body: dict[st
         assert retrier.get("JitterStrategy") == "FULL", retrier
 
 
-@pytest.mark.parametrize(("name", "state", "body"), TASKS, ids=ids(TASKS))
+@pytest.mark.parametrize(("name", "state", "body"), ALL_TASKS, ids=ids(ALL_TASKS))
 def test_task_has_timeout(name: str, state: str, body: dict[str, Any]) -> None:
     # A Lambda invoke or a task-token wait without a timeout can hang until the execution times out.
     assert "TimeoutSeconds" in body or "TimeoutSecondsPath" in body
 
 
-@pytest.mark.parametrize(("name", "state", "body"), TASKS, ids=ids(TASKS))
+@pytest.mark.parametrize(("name", "state", "body"), CATCHERS, ids=ids(CATCHERS))
 def test_task_catch_all_ends_in_fail(name: str, state: str, body: dict[str, Any]) -> None:
     assert body.get("Catch") and body["Catch"][-1]["ErrorEquals"] == ["States.ALL"], "last Catch is not States.ALL"
     definition = DEFS[name]

@@ -1,0 +1,235 @@
+"""The alert round of one cardiac arrest: who is asked, when an alert passes on, when it stops.
+
+`start` takes a snapshot of what volunteers may know (place, nature, the AED nearby) and runs the
+first round; `advance` runs again when the next unanswered alert runs out, and after a decline. Each
+round expires the unanswered, tops the open alerts back up to three, and says when to come back.
+The round stops for good when the crew is on scene, the job closes, the dispatcher flags the scene
+unsafe or the alert window is over; open alerts are then stood down.
+
+Every write is conditional on the status it read, so a volunteer's answer and a round racing each
+other settle on one outcome, and a replayed round changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.expressions.update import Action
+
+from chalicelib.core.config import get_settings
+from chalicelib.core.observability import count
+from chalicelib.core.tables import bound
+from chalicelib.volunteers import logic, lookup, notify
+from chalicelib.volunteers.alerts_dal import AlertRecord, RoundRecord
+from chalicelib.volunteers.dal import VolunteerRecord
+from chalicelib.volunteers.models import OPEN_ALERTS, AlertStatus, PlaceKind
+
+CREW_THERE = frozenset({"on_scene", "transporting", "at_hospital"})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    done: bool
+    wait_s: int = 0  # when to run the next round
+    offered: int = 0
+    reason: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"done": self.done, "wait_s": self.wait_s, "offered": self.offered, "reason": self.reason}
+
+
+def is_arrest(symptoms: tuple[str, ...] | list[str]) -> bool:
+    return "cardiac_arrest" in symptoms
+
+
+def start(incident_id: str, now: datetime) -> Outcome:
+    """Open the round (once: a second start finds it) and run it."""
+    if open_round(incident_id, now) is None:
+        return Outcome(done=True, reason="closed")
+    return advance(incident_id, now)
+
+
+def open_round(incident_id: str, now: datetime) -> RoundRecord | None:
+    """The round of the incident, made from the incident the first time; None once the job is closed."""
+    from chalicelib.dispatch.wiring import get_dispatch_store
+
+    try:
+        return bound(RoundRecord).get(incident_id, consistent_read=True)
+    except DoesNotExist:
+        pass
+    inc = get_dispatch_store().get(incident_id)
+    if inc is None:
+        raise LookupError(f"no incident {incident_id}")
+    if not inc.is_open:
+        return None
+    lat, lon = inc.point.lat, inc.point.lon
+    aed = lookup.usable_aed_near(lat, lon, logic.AED_RADIUS_M, now)
+    record = bound(RoundRecord)(
+        incident_id,
+        county=inc.county,
+        lat=lat,
+        lon=lon,
+        address=inc.address_text,
+        place=logic.place_kind(inc.location.get("address_code")).value,
+        radius_m=logic.radius_m(inc.county, lat, lon),
+        started_at=now,
+        aed=notify.aed_json(*aed) if aed else None,
+    )
+    try:
+        record.save(condition=RoundRecord.incident_id.does_not_exist())
+        count("VolunteerRoundsStarted")
+    except PutError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return bound(RoundRecord).get(incident_id, consistent_read=True)
+    return record
+
+
+def advance(incident_id: str, now: datetime) -> Outcome:
+    from chalicelib.dispatch.wiring import get_dispatch_store
+
+    rnd = bound(RoundRecord).get(incident_id, consistent_read=True)
+    if rnd.ended_at is not None:
+        return Outcome(done=True, reason=rnd.ended_reason)
+    alerts = list(bound(AlertRecord).query(incident_id, consistent_read=True))
+    inc = get_dispatch_store().get(incident_id)
+    reason = _stop_reason(rnd, inc, now)
+    if reason:
+        stand_down(rnd, alerts, reason, now, keep_accepted=reason in ("crew_on_scene", "window_over"))
+        return Outcome(done=True, reason=reason)
+    states = [logic.AlertState(a.volunteer_id, AlertStatus(a.status), a.answer_by) for a in alerts]
+    plan = logic.plan(states, now)
+    expired = {vid for vid in plan.expire if move(incident_id, vid, AlertStatus.OFFERED, AlertStatus.EXPIRED, now)}
+    for vid in expired:
+        notify.to_volunteer(vid, "expired", incident_id)
+    offered = _offer(rnd, {a.volunteer_id for a in alerts}, plan.wanted, now) if plan.wanted else []
+    states += [logic.AlertState(a.volunteer_id, AlertStatus.OFFERED, a.answer_by) for a in offered]
+    follow_up = logic.next_check(states, now, expired)
+    if follow_up is None:
+        # Everyone asked has answered and no one else is within reach: the round is over (those who
+        # accepted carry on; a dispatcher can still reach them).
+        _end(rnd, "nobody_left", now)
+        return Outcome(done=True, offered=len(offered), reason="nobody_left")
+    wait_s = max(1, int((follow_up - now).total_seconds() + 0.999))
+    return Outcome(done=False, wait_s=wait_s, offered=len(offered))
+
+
+def _stop_reason(rnd: RoundRecord, inc: Any, now: datetime) -> str | None:
+    if inc is None or not inc.is_open:
+        return "closed"
+    if rnd.unsafe:
+        return "unsafe_scene"
+    if inc.status in CREW_THERE:
+        return "crew_on_scene"
+    if now - rnd.started_at > timedelta(seconds=get_settings().volunteer_alert_window_s):
+        return "window_over"
+    return None
+
+
+def _offer(rnd: RoundRecord, asked: set[str], wanted: int, now: datetime) -> list[AlertRecord]:
+    s = get_settings()
+    ranked = logic.ranked(
+        lookup.volunteers_near(rnd.lat, rnd.lon, rnd.radius_m),
+        incident_id=rnd.incident_id,
+        lat=rnd.lat,
+        lon=rnd.lon,
+        radius=rnd.radius_m,
+        place=PlaceKind(rnd.place),
+        now=now,
+        position_ttl_s=s.volunteer_position_ttl_s,
+        exclude=asked,
+    )[:wanted]
+    bearer = None
+    if rnd.aed and not _aed_taken(rnd.incident_id):
+        aed = rnd.aed
+        bearer = logic.aed_bearer([(c.volunteer_id, c.lat, c.lon) for c, _ in ranked], aed["lat"], aed["lon"])
+    made = []
+    for rank, (c, distance) in enumerate(ranked, start=len(asked) + 1):
+        alert = bound(AlertRecord)(
+            rnd.incident_id,
+            c.volunteer_id,
+            status=AlertStatus.OFFERED.value,
+            rank=rank,
+            distance_m=round(distance),
+            offered_at=now,
+            answer_by=now + timedelta(seconds=s.volunteer_answer_s),
+            bring_aed=c.volunteer_id == bearer,
+        )
+        try:
+            alert.save(condition=AlertRecord.volunteer_id.does_not_exist())
+        except PutError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            continue  # a concurrent round asked them first
+        made.append(alert)
+        notify.to_volunteer(c.volunteer_id, "alert", rnd.incident_id)
+    count("VolunteersAlerted", len(made))
+    if made:
+        notify.to_desk(rnd, "volunteers_alerted", len(made))
+    return made
+
+
+def _aed_taken(incident_id: str) -> bool:
+    """Someone still on the job already fetches the AED."""
+    return any(
+        a.bring_aed and AlertStatus(a.status) in OPEN_ALERTS
+        for a in bound(AlertRecord).query(incident_id, consistent_read=True)
+    )
+
+
+def move(
+    incident_id: str, volunteer_id: str, old: AlertStatus, new: AlertStatus, now: datetime, reason: str | None = None
+) -> bool:
+    """One conditional write from `old` to `new`; False when the alert had already moved on."""
+    actions: list[Action] = [AlertRecord.status.set(new.value)]
+    if new in (AlertStatus.ACCEPTED, AlertStatus.DECLINED):
+        actions.append(AlertRecord.answered_at.set(now))
+    if reason:
+        actions.append(AlertRecord.reason.set(reason))
+    try:
+        bound(AlertRecord)(incident_id, volunteer_id).update(actions=actions, condition=AlertRecord.status == old.value)
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def stand_down(rnd: RoundRecord, alerts: list[AlertRecord], reason: str, now: datetime, *, keep_accepted: bool) -> None:
+    """End the round: cancel what is still offered (and what was accepted, unless the volunteers are
+    still useful: the crew just arrived, or the window is over but they are on their way)."""
+    for a in alerts:
+        status = AlertStatus(a.status)
+        if status is AlertStatus.ACCEPTED and keep_accepted:
+            continue
+        if status in OPEN_ALERTS and move(rnd.incident_id, a.volunteer_id, status, AlertStatus.CANCELLED, now,
+                                           reason=reason):  # fmt: skip
+            release(a.volunteer_id, rnd.incident_id)
+            notify.to_volunteer(a.volunteer_id, "stand_down", rnd.incident_id, reason)
+    _end(rnd, reason, now)
+
+
+def _end(rnd: RoundRecord, reason: str, now: datetime) -> None:
+    try:
+        rnd.update(
+            actions=[RoundRecord.ended_at.set(now), RoundRecord.ended_reason.set(reason)],
+            condition=RoundRecord.ended_at.does_not_exist(),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+
+
+def release(volunteer_id: str, incident_id: str) -> None:
+    """The volunteer is free for another arrest (only if this one still holds them)."""
+    try:
+        bound(VolunteerRecord)(volunteer_id).update(
+            actions=[VolunteerRecord.engaged_incident.remove()],
+            condition=VolunteerRecord.engaged_incident == incident_id,
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise

@@ -1,0 +1,114 @@
+"""A volunteer's side of an alert: their list, accept, decline, what they report on the way."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from chalicelib.core.auth import Principal
+from chalicelib.core.config import get_settings
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.core.observability import count
+from chalicelib.core.tables import bound
+from chalicelib.volunteers import alerts, notify, views
+from chalicelib.volunteers.alerts_dal import AlertRecord, RoundRecord
+from chalicelib.volunteers.dal import VolunteerRecord
+from chalicelib.volunteers.models import AlertStatus, ResponderNode
+from chalicelib.volunteers.schemas import AlertList, AlertView, NodeReport
+
+MY_ALERTS = 20
+
+
+def volunteer_of(who: Principal) -> str:
+    ids = who.scope_ids("volunteer")
+    if len(ids) != 1:
+        raise Forbidden("the sign-in names no volunteer", code="scope_denied")
+    return next(iter(ids))
+
+
+def mine(who: Principal) -> AlertList:
+    vid = volunteer_of(who)
+    records = bound(AlertRecord).by_volunteer.query(vid, scan_index_forward=False, limit=MY_ALERTS)
+    found = list(records)
+    rounds = {r.incident_id: r for r in bound(RoundRecord).batch_get({a.incident_id for a in found})}
+    return AlertList(alerts=[views.alert(a, rounds[a.incident_id]) for a in found if a.incident_id in rounds])
+
+
+def accept(who: Principal, alert_id: str, now: datetime) -> AlertView:
+    alert, rnd = _own(who, alert_id)
+    if rnd.ended_at is not None or AlertStatus(alert.status) is not AlertStatus.OFFERED:
+        if AlertStatus(alert.status) is AlertStatus.ACCEPTED:
+            return views.alert(alert, rnd)  # a repeated tap
+        raise Conflict(f"the alert is {alert.status}", code="alert_not_open")
+    if not _engage(alert.volunteer_id, alert.incident_id):
+        raise Conflict("you are on another arrest: finish it first", code="volunteer_engaged")
+    # An answer after the window but before the round passed it on still counts: a late helper helps.
+    if not alerts.move(alert.incident_id, alert.volunteer_id, AlertStatus.OFFERED, AlertStatus.ACCEPTED, now):
+        alerts.release(alert.volunteer_id, alert.incident_id)
+        raise Conflict("the alert has moved on", code="alert_not_open")
+    count("VolunteerAccepted")
+    notify.to_desk(rnd, "volunteer_accepted", 1, alert.volunteer_id)
+    alert.refresh(consistent_read=True)
+    return views.alert(alert, rnd)
+
+
+def decline(who: Principal, alert_id: str, now: datetime) -> AlertView:
+    alert, rnd = _own(who, alert_id)
+    status = AlertStatus(alert.status)
+    if status not in (AlertStatus.OFFERED, AlertStatus.ACCEPTED):
+        raise Conflict(f"the alert is {alert.status}", code="alert_not_open")
+    if not alerts.move(alert.incident_id, alert.volunteer_id, status, AlertStatus.DECLINED, now):
+        raise Conflict("the alert has moved on", code="alert_not_open")
+    alerts.release(alert.volunteer_id, alert.incident_id)
+    count("VolunteerDeclined")
+    alerts.advance(alert.incident_id, now)  # the next nearest is asked now, not when the window ends
+    alert.refresh(consistent_read=True)
+    return views.alert(alert, rnd)
+
+
+def report(who: Principal, alert_id: str, body: NodeReport, now: datetime) -> AlertView:
+    alert, rnd = _own(who, alert_id)
+    if AlertStatus(alert.status) is not AlertStatus.ACCEPTED:
+        raise Conflict("only an accepted alert takes reports", code="alert_not_accepted")
+    at = body.at or now
+    if at > now + timedelta(seconds=get_settings().max_clock_ahead_s):
+        raise ValidationFailed("the time is in the future", code="time_in_future")
+    if at < alert.offered_at:
+        raise ValidationFailed("the time is before the alert", code="time_before_alert")
+    attribute = getattr(AlertRecord, f"{body.node.value}_at")
+    alert.update(actions=[attribute.set(attribute | at)])  # if_not_exists: the first report stands
+    if body.node is ResponderNode.HANDED_TO_CREW:
+        alerts.move(alert.incident_id, alert.volunteer_id, AlertStatus.ACCEPTED, AlertStatus.DONE, now)
+        alerts.release(alert.volunteer_id, alert.incident_id)
+    notify.to_desk(rnd, f"volunteer_{body.node.value}", 1, alert.volunteer_id)
+    alert.refresh(consistent_read=True)
+    return views.alert(alert, rnd)
+
+
+def _own(who: Principal, alert_id: str) -> tuple[AlertRecord, RoundRecord]:
+    """The alert, if it is this volunteer's (another's is 404, not 403: ids are not confirmed)."""
+    key = notify.parse_alert_id(alert_id)
+    if key is None or key[1] != volunteer_of(who):
+        raise NotFound("no such alert", code="alert_not_found")
+    try:
+        alert = bound(AlertRecord).get(*key, consistent_read=True)
+        rnd = bound(RoundRecord).get(key[0], consistent_read=True)
+    except DoesNotExist:
+        raise NotFound("no such alert", code="alert_not_found") from None
+    return alert, rnd
+
+
+def _engage(volunteer_id: str, incident_id: str) -> bool:
+    """Hold the volunteer for this arrest, unless another already holds them."""
+    try:
+        bound(VolunteerRecord)(volunteer_id).update(
+            actions=[VolunteerRecord.engaged_incident.set(incident_id)],
+            condition=VolunteerRecord.volunteer_id.exists()
+            & (VolunteerRecord.engaged_incident.does_not_exist() | (VolunteerRecord.engaged_incident == incident_id)),
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True

@@ -1,0 +1,76 @@
+"""Lambda entry points of the first-responder alerts.
+
+`alert_responders` runs beside dispatch in the call-to-admission workflow: for a cardiac arrest it
+starts the `first_response` execution (named by the incident: starting twice is a no-op), whose
+`volunteer_round` steps run the alert rounds, waiting in between for the next answer window to end.
+A separate execution, so a long alert round never holds up the ambulance's workflow, nor it the round.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.core.clock import utcnow
+from chalicelib.core.observability import logger
+
+MACHINE = "first_response"
+
+
+def alert_responders(event: dict[str, Any]) -> dict[str, Any]:
+    from chalicelib.dispatch.wiring import get_dispatch_store
+    from chalicelib.volunteers.alerts import is_arrest
+
+    incident_id = str(event["incident_id"])
+    inc = get_dispatch_store().get(incident_id)
+    if inc is None:
+        raise LookupError(f"no incident {incident_id}")
+    if not (inc.is_open and is_arrest(inc.symptoms)):
+        return {"alerting": False}
+    return {"alerting": True, "started": start_round(incident_id)}
+
+
+def start_round(incident_id: str, name: str | None = None) -> bool:
+    """Start the alert rounds' execution; False when one of that name already runs (or ran)."""
+    from chalicelib.core.workflows import AlreadyStarted, get_starter
+
+    try:
+        get_starter().start(MACHINE, name or incident_id, {"incident_id": incident_id})
+    except AlreadyStarted:
+        return False
+    return True
+
+
+def volunteer_round(event: dict[str, Any]) -> dict[str, Any]:
+    from chalicelib.volunteers import alerts
+
+    incident_id = str(event["incident_id"])
+    if event.get("error") is not None:
+        return _failed(incident_id, event["error"])
+    now = utcnow()
+    outcome = alerts.start(incident_id, now) if event.get("first") else alerts.advance(incident_id, now)
+    logger().info("volunteer round", extra={"incident_id": incident_id, **outcome.as_dict()})
+    return outcome.as_dict()
+
+
+def arrest_found(incident_id: str) -> None:
+    """An assessment found a cardiac arrest the caller did not report: alert volunteers too (best
+    effort: the assessment stands whatever happens here; the round stops at once if the crew is there)."""
+    try:
+        start_round(incident_id)
+    except Exception:
+        logger().exception("could not start the volunteer alerts", extra={"incident_id": incident_id})
+
+
+def _failed(incident_id: str, error: Any) -> dict[str, Any]:
+    """The rounds failed: the desk alerts volunteers by phone instead (the error name only)."""
+    from chalicelib.core.observability import count
+    from chalicelib.core.publisher import get_publisher
+    from chalicelib.dispatch.wiring import get_dispatch_store
+
+    count("VolunteerAlertingFailed")
+    inc = get_dispatch_store().get(incident_id)
+    if inc is not None:
+        reason = str((error or {}).get("Error", "Failed")) if isinstance(error, dict) else "Failed"
+        payload = {"schema": 1, "type": "volunteer_alerting_failed", "incident_id": incident_id, "reason": reason}
+        get_publisher().publish(f"ems/dispatch/{inc.county}/alerts", payload)
+    return {"incident_id": incident_id, "told": inc is not None}
