@@ -62,3 +62,9 @@ def _view(a: Aed, distance: float, now: datetime) -> AedView:
         aed_id=a.aed_id, name_zh=a.name_zh, name_en=a.name_en, indoor=a.indoor, lat=a.lat, lon=a.lon, hours=a.hours,
         status=a.status, verification=a.verification, distance_m=round(distance), usable_now=logic.usable(a, now),
     )  # fmt: skip
+
+
+def usable_near(lat: float, lon: float, now: datetime, *, radius_m: float = 200, limit: int = 3) -> list[AedView]:
+    """The nearest AEDs a bystander may fetch now (verified, in service, building open), nearest first."""
+    found = around(AedQuery(lat=lat, lon=lon, radius=radius_m), now).aeds
+    return [a for a in found if a.usable_now][:limit]

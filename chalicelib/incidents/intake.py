@@ -6,17 +6,22 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.core.observability import count, logger
 from chalicelib.core.workflows import get_starter
+from chalicelib.cpr.guidance import metronome_bpm, needs_cpr
 from chalicelib.incidents import caller_tokens, logic, texts
 from chalicelib.incidents.deps import get_incident_store
+from chalicelib.incidents.entities import Call
 from chalicelib.incidents.models import (
     CallCreated,
+    CallGuidance,
     CallRequest,
     CallStatus,
     Confidence,
     IncidentCreated,
     IncidentRequest,
     Location,
+    NearbyAed,
     PublicLocation,
 )
 from chalicelib.incidents.ports import KeyRing
@@ -74,7 +79,8 @@ def new_call(req: CallRequest, now: datetime) -> CallCreated:
     )
 
 
-def call_status(call_id: str, bearer: str | None, lang: str, now: datetime) -> CallStatus:
+def caller_call(call_id: str, bearer: str | None, now: datetime) -> tuple[Call, DispatchIncident]:
+    """The call a caller token speaks for, and its incident (403 `not_your_call` for another call's token)."""
     token = (bearer or "").removeprefix("Bearer ").strip()
     if caller_tokens.verify(token, _ring(), now) != call_id:
         raise Forbidden("this token is for another call", code="not_your_call")
@@ -84,7 +90,13 @@ def call_status(call_id: str, bearer: str | None, lang: str, now: datetime) -> C
     incident = get_dispatch_store().get(call.incident_id) if call else None
     if call is None or incident is None:
         raise NotFound("no such call", code="call_not_found")
-    cardiac = {"cardiac_arrest", "unconscious"} & ({*incident.symptoms} | {s.value for s in call.symptoms})
+    return call, incident
+
+
+def call_status(call_id: str, bearer: str | None, lang: str, now: datetime) -> CallStatus:
+    call, incident = caller_call(call_id, bearer, now)
+    cardiac = needs_cpr({*incident.symptoms} | {s.value for s in call.symptoms})
+    aeds = _aeds_for_caller(call, lang, now) if cardiac and incident.is_open else None
     return CallStatus(
         call_id=call_id,
         incident_id=incident.incident_id,
@@ -92,8 +104,40 @@ def call_status(call_id: str, bearer: str | None, lang: str, now: datetime) -> C
         status_text=texts.status_text(incident.status, lang),
         updated_at=now,
         unit=_unit_for_caller(incident),
-        guidance={"kind": "cpr", "text": texts.cpr_text(lang)} if cardiac else None,
+        guidance=_cpr_guidance(call_id, lang, bool(aeds)) if cardiac else None,
+        aeds=aeds,
     )
+
+
+def _cpr_guidance(call_id: str, lang: str, aed_near: bool) -> CallGuidance:
+    base = f"/v1/calls/{call_id}"
+    return CallGuidance(
+        kind="cpr",
+        text=texts.cpr_text(lang),
+        steps_url=f"{base}/cpr?lang={'en' if lang == 'en' else 'zh-CN'}",
+        progress_url=f"{base}/cpr/progress",
+        video_url=f"{base}/video",
+        metronome_bpm=metronome_bpm(),
+        aed_text=texts.aed_text(lang) if aed_near else None,
+    )
+
+
+def _aeds_for_caller(call: Call, lang: str, now: datetime) -> list[NearbyAed] | None:
+    """AEDs usable now within 200 m of the caller; None (not an error) when the registry cannot be read,
+    so the status, the unit and the guidance still reach the caller."""
+    from chalicelib.aeds.service import usable_near
+
+    try:
+        found = usable_near(call.location.lat, call.location.lon, now)
+    except Exception as exc:
+        count("CallerAedLookupFailed")
+        logger().warning("AED lookup for a caller failed", extra={"error": type(exc).__name__})
+        return None
+    return [
+        NearbyAed(aed_id=a.aed_id, name=a.name_en if lang == "en" else a.name_zh, indoor=a.indoor,
+                  distance_m=a.distance_m, lat=a.lat, lon=a.lon)
+        for a in found
+    ]  # fmt: skip
 
 
 def _unit_for_caller(incident: DispatchIncident) -> dict[str, object] | None:

@@ -131,6 +131,29 @@ class IncidentView(Model):
     calls: list[CallView]
 
 
+class CallGuidance(Model):
+    """What to do until the ambulance comes (cardiac arrest, unconscious: telephone CPR)."""
+
+    kind: str = Field(description="cpr")
+    text: str = Field(description="The one-paragraph summary, in the caller's language")
+    steps_url: str = Field(description="GET, with the caller token: the structured steps in the same language")
+    progress_url: str = Field(description="POST, with the caller token: guidance_started, compressions_started ...")
+    video_url: str = Field(description="POST, with the caller token: join the dispatcher on video")
+    metronome_bpm: int = Field(description="The compression metronome's beats a minute")
+    aed_text: str | None = Field(None, description="Present when a usable AED is near: send someone for it")
+
+
+class NearbyAed(Model):
+    """An AED a bystander may fetch now: where it is, never who owns it."""
+
+    aed_id: str
+    name: str = Field(description="Where it hangs, in the caller's language")
+    indoor: str | None = Field(None, description="Where inside: floor, door, next to what")
+    distance_m: int
+    lat: float
+    lon: float
+
+
 class CallStatus(Model):
     """What the caller's phone polls: no other person's data, ever."""
 
@@ -139,5 +162,8 @@ class CallStatus(Model):
     status: str
     status_text: str
     unit: dict[str, object] | None = None
-    guidance: dict[str, str] | None = None
+    guidance: CallGuidance | None = None
+    aeds: list[NearbyAed] | None = Field(
+        None, description="Cardiac arrest / unconscious: up to 3 AEDs usable now within 200 m, nearest first"
+    )
     updated_at: datetime

@@ -25,6 +25,11 @@ CPR = (
     "100-120 per minute, 5-6 cm deep, without stopping.",
 )
 
+AED = (
+    "附近有可立即使用的AED（自动体外除颤器），见下方位置。请身边的人去取，您不要停止按压。",
+    "There is an AED you can use nearby (see below). Send someone to fetch it; do not stop pushing.",
+)
+
 
 def status_text(status: str, lang: str) -> str:
     zh, en = STATUS_TEXT.get(status, STATUS_TEXT["received"])
@@ -33,3 +38,7 @@ def status_text(status: str, lang: str) -> str:
 
 def cpr_text(lang: str) -> str:
     return CPR[1] if lang == "en" else CPR[0]
+
+
+def aed_text(lang: str) -> str:
+    return AED[1] if lang == "en" else AED[0]

@@ -3,6 +3,8 @@
 - `wristbands`: hash `band_id`; the band's incident (one band, one patient).
 - `hospital_times`: hash `incident_id`, range `node`; the first scan of a node is its time (a repeated
   scan changes nothing), with the station and the scanning device.
+- `response_nodes`: hash `incident_id`, range `node`; time nodes of the response around the ambulance
+  (telephone CPR `cpr.*`, volunteers `volunteer.<id>.*`), first write wins (`nodes.record_node`).
 - `incident_kpis`: hash `incident_id`; GSI `by-county` (`county` / `call_at`): the KPI query reads one
   county's incidents in a time range with one Query, and never the raw nodes.
 """
@@ -42,6 +44,20 @@ class HospitalTimeRecord(Model):
     hospital_id = UnicodeAttribute(null=True)
     station = UnicodeAttribute(null=True)  # the scanner's place, e.g. "CT room 2"
     scanned_by = UnicodeAttribute()
+    recorded_at = UTCDateTimeAttribute()
+
+
+@register
+class ResponseNodeRecord(Model):
+    class Meta:
+        table_name = "response_nodes"
+        billing_mode = "PAY_PER_REQUEST"
+
+    incident_id = UnicodeAttribute(hash_key=True)
+    node = UnicodeAttribute(range_key=True)  # "<namespace>.<event>" or "<namespace>.<id>.<event>"
+    at = UTCDateTimeAttribute()
+    by = UnicodeAttribute()  # a staff subject, "call:<id>" or "volunteer:<id>": never a name or phone
+    detail = UnicodeAttribute(null=True)  # short and free of health or personal data
     recorded_at = UTCDateTimeAttribute()
 
 

@@ -41,7 +41,8 @@ class ScanResult(Model):
 class NodeView(Model):
     node: str
     at: datetime
-    source: str = Field(description="call, unit (NEMSIS eTimes), or wristband")
+    source: str = Field(description="call, unit (NEMSIS eTimes), wristband, or a response node's namespace (cpr, "
+                        "volunteer)")  # fmt: skip
     label_en: str
 
 

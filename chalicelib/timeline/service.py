@@ -18,6 +18,7 @@ from chalicelib.core.observability import count, metric_seconds
 from chalicelib.core.tables import bound
 from chalicelib.healthaccess.entities import Basis
 from chalicelib.timeline import logic
+from chalicelib.timeline import nodes as response_nodes
 from chalicelib.timeline.dal import HospitalTimeRecord, IncidentKpiRecord, WristbandRecord
 from chalicelib.timeline.schemas import (
     BandView,
@@ -90,7 +91,8 @@ def timeline(who: Principal, incident_id: str, now: datetime) -> Timeline:
     _open(who, incident_id, "timeline.read", now)
     nodes, sources, pathway, _ = _nodes(incident_id)
     ordered = sorted(nodes.items(), key=lambda kv: (kv[1], kv[0]))
-    views = [NodeView(node=n, at=at, source=sources[n], label_en=NODE_LABELS.get(n, n)) for n, at in ordered]
+    views = [NodeView(node=n, at=at, source=sources[n], label_en=NODE_LABELS.get(n) or response_nodes.label(n)[1])
+             for n, at in ordered]  # fmt: skip
     return Timeline(incident_id=incident_id, pathway=pathway, nodes=views,
                     intervals=[_interval_view(i) for i in logic.intervals(nodes, pathway)])  # fmt: skip
 
@@ -161,7 +163,8 @@ def _band(band_id: str) -> WristbandRecord:
 
 
 def _nodes(incident_id: str) -> tuple[dict[str, datetime], dict[str, str], str | None, Any]:
-    """Every known node of the incident: the call, its units' NEMSIS times (the earliest per node), the bands'."""
+    """Every known node of the incident: the call, its units' NEMSIS times (the earliest per node), the bands',
+    and the response's around the ambulance (telephone CPR, volunteers), whose source is their namespace."""
     from chalicelib.fleet.dal_times import UnitTimeRecord
     from chalicelib.incidents.dal import IncidentRecord
 
@@ -178,6 +181,8 @@ def _nodes(incident_id: str) -> tuple[dict[str, datetime], dict[str, str], str |
             nodes[t.node], sources[t.node] = t.at, "unit"
     for h in bound(HospitalTimeRecord).query(incident_id):
         nodes[h.node], sources[h.node] = h.at, "wristband"
+    for node, at in response_nodes.nodes_of(incident_id).items():
+        nodes[node], sources[node] = at, response_nodes.source(node)
     return nodes, sources, incident.pathway, incident
 
 

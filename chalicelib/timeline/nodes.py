@@ -1,0 +1,88 @@
+"""Time nodes of the response around the ambulance: telephone CPR, volunteers, ... in one table.
+
+A node is named `<namespace>.<event>` (`cpr.compressions_started`) or `<namespace>.<id>.<event>`
+(`volunteer.V12.en_route`); the namespace is its source on the timeline. The first write of a node
+is its time: a repeat (a retried request, a second phone at the scene) changes nothing, so the
+earliest report stands whatever order the reports arrive in.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from chalicelib.core.clock import utcnow
+from chalicelib.core.observability import count
+from chalicelib.core.tables import bound
+from chalicelib.timeline.dal import ResponseNodeRecord
+
+NODE = re.compile(r"^[a-z][a-z0-9_]{0,19}(\.[A-Za-z0-9_-]{1,40})?\.[a-z][a-z0-9_]{0,39}$")
+# zh-CN and en per node; `*` stands for the id segment (a volunteer's id ...).
+LABELS: dict[str, tuple[str, str]] = {
+    "cpr.guidance_started": ("开始电话指导心肺复苏", "Telephone CPR guidance started"),
+    "cpr.compressions_started": ("开始胸外按压", "Chest compressions started"),
+    "cpr.aed_attached": ("AED电极片已贴好", "AED pads attached"),
+    "cpr.rosc": ("恢复自主循环", "Return of spontaneous circulation"),
+    "volunteer.*.alerted": ("志愿者{id}已通知", "Volunteer {id} alerted"),
+    "volunteer.*.accepted": ("志愿者{id}已响应", "Volunteer {id} accepted"),
+    "volunteer.*.en_route": ("志愿者{id}出发", "Volunteer {id} en route"),
+    "volunteer.*.aed_collected": ("志愿者{id}已取到AED", "Volunteer {id} collected an AED"),
+    "volunteer.*.on_scene": ("志愿者{id}到达现场", "Volunteer {id} on scene"),
+    "volunteer.*.handed_over": ("志愿者{id}已交接", "Volunteer {id} handed over"),
+}
+
+
+def valid(node: str) -> bool:
+    return NODE.fullmatch(node) is not None
+
+
+def record_node(incident_id: str, node: str, at: datetime, by: str, detail: str | None = None) -> bool:
+    """Store `node` at `at` unless it is already there. True when this call recorded it.
+
+    The caller checks who may record it and that `at` is not in the future; a malformed name is a
+    programming error (ValueError), never a user's input.
+    """
+    if not valid(node):
+        raise ValueError(f"not a node name: {node!r}")
+    record = bound(ResponseNodeRecord)(
+        incident_id, node, at=at, by=by, detail=(detail or None) and detail[:200], recorded_at=utcnow()
+    )
+    try:
+        record.save(condition=ResponseNodeRecord.node.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    count(f"ResponseNode_{source(node)}")
+    return True
+
+
+def node_at(incident_id: str, node: str) -> datetime | None:
+    """The stored time of `node` (read consistently: right after `record_node` lost a race)."""
+    try:
+        at: datetime = bound(ResponseNodeRecord).get(incident_id, node, consistent_read=True).at
+    except DoesNotExist:
+        return None
+    return at
+
+
+def nodes_of(incident_id: str, namespace: str | None = None) -> dict[str, datetime]:
+    """Every response node of the incident (of one namespace when given), by name."""
+    condition = ResponseNodeRecord.node.startswith(f"{namespace}.") if namespace else None
+    return {r.node: r.at for r in bound(ResponseNodeRecord).query(incident_id, range_key_condition=condition)}
+
+
+def source(node: str) -> str:
+    return node.split(".", 1)[0]
+
+
+def label(node: str) -> tuple[str, str]:
+    """The node's zh-CN and en label (its name when it has none)."""
+    parts = node.split(".")
+    if node in LABELS:
+        return LABELS[node]
+    if len(parts) == 3 and (template := LABELS.get(f"{parts[0]}.*.{parts[2]}")):
+        return template[0].format(id=parts[1]), template[1].format(id=parts[1])
+    return node, node
