@@ -83,6 +83,7 @@ def _import_domains() -> None:
     from chalicelib.archive import dal as _archive  # noqa: F401
     from chalicelib.bookings import dal as _bookings  # noqa: F401
     from chalicelib.consultations import dal as _consultations  # noqa: F401
+    from chalicelib.coresponse import dal as _coresponse  # noqa: F401
     from chalicelib.cpr import dal as _cpr  # noqa: F401
     from chalicelib.devicefiles import dal as _devicefiles  # noqa: F401
     from chalicelib.fleet import dal as _fleet  # noqa: F401
