@@ -111,3 +111,29 @@ def _to_segment(a: tuple[float, float], b: tuple[float, float]) -> float:
     length2 = dx * dx + dy * dy
     t = 0.0 if length2 == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / length2))
     return math.hypot(ax + t * dx, ay + t * dy)
+
+
+_FINE_SPACING_M = 250.0  # a little under the distance between neighbouring resolution-9 centres
+_FINE_REACH_M = 250.0  # a little over a resolution-9 cell's circumradius
+
+
+def fine_ranges(lat: float, lon: float, radius_m: float) -> list[tuple[str, str, str]]:
+    """(coarse cell, lowest fine cell, highest fine cell) to read for the items within `radius_m`.
+
+    The fine cells whose centre is within reach cover the disk; grouped by their resolution-7 parent,
+    each group is one contiguous run of ids (H3 orders a cell's descendants together), so a Query with
+    the coarse cell and a BETWEEN on the fine cell reads a few square kilometres, not a whole coarse
+    cell: the reads depend on the radius, never on the size of the registry.
+    """
+    import h3
+
+    _check(lat, lon)
+    centre = h3.latlng_to_cell(lat, lon, FINE_RES)
+    k = math.ceil((radius_m + _FINE_REACH_M) / _FINE_SPACING_M) + 1
+    groups: dict[tuple[str, str], list[str]] = {}
+    for cell in h3.grid_disk(centre, k):
+        c_lat, c_lon = h3.cell_to_latlng(cell)
+        if distance_m(lat, lon, c_lat, c_lon) <= radius_m + _FINE_REACH_M:
+            key = (h3.cell_to_parent(cell, COARSE_RES), h3.cell_to_parent(cell, 7))
+            groups.setdefault(key, []).append(cell)
+    return sorted((coarse, min(found), max(found)) for (coarse, _), found in groups.items())

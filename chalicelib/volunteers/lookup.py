@@ -1,26 +1,35 @@
-"""Reads around a point: on-duty volunteers and usable AEDs, one index Query per coarse cell in reach."""
+"""Reads around a point: on-duty volunteers and usable AEDs, a few index Queries bounded by fine-cell ranges."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from chalicelib.aeds import logic as aed_logic
-from chalicelib.core.geo import cells_within
+from chalicelib.core.geo import fine_ranges
 from chalicelib.core.tables import bound
-from chalicelib.volunteers.dal import AedRecord, VolunteerRecord, to_aed
+from chalicelib.volunteers.dal import AedCellIndex, AedRecord, OnDutyByCellIndex, VolunteerRecord, to_aed
 from chalicelib.volunteers.logic import Candidate
 from chalicelib.volunteers.models import Aed, VolunteerTier
 
 
 def volunteers_near(lat: float, lon: float, radius_m: float) -> list[Candidate]:
     """On-duty volunteers with a position in the cells within reach (the index holds no name or phone)."""
-    index = bound(VolunteerRecord).on_duty_by_cell
-    return [_candidate(r) for cell in cells_within(lat, lon, radius_m) for r in index.query(cell)]
+    model = bound(VolunteerRecord)
+    return [
+        _candidate(r)
+        for coarse, lo, hi in fine_ranges(lat, lon, radius_m)
+        for r in model.on_duty_by_cell.query(coarse, OnDutyByCellIndex.cell_fine.between(lo, hi))
+    ]
 
 
 def usable_aed_near(lat: float, lon: float, radius_m: float, now: datetime) -> tuple[Aed, float] | None:
     """The nearest AED within the radius that can be used now (verified, in service, building open)."""
-    aeds = [to_aed(r) for cell in cells_within(lat, lon, radius_m) for r in bound(AedRecord).by_cell.query(cell)]
+    model = bound(AedRecord)
+    aeds = [
+        to_aed(r)
+        for coarse, lo, hi in fine_ranges(lat, lon, radius_m)
+        for r in model.by_cell.query(coarse, AedCellIndex.cell_fine.between(lo, hi))
+    ]
     usable = [(a, d) for a, d in aed_logic.nearest(aeds, lat, lon, radius_m) if aed_logic.usable(a, now)]
     return usable[0] if usable else None
 

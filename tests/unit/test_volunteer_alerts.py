@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.core.geo import cells, cells_within
+from chalicelib.core.geo import cells, cells_within, fine_ranges
 from chalicelib.volunteers import logic
 from chalicelib.volunteers.logic import AlertState, Candidate
 from chalicelib.volunteers.models import AlertStatus, PlaceKind, VolunteerTier
@@ -101,3 +101,7 @@ def test_every_point_of_the_disk_is_in_a_cell_read(
     read = cells_within(lat, lon, radius)
     assert cells(p_lat, p_lon).coarse in read
     assert len(read) <= 4  # a handful, whatever the registry's size
+    point = cells(p_lat, p_lon)
+    ranges = fine_ranges(lat, lon, radius)
+    assert any(c == point.coarse and lo <= point.fine <= hi for c, lo, hi in ranges)
+    assert len(ranges) <= {200: 4, 500: 6, 1000: 8, 2000: 14}[radius]
