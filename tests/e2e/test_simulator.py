@@ -1,7 +1,9 @@
 """The ambulance simulator against the running devstack: a phoned-in incident is dispatched, the
 simulated crew reports en route, drives there publishing valid positions at 1 Hz, sends vitals from
-the scene, transports to the nearest hospital and is back in service. Fast settings keep it short;
-it passes whether or not the platform detects arrivals itself (the crew confirms them if not)."""
+the scene, assesses the patient, transports to the hospital that accepted the workflow's offer, binds
+the wristband, hands over and is back in service: the incident's execution ends `Admitted`. Fast
+settings keep it short; it passes whether or not the platform detects arrivals itself (the crew
+confirms them if not)."""
 
 from __future__ import annotations
 
@@ -23,13 +25,20 @@ from chalicelib.telemetry import schemas
 from devstack import tokens
 from devstack.mqtt_client import MqttSubscriber
 from devstack.seed.hospitals import hospitals
+from devstack.sim_assess import band_id
 from devstack.sim_drive import DriveSettings
 from devstack.simulator import Simulator
 from tests.e2e.conftest import Devstack
 
-FAST = DriveSettings(speed_kmh=240.0, scene_s=3.0, handover_s=1.0, confirm_after_s=1.0, vitals_every_s=1.0)
+# Seconds, not minutes; the unit stays 6 s after the handover, time for the workflow to take it before
+# the unit is free (back in service first would close the execution instead).
+FAST = DriveSettings(speed_kmh=240.0, scene_s=3.0, handover_s=6.0, confirm_after_s=1.0, vitals_every_s=1.0,
+                     assess_s=1.0, booking_wait_s=45.0, poll_s=1.0)  # fmt: skip
 OFFSET_M = 300.0  # from the chosen unit: a drive of about 12 s, outside the hospital geofence (250 m)
 HOSPITALS = [(h.hospital_id, h.lat, h.lon) for h in hospitals()]
+# A chest pain goes to a chest pain centre, with 24/7 PCI when the ECG shows a STEMI: a unit based at a
+# hospital with both takes its patient back there, whatever the simulated ECG shows.
+CHEST_PAIN_READY = {h.hospital_id for h in hospitals() if {"chest_pain_center", "pci_24x7"} <= set(h.capabilities)}
 # Counties other tests work in (dispatch: Xiangcheng; telemetry: Hua'an): a unit's fresh positions
 # from this test would outdate the backdated fixes a telemetry test publishes.
 BUSY_COUNTIES = {"350602", "350629"}
@@ -72,9 +81,15 @@ def nearest_hospital_m(lat: float, lon: float) -> float:
     return min(distance_m(lat, lon, h_lat, h_lon) for _, h_lat, h_lon in HOSPITALS)
 
 
+def nearest_hospital(lat: float, lon: float, within_m: float = 100.0) -> str | None:
+    hospital_id, h_lat, h_lon = min(HOSPITALS, key=lambda h: distance_m(lat, lon, h[1], h[2]))
+    return hospital_id if distance_m(lat, lon, h_lat, h_lon) < within_m else None
+
+
 def choose_place(api: str, admin: dict[str, str]) -> tuple[str, dict[str, float]]:
-    """A free ALS unit (incidents need ALS by default) far from every other one, based at a hospital,
-    and a place 300 m away: that unit gets the job and the whole round stays short."""
+    """A free ALS unit (incidents need ALS by default) far from every other one, based at a hospital
+    that takes chest pains, and a place 300 m away: that unit gets the job and the whole round stays
+    short (the hospital the workflow offers the patient to is the unit's own)."""
     units = requests.get(f"{api}/units?status=AVAILABLE", headers=admin, timeout=10).json()["units"]
     als = [u for u in units if u["type"] == "ALS"]
 
@@ -86,7 +101,8 @@ def choose_place(api: str, admin: dict[str, str]) -> tuple[str, dict[str, float]
     candidates = [
         u
         for u in als
-        if u["county"] not in BUSY_COUNTIES and nearest_hospital_m(u["position"]["lat"], u["position"]["lon"]) < 100
+        if u["county"] not in BUSY_COUNTIES
+        and nearest_hospital(u["position"]["lat"], u["position"]["lon"]) in CHEST_PAIN_READY
     ]
     unit = max(candidates, key=isolation)
     assert isolation(unit) > 3 * OFFSET_M, "no free unit stands apart from the others"
@@ -140,13 +156,54 @@ def test_simulated_crew_drives_the_job_and_reports_over_mqtt(devstack: Devstack,
             view = requests.get(f"{devstack.api}/units/{unit_id}", headers=admin, timeout=10).json()
             return bool(view["status"] == "AVAILABLE")
 
-        wait_for("back in service", back_in_service, 40)
+        wait_for("back in service", back_in_service, 90)
+        # And the incident's execution ran through the assessment, the acceptance and the handover
+        states = wait_for("the execution's end", lambda: ended_states(devstack, incident_id), 30)
     finally:
         sim.stop()
         release(devstack, admin, desk, unit_id, incident_id)
 
+    assert "Admitted" in states and "Closed" not in states, states
+    for state in ("AwaitAssessment", "OfferHospital", "AwaitArrival", "AwaitHandover", "RecordKpis"):
+        assert state in states, state
+    check_care(devstack, desk, incident_id, heard.on(telemetry))
     check_positions(heard.on(telemetry), place)
     check_vitals(heard.on(vitals), incident_id)
+
+
+def ended_states(devstack: Devstack, incident_id: str) -> list[str] | None:
+    """The states the incident's execution entered, once it has ended successfully (None before)."""
+    stack = json.loads((devstack.state_dir / "stack.json").read_text(encoding="utf-8"))
+    arn = stack["state_machines"]["call_to_admission"].replace(":stateMachine:", ":execution:") + f":{incident_id}"
+    sfn = devstack.aws("stepfunctions")
+    status = sfn.describe_execution(executionArn=arn)["status"]
+    if status == "RUNNING":
+        return None
+    assert status == "SUCCEEDED", status
+    events = sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+    return [e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e]
+
+
+def check_care(devstack: Devstack, desk: dict[str, str], incident_id: str, positions: list[dict[str, Any]]) -> None:
+    """The crew's assessment, the acceptance it drove to, the band and the handover, as the desk reads them."""
+    api = f"{devstack.api}/incidents/{incident_id}"
+    assessed = requests.get(f"{api}/assessments", headers=desk, timeout=10).json()
+    assert assessed["count"] >= 1 and assessed["assessments"][0]["pathway"] == "chest_pain"
+    bookings = requests.get(f"{api}/bookings", headers=desk, timeout=10).json()["bookings"]
+    [arrived] = [b for b in bookings if b["status"] == "arrived"]
+    assert arrived["hospital_id"] == nearest_hospital(positions[-1]["lat"], positions[-1]["lon"], within_m=15)
+    handover = requests.get(f"{api}/handover", headers=desk, timeout=10)
+    assert handover.status_code == 200, handover.text
+    assert handover.json()["hospital_id"] == arrived["hospital_id"]
+    # The band the crew bound is the patient's: the hospital's door scanner reads it
+    scope = f"hospital:{arrived['hospital_id']}"
+    ed = {"Authorization": "Bearer " + tokens.issue(devstack.state_dir, "hospital", scope)}
+    scan = requests.post(f"{devstack.api}/wristbands/{band_id(incident_id)}/scans", json={"node": "door"}, headers=ed,
+                         timeout=10)  # fmt: skip
+    assert scan.status_code == 201 and scan.json()["incident_id"] == incident_id, scan.text
+    timeline = requests.get(f"{api}/timeline", headers=desk, timeout=10).json()
+    nodes = {n["node"] for n in timeline["nodes"]}
+    assert {"eTimes.06", "eTimes.11", "eTimes.13", "door"} <= nodes, nodes
 
 
 def check_positions(positions: list[dict[str, Any]], place: dict[str, float]) -> None:
