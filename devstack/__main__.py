@@ -10,6 +10,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
+from chalicelib.core.auth import Role
 from devstack.config import StackConfig
 
 
@@ -33,8 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         "(e.g. 'HOS04=decline,*=accept'; default: all accept after 3 s)",
     )
     tok = sub.add_parser("token", help="print a bearer token for ROLE on the last line")
-    tok.add_argument("role", choices=["caller", "dispatcher", "crew", "hospital", "volunteer", "admin"])
-    tok.add_argument("--scope", help="county:CODE, unit:ID, hospital:ID, volunteer:ID, call:ID")
+    tok.add_argument("role", choices=[r.value for r in Role])
+    tok.add_argument("--scope", help="county:CODE, unit:ID, hospital:ID, volunteer:ID, call:ID, agency:fire")
     tok.add_argument("--ttl", type=int, default=8 * 3600, help="lifetime in seconds")
     fix = sub.add_parser("fixtures", help="print JSON describing the demo data")
     fix.add_argument("--addresses", type=int)
