@@ -23,7 +23,8 @@ def default_seed() -> Seed:
 
 def _points(seed: Seed) -> list[tuple[float, float]]:
     groups = (seed.addresses, seed.stations, seed.units, seed.hospitals, seed.aeds, seed.volunteers)
-    placed = [(item.lat, item.lon) for group in groups for item in group if item.lat is not None and item.lon is not None]
+    items = [item for group in groups for item in group]
+    placed = [(i.lat, i.lon) for i in items if i.lat is not None and i.lon is not None]
     return placed + [(c.lat, c.lon) for c in seed.counties]  # off-duty volunteers have no position
 
 
