@@ -28,9 +28,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "volunteer.*.alerted": ("志愿者{id}已通知", "Volunteer {id} alerted"),
     "volunteer.*.accepted": ("志愿者{id}已响应", "Volunteer {id} accepted"),
     "volunteer.*.en_route": ("志愿者{id}出发", "Volunteer {id} en route"),
-    "volunteer.*.aed_collected": ("志愿者{id}已取到AED", "Volunteer {id} collected an AED"),
+    "volunteer.*.aed_fetched": ("志愿者{id}已取到AED", "Volunteer {id} fetched an AED"),
     "volunteer.*.on_scene": ("志愿者{id}到达现场", "Volunteer {id} on scene"),
-    "volunteer.*.handed_over": ("志愿者{id}已交接", "Volunteer {id} handed over"),
+    "volunteer.*.cpr_started": ("志愿者{id}开始心肺复苏", "Volunteer {id} started CPR"),
+    "volunteer.*.aed_attached": ("志愿者{id}已贴AED电极片", "Volunteer {id} attached the AED"),
+    "volunteer.*.handed_to_crew": ("志愿者{id}已交接给急救人员", "Volunteer {id} handed over to the crew"),
 }
 
 

@@ -165,6 +165,7 @@ def _offer(rnd: RoundRecord, asked: set[str], wanted: int, now: datetime) -> lis
                 raise
             continue  # a concurrent round asked them first
         made.append(alert)
+        time_node(rnd.incident_id, c.volunteer_id, "alerted", now, "first_response")
         notify.to_volunteer(c.volunteer_id, "alert", rnd.incident_id)
     count("VolunteersAlerted", len(made))
     if made:
@@ -233,3 +234,15 @@ def release(volunteer_id: str, incident_id: str) -> None:
     except UpdateError as exc:
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
+
+
+def time_node(incident_id: str, volunteer_id: str, node: str, at: datetime, by: str) -> None:
+    """The volunteer's step on the incident's timeline too (the alert keeps its own copy: best effort)."""
+    from chalicelib.core.observability import logger
+    from chalicelib.timeline.nodes import record_node
+
+    try:
+        record_node(incident_id, f"volunteer.{volunteer_id}.{node}", at, by)
+    except Exception:
+        count("VolunteerTimeNodeFailed")
+        logger().warning("volunteer time node not recorded", extra={"node": node})

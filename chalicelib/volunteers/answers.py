@@ -48,6 +48,7 @@ def accept(who: Principal, alert_id: str, now: datetime) -> AlertView:
         alerts.release(alert.volunteer_id, alert.incident_id)
         raise Conflict("the alert has moved on", code="alert_not_open")
     count("VolunteerAccepted")
+    alerts.time_node(alert.incident_id, alert.volunteer_id, "accepted", now, who.subject)
     notify.to_desk(rnd, "volunteer_accepted", 1, alert.volunteer_id)
     alert.refresh(consistent_read=True)
     return views.alert(alert, rnd)
@@ -78,6 +79,7 @@ def report(who: Principal, alert_id: str, body: NodeReport, now: datetime) -> Al
         raise ValidationFailed("the time is before the alert", code="time_before_alert")
     attribute = getattr(AlertRecord, f"{body.node.value}_at")
     alert.update(actions=[attribute.set(attribute | at)])  # if_not_exists: the first report stands
+    alerts.time_node(alert.incident_id, alert.volunteer_id, body.node.value, at, who.subject)
     if body.node is ResponderNode.HANDED_TO_CREW:
         alerts.move(alert.incident_id, alert.volunteer_id, AlertStatus.ACCEPTED, AlertStatus.DONE, now)
         alerts.release(alert.volunteer_id, alert.incident_id)

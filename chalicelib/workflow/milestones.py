@@ -49,10 +49,12 @@ def await_milestone(event: dict[str, Any]) -> dict[str, Any]:
         if exc.cause_response_code == "ConditionalCheckFailedException":
             raise LookupError(f"no incident {incident_id}") from exc
         raise
-    if _ended(incident_id):
-        closed(incident_id)
-    elif _already(incident_id, milestone):
+    # The milestone first: a crew that handed over and went back in service before this wait was parked
+    # still admitted the patient; only a job that ended without the milestone is closed.
+    if _already(incident_id, milestone):
         reached(incident_id, milestone, {"already": True})
+    elif _ended(incident_id):
+        closed(incident_id)
     return {"incident_id": incident_id, "milestone": milestone.value, "parked": True}
 
 

@@ -122,6 +122,9 @@ def test_a_cardiac_arrest_alerts_the_three_nearest_and_passes_declines_and_silen
     assert va["phone"] == "13800000000" and set(va["nodes"]) == {"en_route", "on_scene"}
     assert all(v["phone"] is None for v in desk["volunteers"] if v["volunteer_id"] != "VA")
     assert desk["alerting"] is False and desk["radius_m"] == 500
+    timeline = client.http.get(f"/v1/incidents/{incident_id}/timeline", headers=city.token("dispatcher")).json_body
+    shown = {n["node"] for n in timeline["nodes"]}
+    assert {"volunteer.VA.alerted", "volunteer.VA.accepted", "volunteer.VA.en_route"} <= shown
     unit = test_dispatch_api.view(client, city, incident_id)["dispatch"]["assignment"]["unit_id"]
     crew = responders(client, city.token("crew", f"unit:{unit}"), incident_id)
     assert all(v["name"] is None and v["phone"] is None for v in crew["volunteers"])
