@@ -1,4 +1,4 @@
-"""AED look-ups (a few H3 cells, whatever the registry's size), public submissions and their verification."""
+"""AED look-ups (a few fine-cell ranges, whatever the registry's size), public submissions and their verification."""
 
 from __future__ import annotations
 
@@ -12,16 +12,15 @@ from chalicelib.aeds.schemas import AedList, AedQuery, AedSubmission, AedView, V
 from chalicelib.core.auth import Principal
 from chalicelib.core.counties import nearest_county
 from chalicelib.core.errors import NotFound
-from chalicelib.core.geo import ring_cells
 from chalicelib.core.tables import bound
 from chalicelib.volunteers.dal import AedRecord, aed_record, to_aed
 from chalicelib.volunteers.models import Aed, AedVerification
 
-RING = 1  # a coarse cell's neighbours reach past the 2 km the query allows
-
 
 def around(q: AedQuery, now: datetime) -> AedList:
-    aeds = [to_aed(r) for cell in ring_cells(q.lat, q.lon, RING) for r in bound(AedRecord).by_cell.query(cell)]
+    from chalicelib.volunteers.lookup import aeds_near
+
+    aeds = aeds_near(q.lat, q.lon, q.radius)
     found = [
         (a, d) for a, d in logic.nearest(aeds, q.lat, q.lon, q.radius) if a.verification is not AedVerification.REJECTED
     ]

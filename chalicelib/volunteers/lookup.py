@@ -22,15 +22,20 @@ def volunteers_near(lat: float, lon: float, radius_m: float) -> list[Candidate]:
     ]
 
 
-def usable_aed_near(lat: float, lon: float, radius_m: float, now: datetime) -> tuple[Aed, float] | None:
-    """The nearest AED within the radius that can be used now (verified, in service, building open)."""
+def aeds_near(lat: float, lon: float, radius_m: float) -> list[Aed]:
+    """Every AED in the fine-cell ranges within the radius (a superset: the caller measures distances)."""
     model = bound(AedRecord)
-    aeds = [
+    return [
         to_aed(r)
         for coarse, lo, hi in fine_ranges(lat, lon, radius_m)
         for r in model.by_cell.query(coarse, AedCellIndex.cell_fine.between(lo, hi))
     ]
-    usable = [(a, d) for a, d in aed_logic.nearest(aeds, lat, lon, radius_m) if aed_logic.usable(a, now)]
+
+
+def usable_aed_near(lat: float, lon: float, radius_m: float, now: datetime) -> tuple[Aed, float] | None:
+    """The nearest AED within the radius that can be used now (verified, in service, building open)."""
+    near = aed_logic.nearest(aeds_near(lat, lon, radius_m), lat, lon, radius_m)
+    usable = [(a, d) for a, d in near if aed_logic.usable(a, now)]
     return usable[0] if usable else None
 
 
