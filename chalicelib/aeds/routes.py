@@ -8,6 +8,7 @@ from chalicelib.aeds.schemas import AedList, AedQuery, AedSubmission, AedView, V
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.http import Ctx, route
+from chalicelib.volunteers.schemas import KeeperView
 
 bp = Blueprint(__name__)
 TAGS = ("aeds",)
@@ -61,3 +62,63 @@ def post_verification(ctx: Ctx) -> AedView:
     from chalicelib.aeds.service import verify
 
     return verify(ctx.who, ctx.params["aed_id"], ctx.body, utcnow())
+
+
+@route(
+    bp,
+    "/v1/aeds/{aed_id}/keepers/{volunteer_id}",
+    "PUT",
+    summary="Name a registered volunteer as a keeper of the AED: told when it is needed (administrators)",
+    roles=(Role.ADMIN,),
+    response=KeeperView,
+    tags=TAGS,
+)
+def put_keeper(ctx: Ctx) -> KeeperView:
+    from chalicelib.aeds.keepers import subscribe
+
+    return subscribe(ctx.who, ctx.params["aed_id"], ctx.params["volunteer_id"], utcnow())
+
+
+@route(
+    bp,
+    "/v1/aeds/{aed_id}/keepers/{volunteer_id}",
+    "DELETE",
+    summary="Remove a keeper of the AED (administrators)",
+    roles=(Role.ADMIN,),
+    response=KeeperView,
+    tags=TAGS,
+)
+def delete_keeper(ctx: Ctx) -> KeeperView:
+    from chalicelib.aeds.keepers import unsubscribe
+
+    return unsubscribe(ctx.who, ctx.params["aed_id"], ctx.params["volunteer_id"])
+
+
+@route(
+    bp,
+    "/v1/aeds/{aed_id}/subscription",
+    "PUT",
+    summary="Keep the AED I registered: I am told when it is needed for a cardiac arrest nearby",
+    roles=(Role.VOLUNTEER,),
+    response=KeeperView,
+    tags=TAGS,
+)
+def put_subscription(ctx: Ctx) -> KeeperView:
+    from chalicelib.aeds.keepers import subscribe
+
+    return subscribe(ctx.who, ctx.params["aed_id"], None, utcnow())
+
+
+@route(
+    bp,
+    "/v1/aeds/{aed_id}/subscription",
+    "DELETE",
+    summary="Stop being told when the AED is needed",
+    roles=(Role.VOLUNTEER,),
+    response=KeeperView,
+    tags=TAGS,
+)
+def delete_subscription(ctx: Ctx) -> KeeperView:
+    from chalicelib.aeds.keepers import unsubscribe
+
+    return unsubscribe(ctx.who, ctx.params["aed_id"], None)

@@ -23,9 +23,9 @@ from chalicelib.core.config import get_settings
 from chalicelib.core.observability import count
 from chalicelib.core.tables import bound
 from chalicelib.volunteers import logic, lookup, notify
-from chalicelib.volunteers.alerts_dal import AlertRecord, RoundRecord
+from chalicelib.volunteers.alerts_dal import AedKeeperRecord, AlertRecord, RoundRecord
 from chalicelib.volunteers.dal import VolunteerRecord
-from chalicelib.volunteers.models import OPEN_ALERTS, AlertStatus, PlaceKind
+from chalicelib.volunteers.models import OPEN_ALERTS, AlertKind, AlertStatus, PlaceKind
 
 CREW_THERE = frozenset({"on_scene", "transporting", "at_hospital"})
 
@@ -47,9 +47,34 @@ def is_arrest(symptoms: tuple[str, ...] | list[str]) -> bool:
 
 def start(incident_id: str, now: datetime) -> Outcome:
     """Open the round (once: a second start finds it) and run it."""
-    if open_round(incident_id, now) is None:
+    rnd = open_round(incident_id, now)
+    if rnd is None:
         return Outcome(done=True, reason="closed")
+    if not rnd.unsafe and rnd.ended_at is None:
+        _alert_keepers(rnd, now)
     return advance(incident_id, now)
+
+
+def _alert_keepers(rnd: RoundRecord, now: datetime) -> None:
+    """The people who keep the AED chosen for the patient are asked to bring it (or open its cabinet),
+    whatever their duty or position: they are where the AED is. Once per arrest."""
+    if not rnd.aed:
+        return
+    answer_by = now + timedelta(seconds=get_settings().volunteer_answer_s)
+    for keeper in bound(AedKeeperRecord).query(rnd.aed["aed_id"]):
+        alert = bound(AlertRecord)(
+            rnd.incident_id, keeper.volunteer_id, kind=AlertKind.KEEPER.value, status=AlertStatus.OFFERED.value,
+            rank=0, distance_m=rnd.aed["distance_m"], offered_at=now, answer_by=answer_by, bring_aed=True,
+        )  # fmt: skip
+        try:
+            alert.save(condition=AlertRecord.volunteer_id.does_not_exist())
+        except PutError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            continue
+        count("AedKeepersAlerted")
+        time_node(rnd.incident_id, keeper.volunteer_id, "alerted", now, "first_response")
+        notify.to_volunteer(keeper.volunteer_id, "aed_needed", rnd.incident_id)
 
 
 def open_round(incident_id: str, now: datetime) -> RoundRecord | None:
@@ -100,7 +125,9 @@ def advance(incident_id: str, now: datetime) -> Outcome:
     if reason:
         stand_down(rnd, alerts, reason, now, keep_accepted=reason in ("crew_on_scene", "window_over"))
         return Outcome(done=True, reason=reason)
-    states = [logic.AlertState(a.volunteer_id, AlertStatus(a.status), a.answer_by) for a in alerts]
+    states = [
+        logic.AlertState(a.volunteer_id, AlertStatus(a.status), a.answer_by, a.kind == AlertKind.KEEPER) for a in alerts
+    ]
     plan = logic.plan(states, now)
     expired = {vid for vid in plan.expire if move(incident_id, vid, AlertStatus.OFFERED, AlertStatus.EXPIRED, now)}
     for vid in expired:
@@ -174,9 +201,14 @@ def _offer(rnd: RoundRecord, asked: set[str], wanted: int, now: datetime) -> lis
 
 
 def _aed_taken(incident_id: str) -> bool:
-    """Someone still on the job already fetches the AED."""
+    """A volunteer still on the job already fetches the AED (a keeper only once they accept: an
+    unanswered keeper must not leave the patient without it)."""
     return any(
-        a.bring_aed and AlertStatus(a.status) in OPEN_ALERTS
+        a.bring_aed
+        and (
+            AlertStatus(a.status) is AlertStatus.ACCEPTED
+            or (AlertStatus(a.status) is AlertStatus.OFFERED and a.kind != AlertKind.KEEPER)
+        )
         for a in bound(AlertRecord).query(incident_id, consistent_read=True)
     )
 

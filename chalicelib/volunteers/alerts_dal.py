@@ -5,6 +5,7 @@
   Alerts are built from it, never from the incident: a volunteer's view cannot leak what it holds.
 - `volunteer_alerts`: hash `incident_id`, range `volunteer_id` (one alert per volunteer per arrest);
   GSI `by-volunteer` (`volunteer_id` / `offered_at`) for the volunteer's own list.
+- `aed_keepers`: hash `aed_id`, range `volunteer_id`: the AED owner's people who subscribed to its alerts.
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ class AlertRecord(Model):
     incident_id = UnicodeAttribute(hash_key=True)
     volunteer_id = UnicodeAttribute(range_key=True)
     status = UnicodeAttribute()  # AlertStatus
-    rank = NumberAttribute()  # 1 = nearest when alerted
+    kind = UnicodeAttribute(default="responder")  # AlertKind: a nearby volunteer, or the AED's keeper
+    rank = NumberAttribute()  # 1 = nearest when alerted (0: the AED's keeper)
     distance_m = NumberAttribute()
     offered_at = UTCDateTimeAttribute()
     answer_by = UTCDateTimeAttribute()
@@ -76,3 +78,17 @@ class AlertRecord(Model):
     aed_attached_at = UTCDateTimeAttribute(null=True)
     handed_to_crew_at = UTCDateTimeAttribute(null=True)
     by_volunteer = AlertsByVolunteer()
+
+
+@register
+class AedKeeperRecord(Model):
+    """Who keeps an AED (its owner's staff, registered as volunteers) and is told when it is needed."""
+
+    class Meta:
+        table_name = "aed_keepers"
+        billing_mode = "PAY_PER_REQUEST"
+
+    aed_id = UnicodeAttribute(hash_key=True)
+    volunteer_id = UnicodeAttribute(range_key=True)
+    subscribed_at = UTCDateTimeAttribute()
+    subscribed_by = UnicodeAttribute()

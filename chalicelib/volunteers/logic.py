@@ -48,6 +48,7 @@ class AlertState:
     volunteer_id: str
     status: AlertStatus
     answer_by: datetime
+    keeper: bool = False  # an AED keeper's alert: not one of the three nearby volunteers
 
 
 def urban(county: str, lat: float, lon: float) -> bool:
@@ -108,7 +109,8 @@ def plan(alerts: Sequence[AlertState], now: datetime) -> Round:
     still_open = sum(
         1
         for a in alerts
-        if a.status is AlertStatus.ACCEPTED or (a.status is AlertStatus.OFFERED and a.volunteer_id not in expire)
+        if not a.keeper
+        and (a.status is AlertStatus.ACCEPTED or (a.status is AlertStatus.OFFERED and a.volunteer_id not in expire))
     )
     return Round(expire=expire, wanted=max(0, AT_ONCE - still_open))
 

@@ -70,6 +70,11 @@ class PlaceKind(StrEnum):
     PUBLIC = "public"  # a street, a shop, a station: located by the caller's phone or a dispatcher
 
 
+class AlertKind(StrEnum):
+    RESPONDER = "responder"  # a volunteer near the patient
+    KEEPER = "keeper"  # someone who keeps the AED chosen for the patient (its owner's staff)
+
+
 class AlertStatus(StrEnum):
     OFFERED = "offered"
     ACCEPTED = "accepted"

@@ -11,7 +11,7 @@ from typing import Self
 
 from pydantic import BaseModel, Field, model_validator
 
-from chalicelib.volunteers.models import AlertStatus, PlaceKind, ResponderNode, VolunteerTier
+from chalicelib.volunteers.models import AlertKind, AlertStatus, PlaceKind, ResponderNode, VolunteerTier
 
 _ID = r"^[A-Za-z0-9_-]{2,40}$"
 
@@ -75,6 +75,7 @@ class Place(BaseModel):
 
 class AlertView(BaseModel):
     alert_id: str
+    kind: AlertKind = Field(description="responder: you are near the patient; keeper: the AED you keep is needed")
     status: AlertStatus
     nature: str = "cardiac_arrest"
     nature_zh: str = "心脏骤停"
@@ -101,6 +102,7 @@ class ResponderView(BaseModel):
     """A dispatcher's (or the crew's) view of one alerted volunteer."""
 
     volunteer_id: str
+    kind: AlertKind
     status: AlertStatus
     rank: int
     distance_m: int
@@ -124,3 +126,10 @@ class IncidentResponders(BaseModel):
 class SceneSafety(BaseModel):
     unsafe: bool
     note: str | None = Field(None, max_length=200)
+
+
+class KeeperView(BaseModel):
+    aed_id: str
+    volunteer_id: str
+    subscribed: bool
+    subscribed_at: datetime | None = None

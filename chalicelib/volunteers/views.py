@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalicelib.volunteers import notify
 from chalicelib.volunteers.alerts_dal import AlertRecord, RoundRecord
-from chalicelib.volunteers.models import AlertStatus, PlaceKind, ResponderNode
+from chalicelib.volunteers.models import AlertKind, AlertStatus, PlaceKind, ResponderNode
 from chalicelib.volunteers.schemas import AedBrief, AlertView, Place, ResponderView
 
 _SHOWS_PLACE = (AlertStatus.ACCEPTED, AlertStatus.DONE)
@@ -29,15 +29,31 @@ def alert(a: AlertRecord, rnd: RoundRecord) -> AlertView:
         else Place(lat=round(rnd.lat, 3), lon=round(rnd.lon, 3), exact=False)
     )
     return AlertView(
-        alert_id=notify.alert_id(a.incident_id, a.volunteer_id), status=status, place_kind=PlaceKind(rnd.place),
-        place=place, distance_m=int(a.distance_m), offered_at=a.offered_at, answer_by=a.answer_by,
-        aed=aed(rnd, a.bring_aed), nodes=nodes(a), reason=a.reason,
-    )  # fmt: skip
+        alert_id=notify.alert_id(a.incident_id, a.volunteer_id),
+        kind=AlertKind(a.kind),
+        status=status,
+        place_kind=PlaceKind(rnd.place),
+        place=place,
+        distance_m=int(a.distance_m),
+        offered_at=a.offered_at,
+        answer_by=a.answer_by,
+        aed=aed(rnd, a.bring_aed),
+        nodes=nodes(a),
+        reason=a.reason,
+    )
 
 
 def responder(a: AlertRecord, name: str | None = None, phone: str | None = None) -> ResponderView:
     return ResponderView(
-        volunteer_id=a.volunteer_id, status=AlertStatus(a.status), rank=int(a.rank), distance_m=int(a.distance_m),
-        offered_at=a.offered_at, answered_at=a.answered_at, bring_aed=a.bring_aed, nodes=nodes(a),
-        name=name, phone=phone,
-    )  # fmt: skip
+        volunteer_id=a.volunteer_id,
+        kind=AlertKind(a.kind),
+        status=AlertStatus(a.status),
+        rank=int(a.rank),
+        distance_m=int(a.distance_m),
+        offered_at=a.offered_at,
+        answered_at=a.answered_at,
+        bring_aed=a.bring_aed,
+        nodes=nodes(a),
+        name=name,
+        phone=phone,
+    )

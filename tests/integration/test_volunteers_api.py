@@ -89,8 +89,8 @@ def test_a_cardiac_arrest_alerts_the_three_nearest_and_passes_declines_and_silen
     assert offered(client, d) is None
     seen = first["VA"]
     assert seen["place"]["exact"] is False and seen["place"]["address"] is None and seen["nature"] == "cardiac_arrest"
-    assert set(seen) <= {"alert_id", "status", "nature", "nature_zh", "place_kind", "place", "distance_m", "offered_at",
-                         "answer_by", "aed", "nodes", "reason"}  # fmt: skip
+    assert set(seen) <= {"alert_id", "kind", "status", "nature", "nature_zh", "place_kind", "place", "distance_m",
+                         "offered_at", "answer_by", "aed", "nodes", "reason"}  # fmt: skip
     assert seen["place_kind"] == "public" and 90 <= seen["distance_m"] <= 110
     assert any(t == "ems/volunteers/VA/alerts" and p["type"] == "alert" for t, p in city.publisher.sent)
 
@@ -193,3 +193,29 @@ def test_registry_duty_and_position(city: Any, client: Any) -> None:
     stranger = city.token("volunteer", "volunteer:NOBODY")
     assert client.http.get("/v1/volunteers/me", headers=stranger).json_body["error"]["code"] == "volunteer_not_found"
     assert client.http.get("/v1/volunteers/me", headers=city.token("volunteer")).status_code == 403
+
+
+def test_the_keeper_of_the_aed_nearby_is_asked_to_bring_it(city: Any, client: Any) -> None:
+    off_duty_seeded()
+    keeper = enrol(client, city, "VK", 2000)  # far away on duty: a keeper is asked wherever they are
+    nearby = enrol(client, city, "VN", 100)
+    body = {"name_zh": "某商场服务台", "hours": "24h", "indoor": "一楼服务台后墙", **north(50)}
+    aed_id = post(client, keeper, "/v1/aeds", body).json_body["aed_id"]
+    admin = city.token("admin")
+    assert post(client, admin, f"/v1/aeds/{aed_id}/verification", {"verified": True}).status_code == 200
+    put = lambda path, who: client.http.put(path, headers={**test_dispatch_api.JSON, **who}, body="{}")  # noqa: E731
+    assert put(f"/v1/aeds/{aed_id}/subscription", keeper).json_body["subscribed"] is True
+    assert put(f"/v1/aeds/{aed_id}/subscription", nearby).json_body["error"]["code"] == "not_aed_owner"
+    assert put(f"/v1/aeds/{aed_id}/keepers/NOBODY", admin).json_body["error"]["code"] == "volunteer_not_found"
+    assert put("/v1/aeds/NOAED/keepers/VN", admin).json_body["error"]["code"] == "aed_not_found"
+    assert put(f"/v1/aeds/{aed_id}/keepers/VN", nearby).status_code == 403
+
+    open_incident(client, city, PATIENT, symptoms=["cardiac_arrest"])
+    asked = until(lambda: offered(client, keeper), "the keeper asked")
+    assert asked["kind"] == "keeper" and asked["aed"]["aed_id"] == aed_id and asked["aed"]["bring"] is True
+    assert asked["aed"]["indoor"] == "一楼服务台后墙" and 40 <= asked["aed"]["distance_m"] <= 60
+    near = until(lambda: offered(client, nearby), "the nearby volunteer asked")
+    assert near["kind"] == "responder" and near["aed"]["bring"] is True  # until the keeper says yes
+    assert post(client, keeper, f"/v1/alerts/{asked['alert_id']}/accept", {}).json_body["status"] == "accepted"
+    gone = client.http.delete(f"/v1/aeds/{aed_id}/subscription", headers=keeper)
+    assert gone.status_code == 200 and gone.json_body["subscribed"] is False
