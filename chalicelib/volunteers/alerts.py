@@ -278,3 +278,20 @@ def time_node(incident_id: str, volunteer_id: str, node: str, at: datetime, by: 
     except Exception:
         count("VolunteerTimeNodeFailed")
         logger().warning("volunteer time node not recorded", extra={"node": node})
+
+
+def incident_closed(incident_id: str) -> None:
+    """The job ended (cancelled, or its unit back in service): whoever is still alerted or on the way is
+    told at once, not when the next round would have run. Never raises: the close must not fail."""
+    from chalicelib.core.clock import utcnow
+    from chalicelib.core.observability import logger
+
+    try:
+        rnd = bound(RoundRecord).get(incident_id, consistent_read=True)
+        found = list(bound(AlertRecord).query(incident_id, consistent_read=True))
+        stand_down(rnd, found, "closed", utcnow(), keep_accepted=False)
+    except DoesNotExist:
+        return  # no arrest, no alerts
+    except Exception as exc:
+        count("VolunteerStandDownFailed")
+        logger().warning("volunteers not stood down", extra={"incident_id": incident_id, "error": type(exc).__name__})

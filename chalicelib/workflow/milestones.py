@@ -100,6 +100,9 @@ def closed(incident_id: str) -> int:
     from chalicelib.cpr.video import close_for_incident
 
     close_for_incident(incident_id)  # the caller's scene video room goes with the incident (never raises)
+    from chalicelib.volunteers.alerts import incident_closed as stand_down_volunteers
+
+    stand_down_volunteers(incident_id)  # volunteers still alerted or on their way are told (never raises)
     try:
         parked = _parked(incident_id, list(Milestone))
     except Exception as exc:

@@ -219,3 +219,20 @@ def test_the_keeper_of_the_aed_nearby_is_asked_to_bring_it(city: Any, client: An
     assert post(client, keeper, f"/v1/alerts/{asked['alert_id']}/accept", {}).json_body["status"] == "accepted"
     gone = client.http.delete(f"/v1/aeds/{aed_id}/subscription", headers=keeper)
     assert gone.status_code == 200 and gone.json_body["subscribed"] is False
+
+
+def test_cancelling_the_job_stands_down_a_volunteer_on_the_way(city: Any, client: Any) -> None:
+    off_duty_seeded()
+    me = enrol(client, city, "VC1", 120)
+    incident_id = open_incident(client, city, PATIENT, symptoms=["cardiac_arrest"])
+    alert = until(lambda: offered(client, me), "alerted")
+    post(client, me, f"/v1/alerts/{alert['alert_id']}/accept", {})
+    resp = post(client, city.token("dispatcher"), f"/v1/incidents/{incident_id}/cancel", {"reason": "false alarm"})
+    assert resp.status_code == 200, resp.body
+    mine = alerts_of(client, me)[0]
+    assert mine["status"] == "cancelled" and mine["reason"] == "closed"
+    told = [p for t, p in city.publisher.sent if t == "ems/volunteers/VC1/alerts"]
+    assert told[-1] == {"schema": 1, "type": "stand_down", "alert_id": alert["alert_id"], "reason": "closed"}
+    assert bound(VolunteerRecord).get("VC1").engaged_incident is None  # free for the next arrest
+    again = post(client, me, f"/v1/alerts/{alert['alert_id']}/accept", {})
+    assert again.status_code == 409 and again.json_body["error"]["code"] == "alert_not_open"
