@@ -157,13 +157,15 @@ def test_an_unknown_agency_in_a_token_is_refused(aws_env: Any, client: Any, monk
         ({"at": "2026-06-01T03:00:00"}, "validation_failed"),  # no time zone
         ({"at": "yesterday"}, "validation_failed"),
         ({"patient": "张伟"}, "validation_failed"),  # unknown fields are refused, not dropped
-        ({"at": (datetime.now(UTC) + timedelta(minutes=2)).isoformat()}, "time_in_future"),
-        ({"at": (datetime.now(UTC) - timedelta(minutes=6)).isoformat()}, "position_too_old"),
+        # Offsets from the moment the test runs (parameters are built at collection, minutes earlier).
+        ({"at": timedelta(minutes=2)}, "time_in_future"),
+        ({"at": -timedelta(minutes=6)}, "position_too_old"),
     ],
 )
 def test_a_bad_fix_is_422_with_its_code(aws_env: Any, client: Any, change: dict[str, Any], error: str) -> None:
     open_incident("INC-BAD", "cardiac_arrest")
     body = {k: v for k, v in {**fix(), **change}.items() if v is not None}
+    body = {k: (datetime.now(UTC) + v).isoformat() if isinstance(v, timedelta) else v for k, v in body.items()}
     resp = share(client, aws_env.token(*FIRE), "INC-BAD", body)
     assert (resp.status_code, code(resp)) == (422, error)
     if error == "validation_failed":  # the failing field is named, its value never echoed
