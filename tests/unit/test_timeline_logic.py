@@ -48,7 +48,16 @@ def test_every_interval_names_known_nodes_and_a_unique_id() -> None:
     assert len(ids) == len(set(ids))
     known = {"call", "eTimes.03", "eTimes.05", "eTimes.06", "eTimes.07", "eTimes.09", "eTimes.11"}
     known |= {"door", "triage", "ct_start", "ct_read", "needle", "groin_puncture", "reperfusion", "admission"}
+    from chalicelib.timeline.nodes import LABELS
+
+    known |= {n for n in LABELS if "*" not in n}  # response nodes (telephone CPR)
     assert {n for d in definitions() for n in (d.start, d.stop)} <= known
+
+
+def test_call_to_first_compression_for_a_cardiac_arrest() -> None:
+    got = by_id({"call": at(0), "cpr.compressions_started": at(1.5)}, "cardiac_arrest")
+    assert got["call_to_compressions"] == (90.0, True)
+    assert "call_to_compressions" not in by_id({"call": at(0)}, "stroke")
 
 
 def test_summary_of_samples() -> None:
