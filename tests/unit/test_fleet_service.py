@@ -124,9 +124,12 @@ def test_given_a_clock_far_ahead_then_the_report_is_refused() -> None:
         report(fresh(), FakeSink(), status="EN_ROUTE", at=(NOW + timedelta(minutes=6)).isoformat())
 
 
-def test_given_back_in_service_then_the_sink_hears_and_the_assignment_ends() -> None:
+def test_given_back_in_service_then_the_sink_hears_and_the_assignment_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    told: list[tuple[str | None, str]] = []  # the workflow's side of the close is tested with the workflow
+    monkeypatch.setattr("chalicelib.workflow.milestones.unit_status", lambda i, s: told.append((i, s)))
     store, sink = fresh(UnitStatus.AT_HOSPITAL), FakeSink()
     report(store, sink, status="AVAILABLE")
+    assert told == [("INC1", "AVAILABLE")]
     assert [(e.unit_id, e.previous_incident_id, e.version) for e in sink.events] == [("AMB01", "INC1", 4)]
     assert store.units["AMB01"].incident_id is None
     with pytest.raises(NotFound):
