@@ -74,45 +74,6 @@ def cell_at(lat: float, lon: float, res: int) -> str:
     return str(h3.latlng_to_cell(lat, lon, res))
 
 
-# A fine cell's parent is not quite the coarse hexagon: children overhang its edge by up to about
-# one fine cell. Searching this much past the radius keeps every item of the disk in the cells read.
-OVERHANG_M = 400.0
-_MAX_REACH_M = 5000.0  # past this a coarse cell that is not a neighbour could be within reach
-
-
-def cells_within(lat: float, lon: float, radius_m: float) -> list[str]:
-    """The coarse cells whose items may lie within `radius_m` of the point: usually one to three,
-    whatever the number of items, because a nearest search reads one index query per cell."""
-    reach = radius_m + OVERHANG_M
-    if reach > _MAX_REACH_M:
-        raise ValueError(f"radius {radius_m} m is too large for a one-ring search")
-    origin = cells(lat, lon).coarse
-    import h3
-
-    home = {origin, h3.latlng_to_cell(lat, lon, COARSE_RES)}
-    near = [c for c in h3.grid_disk(origin, 1) if c in home or _to_boundary_m(lat, lon, c) <= reach]
-    return sorted(near, key=lambda c: (c != origin, c))
-
-
-def _to_boundary_m(lat: float, lon: float, cell: str) -> float:
-    """Distance from the point to the cell's hexagon, on a local flat projection (metres)."""
-    import h3
-
-    scale = math.pi / 180 * EARTH_RADIUS_M
-    k = math.cos(math.radians(lat))
-    pts = [((v_lon - lon) * k * scale, (v_lat - lat) * scale) for v_lat, v_lon in h3.cell_to_boundary(cell)]
-    return min(_to_segment(a, b) for a, b in zip(pts, pts[1:] + pts[:1], strict=True))
-
-
-def _to_segment(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Distance from the origin to the segment ab."""
-    (ax, ay), (bx, by) = a, b
-    dx, dy = bx - ax, by - ay
-    length2 = dx * dx + dy * dy
-    t = 0.0 if length2 == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / length2))
-    return math.hypot(ax + t * dx, ay + t * dy)
-
-
 _FINE_SPACING_M = 250.0  # a little under the distance between neighbouring resolution-9 centres
 _FINE_REACH_M = 250.0  # a little over a resolution-9 cell's circumradius
 

@@ -89,7 +89,7 @@ class Settings(BaseSettings):
     # few minutes while on duty), and how long after the call new volunteers are still alerted.
     volunteer_answer_s: int = Field(60, ge=1, le=600)
     volunteer_position_ttl_s: int = Field(900, ge=1)
-    volunteer_alert_window_s: int = Field(1200, ge=60, le=7200)
+    volunteer_alert_window_s: int = Field(1200, ge=60, le=3600)  # within first_response's timeout
     # Live video (consultations, guided CPR): Kinesis Video Streams WebRTC in AWS, the broker locally.
     video_provider: Literal["kvs", "local"] = "kvs"
 

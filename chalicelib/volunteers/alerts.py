@@ -13,7 +13,7 @@ other settle on one outcome, and a replayed round changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
@@ -25,7 +25,7 @@ from chalicelib.core.tables import bound
 from chalicelib.volunteers import logic, lookup, notify
 from chalicelib.volunteers.alerts_dal import AedKeeperRecord, AlertRecord, RoundRecord
 from chalicelib.volunteers.dal import VolunteerRecord
-from chalicelib.volunteers.models import OPEN_ALERTS, AlertKind, AlertStatus, PlaceKind
+from chalicelib.volunteers.models import OPEN_ALERTS, AlertKind, AlertStatus, PlaceKind, VolunteerTier
 
 CREW_THERE = frozenset({"on_scene", "transporting", "at_hospital"})
 
@@ -45,14 +45,18 @@ def is_arrest(symptoms: tuple[str, ...] | list[str]) -> bool:
     return "cardiac_arrest" in symptoms
 
 
-def start(incident_id: str, now: datetime) -> Outcome:
+# Why a round ends, and whether those who accepted carry on (they are there or nearly, or still useful).
+KEEPS_ACCEPTED = frozenset({"crew_on_scene", "window_over", "superseded", "failed"})
+
+
+def start(incident_id: str, now: datetime, generation: int = 0) -> Outcome:
     """Open the round (once: a second start finds it) and run it."""
     rnd = open_round(incident_id, now)
     if rnd is None:
         return Outcome(done=True, reason="closed")
-    if not rnd.unsafe and rnd.ended_at is None:
+    if not rnd.unsafe and rnd.ended_at is None and rnd.generation == generation:
         _alert_keepers(rnd, now)
-    return advance(incident_id, now)
+    return advance(incident_id, now, generation)
 
 
 def _alert_keepers(rnd: RoundRecord, now: datetime) -> None:
@@ -61,7 +65,15 @@ def _alert_keepers(rnd: RoundRecord, now: datetime) -> None:
     if not rnd.aed:
         return
     answer_by = now + timedelta(seconds=get_settings().volunteer_answer_s)
-    for keeper in bound(AedKeeperRecord).query(rnd.aed["aed_id"]):
+    keepers = [k.volunteer_id for k in bound(AedKeeperRecord).query(rnd.aed["aed_id"])]
+    people = {v.volunteer_id: v for v in bound(VolunteerRecord).batch_get(keepers)} if keepers else {}
+    for keeper in people.values():
+        # The same rules as any volunteer's, but where they are does not matter: they are at the AED.
+        certified = logic.certified(date.fromisoformat(keeper.cert_expiry), now)
+        if not (certified and logic.tier_allowed(VolunteerTier(keeper.tier), PlaceKind(rnd.place))):
+            continue
+        if logic.engaged_elsewhere(keeper.engaged_incident, keeper.engaged_at, rnd.incident_id, now):
+            continue
         alert = bound(AlertRecord)(
             rnd.incident_id, keeper.volunteer_id, kind=AlertKind.KEEPER.value, status=AlertStatus.OFFERED.value,
             rank=0, distance_m=rnd.aed["distance_m"], offered_at=now, answer_by=answer_by, bring_aed=True,
@@ -113,17 +125,24 @@ def open_round(incident_id: str, now: datetime) -> RoundRecord | None:
     return record
 
 
-def advance(incident_id: str, now: datetime) -> Outcome:
+def advance(incident_id: str, now: datetime, generation: int | None = None) -> Outcome:
+    """One round. `generation` is the execution's (None: an inline round after a decline): an execution
+    whose round was restarted by a newer one stops."""
     from chalicelib.dispatch.wiring import get_dispatch_store
 
     rnd = bound(RoundRecord).get(incident_id, consistent_read=True)
-    if rnd.ended_at is not None:
-        return Outcome(done=True, reason=rnd.ended_reason)
+    if generation is not None and int(rnd.generation) != generation:
+        return Outcome(done=True, reason="superseded")
     alerts = list(bound(AlertRecord).query(incident_id, consistent_read=True))
+    if rnd.ended_at is not None:
+        # Offers made by a round racing the end (an unsafe flag, a close) are swept up here.
+        reason = rnd.ended_reason or "closed"
+        stand_down(rnd, alerts, reason, now, keep_accepted=reason in KEEPS_ACCEPTED)
+        return Outcome(done=True, reason=reason)
     inc = get_dispatch_store().get(incident_id)
     reason = _stop_reason(rnd, inc, now)
     if reason:
-        stand_down(rnd, alerts, reason, now, keep_accepted=reason in ("crew_on_scene", "window_over"))
+        stand_down(rnd, alerts, reason, now, keep_accepted=reason in KEEPS_ACCEPTED)
         return Outcome(done=True, reason=reason)
     states = [
         logic.AlertState(a.volunteer_id, AlertStatus(a.status), a.answer_by, a.kind == AlertKind.KEEPER) for a in alerts
@@ -134,12 +153,10 @@ def advance(incident_id: str, now: datetime) -> Outcome:
         notify.to_volunteer(vid, "expired", incident_id)
     offered = _offer(rnd, {a.volunteer_id for a in alerts}, plan.wanted, now) if plan.wanted else []
     states += [logic.AlertState(a.volunteer_id, AlertStatus.OFFERED, a.answer_by) for a in offered]
-    follow_up = logic.next_check(states, now, expired)
-    if follow_up is None:
-        # Everyone asked has answered and no one else is within reach: the round is over (those who
-        # accepted carry on; a dispatcher can still reach them).
-        _end(rnd, "nobody_left", now)
-        return Outcome(done=True, offered=len(offered), reason="nobody_left")
+    # Until the round ends: back when the next offer runs out, or after an answer window to search again
+    # (someone may have come on duty or into reach, or an accepted volunteer may have declined since).
+    search_again = now + timedelta(seconds=get_settings().volunteer_answer_s)
+    follow_up = min(logic.next_check(states, now, expired) or search_again, search_again)
     wait_s = max(1, int((follow_up - now).total_seconds() + 0.999))
     return Outcome(done=False, wait_s=wait_s, offered=len(offered))
 
@@ -233,15 +250,18 @@ def move(
 
 def stand_down(rnd: RoundRecord, alerts: list[AlertRecord], reason: str, now: datetime, *, keep_accepted: bool) -> None:
     """End the round: cancel what is still offered (and what was accepted, unless the volunteers are
-    still useful: the crew just arrived, or the window is over but they are on their way)."""
+    still useful: the crew just arrived, or the window is over but they are on their way). An alert that
+    moved while we read (an accept racing the stand-down) is read again and stood down from where it is."""
     for a in alerts:
         status = AlertStatus(a.status)
-        if status is AlertStatus.ACCEPTED and keep_accepted:
-            continue
-        if status in OPEN_ALERTS and move(rnd.incident_id, a.volunteer_id, status, AlertStatus.CANCELLED, now,
-                                           reason=reason):  # fmt: skip
-            release(a.volunteer_id, rnd.incident_id)
-            notify.to_volunteer(a.volunteer_id, "stand_down", rnd.incident_id, reason)
+        for _ in range(2):
+            if status not in OPEN_ALERTS or (status is AlertStatus.ACCEPTED and keep_accepted):
+                break
+            if move(rnd.incident_id, a.volunteer_id, status, AlertStatus.CANCELLED, now, reason=reason):
+                release(a.volunteer_id, rnd.incident_id)
+                notify.to_volunteer(a.volunteer_id, "stand_down", rnd.incident_id, reason)
+                break
+            status = AlertStatus(bound(AlertRecord).get(rnd.incident_id, a.volunteer_id, consistent_read=True).status)
     _end(rnd, reason, now)
 
 
@@ -260,7 +280,7 @@ def release(volunteer_id: str, incident_id: str) -> None:
     """The volunteer is free for another arrest (only if this one still holds them)."""
     try:
         bound(VolunteerRecord)(volunteer_id).update(
-            actions=[VolunteerRecord.engaged_incident.remove()],
+            actions=[VolunteerRecord.engaged_incident.remove(), VolunteerRecord.engaged_at.remove()],
             condition=VolunteerRecord.engaged_incident == incident_id,
         )
     except UpdateError as exc:
@@ -295,3 +315,15 @@ def incident_closed(incident_id: str) -> None:
     except Exception as exc:
         count("VolunteerStandDownFailed")
         logger().warning("volunteers not stood down", extra={"incident_id": incident_id, "error": type(exc).__name__})
+
+
+def failed(incident_id: str, now: datetime) -> bool:
+    """The alerting execution failed: the round ends and pending offers are withdrawn (those on the way
+    carry on; the desk is told to call volunteers by phone). False when there was no round."""
+    try:
+        rnd = bound(RoundRecord).get(incident_id, consistent_read=True)
+    except DoesNotExist:
+        return False
+    stand_down(rnd, list(bound(AlertRecord).query(incident_id, consistent_read=True)), "failed", now,
+               keep_accepted=True)  # fmt: skip
+    return True

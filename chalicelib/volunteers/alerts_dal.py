@@ -38,6 +38,7 @@ class RoundRecord(Model):
     radius_m = NumberAttribute()
     started_at = UTCDateTimeAttribute()
     aed = JSONAttribute(null=True)  # the usable AED nearest the patient within 200 m, if any
+    generation = NumberAttribute(default=0)  # the alerting execution that owns the round (ADR 0009)
     unsafe = BooleanAttribute(default=False)
     unsafe_note = UnicodeAttribute(null=True)
     ended_at = UTCDateTimeAttribute(null=True)

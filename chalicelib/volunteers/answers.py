@@ -11,7 +11,7 @@ from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.observability import count
 from chalicelib.core.tables import bound
-from chalicelib.volunteers import alerts, notify, views
+from chalicelib.volunteers import alerts, logic, notify, views
 from chalicelib.volunteers.alerts_dal import AlertRecord, RoundRecord
 from chalicelib.volunteers.dal import VolunteerRecord
 from chalicelib.volunteers.models import AlertStatus, ResponderNode
@@ -37,16 +37,21 @@ def mine(who: Principal) -> AlertList:
 
 def accept(who: Principal, alert_id: str, now: datetime) -> AlertView:
     alert, rnd = _own(who, alert_id)
-    if rnd.ended_at is not None or AlertStatus(alert.status) is not AlertStatus.OFFERED:
-        if AlertStatus(alert.status) is AlertStatus.ACCEPTED:
-            return views.alert(alert, rnd)  # a repeated tap
+    if AlertStatus(alert.status) is AlertStatus.ACCEPTED:
+        return views.alert(alert, rnd)  # a repeated tap
+    if rnd.ended_at is not None or rnd.unsafe or AlertStatus(alert.status) is not AlertStatus.OFFERED:
         raise Conflict(f"the alert is {alert.status}", code="alert_not_open")
-    if not _engage(alert.volunteer_id, alert.incident_id):
+    if not _engage(alert.volunteer_id, alert.incident_id, now):
         raise Conflict("you are on another arrest: finish it first", code="volunteer_engaged")
     # An answer after the window but before the round passed it on still counts: a late helper helps.
     if not alerts.move(alert.incident_id, alert.volunteer_id, AlertStatus.OFFERED, AlertStatus.ACCEPTED, now):
         alerts.release(alert.volunteer_id, alert.incident_id)
         raise Conflict("the alert has moved on", code="alert_not_open")
+    rnd.refresh(consistent_read=True)
+    if rnd.unsafe or rnd.ended_reason in ("closed", "unsafe_scene"):
+        # The scene turned unsafe (or the job closed) while we accepted: never send them.
+        alerts.stand_down(rnd, [alert], rnd.ended_reason or "unsafe_scene", now, keep_accepted=False)
+        raise Conflict("the alert was withdrawn", code="alert_not_open")
     count("VolunteerAccepted")
     alerts.time_node(alert.incident_id, alert.volunteer_id, "accepted", now, who.subject)
     notify.to_desk(rnd, "volunteer_accepted", 1, alert.volunteer_id)
@@ -63,7 +68,10 @@ def decline(who: Principal, alert_id: str, now: datetime) -> AlertView:
         raise Conflict("the alert has moved on", code="alert_not_open")
     alerts.release(alert.volunteer_id, alert.incident_id)
     count("VolunteerDeclined")
-    alerts.advance(alert.incident_id, now)  # the next nearest is asked now, not when the window ends
+    try:
+        alerts.advance(alert.incident_id, now)  # the next nearest is asked now, not when the window ends
+    except Exception:
+        count("VolunteerRoundAfterDeclineFailed")
     alert.refresh(consistent_read=True)
     return views.alert(alert, rnd)
 
@@ -101,13 +109,19 @@ def _own(who: Principal, alert_id: str) -> tuple[AlertRecord, RoundRecord]:
     return alert, rnd
 
 
-def _engage(volunteer_id: str, incident_id: str) -> bool:
-    """Hold the volunteer for this arrest, unless another already holds them."""
+def _engage(volunteer_id: str, incident_id: str, now: datetime) -> bool:
+    """Hold the volunteer for this arrest, unless another holds them (an engagement past its maximum was
+    never released: it no longer counts)."""
+    stale = now - logic.ENGAGED_MAX
+    free = (
+        VolunteerRecord.engaged_incident.does_not_exist()
+        | (VolunteerRecord.engaged_incident == incident_id)
+        | (VolunteerRecord.engaged_at < stale)
+    )
     try:
         bound(VolunteerRecord)(volunteer_id).update(
-            actions=[VolunteerRecord.engaged_incident.set(incident_id)],
-            condition=VolunteerRecord.volunteer_id.exists()
-            & (VolunteerRecord.engaged_incident.does_not_exist() | (VolunteerRecord.engaged_incident == incident_id)),
+            actions=[VolunteerRecord.engaged_incident.set(incident_id), VolunteerRecord.engaged_at.set(now)],
+            condition=VolunteerRecord.volunteer_id.exists() & free,
         )
     except UpdateError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":

@@ -27,7 +27,9 @@ from chalicelib.volunteers.models import Aed, Volunteer
 class OnDutyByCellIndex(GlobalSecondaryIndex["VolunteerRecord"]):
     class Meta:
         index_name = "on-duty-by-cell"
-        projection = IncludeProjection(["tier", "cert_expiry", "lat", "lon", "located_at", "engaged_incident"])
+        projection = IncludeProjection(
+            ["tier", "cert_expiry", "lat", "lon", "located_at", "engaged_incident", "engaged_at"]
+        )
 
     duty_cell = UnicodeAttribute(hash_key=True)
     cell_fine = UnicodeAttribute(range_key=True)
@@ -54,6 +56,7 @@ class VolunteerRecord(Model):
     cell_fine = UnicodeAttribute(null=True)
     duty_cell = UnicodeAttribute(null=True)
     engaged_incident = UnicodeAttribute(null=True)  # the arrest they accepted and have not finished
+    engaged_at = UTCDateTimeAttribute(null=True)
     on_duty_by_cell = OnDutyByCellIndex()
 
 

@@ -64,11 +64,13 @@ def scene_safety(who: Principal, incident_id: str, body: SceneSafety, now: datet
         alerts.stand_down(rnd, found, "unsafe_scene", now, keep_accepted=False)
         notify.to_desk(rnd, "volunteers_stood_down")
     elif rnd.unsafe:
+        generation = int(rnd.generation) + 1
         rnd.update(actions=[RoundRecord.unsafe.set(False), RoundRecord.ended_at.remove(),
-                            RoundRecord.ended_reason.remove(), RoundRecord.started_at.set(now)])  # fmt: skip
+                            RoundRecord.ended_reason.remove(), RoundRecord.started_at.set(now),
+                            RoundRecord.generation.set(generation)])  # fmt: skip
         if alerts.is_arrest(inc.symptoms) or _alerted_before(incident_id):
-            # A new execution: the first one ended when the scene was flagged.
-            start_round(incident_id, f"{incident_id}-{now:%H%M%S}")
+            # A new execution owns the round; an older one still waiting stops at its next step.
+            start_round(incident_id, f"{incident_id}-g{generation}", generation)
     return responders(who, incident_id)
 
 

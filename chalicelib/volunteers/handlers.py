@@ -29,12 +29,12 @@ def alert_responders(event: dict[str, Any]) -> dict[str, Any]:
     return {"alerting": True, "started": start_round(incident_id)}
 
 
-def start_round(incident_id: str, name: str | None = None) -> bool:
+def start_round(incident_id: str, name: str | None = None, generation: int = 0) -> bool:
     """Start the alert rounds' execution; False when one of that name already runs (or ran)."""
     from chalicelib.core.workflows import AlreadyStarted, get_starter
 
     try:
-        get_starter().start(MACHINE, name or incident_id, {"incident_id": incident_id})
+        get_starter().start(MACHINE, name or incident_id, {"incident_id": incident_id, "generation": generation})
     except AlreadyStarted:
         return False
     return True
@@ -46,8 +46,11 @@ def volunteer_round(event: dict[str, Any]) -> dict[str, Any]:
     incident_id = str(event["incident_id"])
     if event.get("error") is not None:
         return _failed(incident_id, event["error"])
-    now = utcnow()
-    outcome = alerts.start(incident_id, now) if event.get("first") else alerts.advance(incident_id, now)
+    now, generation = utcnow(), int(event.get("generation") or 0)
+    if event.get("first"):
+        outcome = alerts.start(incident_id, now, generation)
+    else:
+        outcome = alerts.advance(incident_id, now, generation)
     logger().info("volunteer round", extra={"incident_id": incident_id, **outcome.as_dict()})
     return outcome.as_dict()
 
@@ -66,8 +69,10 @@ def _failed(incident_id: str, error: Any) -> dict[str, Any]:
     from chalicelib.core.observability import count
     from chalicelib.core.publisher import get_publisher
     from chalicelib.dispatch.wiring import get_dispatch_store
+    from chalicelib.volunteers.alerts import failed
 
     count("VolunteerAlertingFailed")
+    failed(incident_id, utcnow())
     inc = get_dispatch_store().get(incident_id)
     if inc is not None:
         reason = str((error or {}).get("Error", "Failed")) if isinstance(error, dict) else "Failed"

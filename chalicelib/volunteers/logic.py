@@ -5,15 +5,18 @@ The rules, as the city's first-responder scheme sets them:
 - a certificate valid today; a position reported recently (while on duty);
 - tiers: a public-tier first-aider goes to public places only, registered and professional
   volunteers also to homes;
-- a volunteer already committed to another arrest is not alerted;
-- a decline passes the alert on at once, no answer within the answer window when it runs out.
+- a volunteer already committed to another arrest is not alerted (for at most 3 hours: a lost release
+  must not take them off the network for good);
+- a decline passes the alert on at once, no answer within the answer window when it runs out;
+- while fewer than three are on the way, the search is repeated every answer window: a volunteer who
+  comes on duty or into reach is asked too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from chalicelib.core.counties import COUNTIES
 from chalicelib.core.geo import distance_m
@@ -26,6 +29,10 @@ AED_RADIUS_M = 200  # an AED further than this from the patient costs more time 
 # Districts (区) are built up; in the counties (县) the seat's town is, the rest is countryside.
 URBAN_DISTRICTS = frozenset({"350602", "350603", "350604", "350605"})
 COUNTY_TOWN_M = 3000
+
+CHINA = timezone(timedelta(hours=8))  # certificates expire at the end of the day in China
+# An engagement older than this is a volunteer nobody released (a lost close): they are free again.
+ENGAGED_MAX = timedelta(hours=3)
 
 _HOME_TIERS = frozenset({VolunteerTier.REGISTERED, VolunteerTier.PROFESSIONAL})
 
@@ -41,6 +48,7 @@ class Candidate:
     lon: float
     located_at: datetime | None
     engaged: str | None = None  # the incident they accepted and have not finished
+    engaged_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -70,10 +78,20 @@ def tier_allowed(tier: VolunteerTier, place: PlaceKind) -> bool:
     return place is PlaceKind.PUBLIC or tier in _HOME_TIERS
 
 
+def certified(cert_expiry: date, now: datetime) -> bool:
+    return cert_expiry >= now.astimezone(CHINA).date()
+
+
+def engaged_elsewhere(engaged: str | None, engaged_at: datetime | None, incident_id: str, now: datetime) -> bool:
+    if engaged in (None, incident_id):
+        return False
+    return engaged_at is None or now - engaged_at <= ENGAGED_MAX
+
+
 def available(c: Candidate, incident_id: str, place: PlaceKind, now: datetime, position_ttl_s: int) -> bool:
     fresh = c.located_at is not None and now - c.located_at <= timedelta(seconds=position_ttl_s)
-    free = c.engaged in (None, incident_id)
-    return fresh and free and c.cert_expiry >= now.date() and tier_allowed(c.tier, place)
+    free = not engaged_elsewhere(c.engaged, c.engaged_at, incident_id, now)
+    return fresh and free and certified(c.cert_expiry, now) and tier_allowed(c.tier, place)
 
 
 def ranked(

@@ -48,4 +48,5 @@ def _candidate(r: VolunteerRecord) -> Candidate:
         lon=float(r.lon or 0.0),
         located_at=r.located_at,
         engaged=r.engaged_incident,
+        engaged_at=r.engaged_at,
     )

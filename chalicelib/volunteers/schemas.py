@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from chalicelib.volunteers.models import AlertKind, AlertStatus, PlaceKind, ResponderNode, VolunteerTier
 
@@ -95,7 +95,7 @@ class AlertList(BaseModel):
 
 class NodeReport(BaseModel):
     node: ResponderNode
-    at: datetime | None = Field(None, description="Default: now")
+    at: AwareDatetime | None = Field(None, description="With its time zone; default: now")
 
 
 class ResponderView(BaseModel):

@@ -108,13 +108,27 @@ def test_a_cardiac_arrest_alerts_the_three_nearest_and_passes_declines_and_silen
     assert post(client, a, path, {"node": "on_scene"}).status_code == 200
     assert post(client, a, path, {"node": "teleported"}).status_code == 422
     assert post(client, a, path, {"node": "cpr_started", "at": "2099-01-01T00:00:00Z"}).status_code == 422
+    assert post(client, a, path, {"node": "cpr_started", "at": "2026-11-26T03:00:00"}).status_code == 422  # no zone
     assert post(client, c, path, {"node": "on_scene"}).json_body["error"]["code"] == "alert_not_found"
 
-    # Then silence passes on: C and D time out, nobody is left within reach, and the rounds end
+    # Then silence passes on: C and D time out and nobody else is within reach; the search goes on
+    def statuses() -> dict[str, str]:
+        seen = responders(client, city.token("dispatcher"), incident_id)["volunteers"]
+        return {v["volunteer_id"]: v["status"] for v in seen}
+
+    until(lambda: statuses() == {"VA": "accepted", "VB": "declined", "VC": "expired", "VD": "expired"}, "silence")
+    assert execution(city, incident_id) == "RUNNING"
+    late = enrol(client, city, "VL", 350)  # comes on duty nearby: asked at the next search
+    until(lambda: offered(client, late), "the newcomer asked")
+
+    # When the crew is on scene the rounds end: pending offers are withdrawn, A carries on
+    unit = test_dispatch_api.view(client, city, incident_id)["dispatch"]["assignment"]["unit_id"]
+    crew_token = city.token("crew", f"unit:{unit}")
+    for status in ("en_route", "on_scene"):
+        assert post(client, crew_token, f"/v1/units/{unit}/status", {"status": status}).status_code == 200
     until(lambda: execution(city, incident_id) == "SUCCEEDED", "the alert rounds to end", timeout_s=30)
-    statuses = {v["volunteer_id"]: v["status"] for v in responders(client, city.token("dispatcher"), incident_id)[
-        "volunteers"]}  # fmt: skip
-    assert statuses == {"VA": "accepted", "VB": "declined", "VC": "expired", "VD": "expired"}
+    assert statuses() == {"VA": "accepted", "VB": "declined", "VC": "expired", "VD": "expired", "VL": "cancelled"}
+    assert alerts_of(client, late)[0]["reason"] == "crew_on_scene"
 
     # The desk sees who is coming and how to call them; the crew sees what they did, without names
     desk = responders(client, city.token("dispatcher"), incident_id)
@@ -125,8 +139,7 @@ def test_a_cardiac_arrest_alerts_the_three_nearest_and_passes_declines_and_silen
     timeline = client.http.get(f"/v1/incidents/{incident_id}/timeline", headers=city.token("dispatcher")).json_body
     shown = {n["node"] for n in timeline["nodes"]}
     assert {"volunteer.VA.alerted", "volunteer.VA.accepted", "volunteer.VA.en_route"} <= shown
-    unit = test_dispatch_api.view(client, city, incident_id)["dispatch"]["assignment"]["unit_id"]
-    crew = responders(client, city.token("crew", f"unit:{unit}"), incident_id)
+    crew = responders(client, crew_token, incident_id)
     assert all(v["name"] is None and v["phone"] is None for v in crew["volunteers"])
     assert client.http.get(f"/v1/incidents/{incident_id}/volunteers",
                            headers=city.token("crew", "unit:AMB99")).status_code == 403  # fmt: skip
@@ -163,10 +176,14 @@ def test_an_unsafe_scene_stands_everyone_down_until_it_is_safe_again(city: Any, 
     assert alerts_of(client, a)[0]["reason"] == "unsafe_scene"
     assert ("ems/volunteers/VS1/alerts", {"schema": 1, "type": "stand_down", "alert_id": first["alert_id"],
                                           "reason": "unsafe_scene"}) in city.publisher.sent  # fmt: skip
+    second = alerts_of(client, b)[0]
+    late = post(client, b, f"/v1/alerts/{second['alert_id']}/accept", {})
+    assert late.status_code == 409 and late.json_body["error"]["code"] == "alert_not_open"  # never sent in
     vs3 = enrol(client, city, "VS3", 250)
     cleared = client.http.put(path, headers={**test_dispatch_api.JSON, **desk}, body='{"unsafe": false}')
     assert cleared.status_code == 200 and cleared.json_body["unsafe"] is False
     until(lambda: offered(client, vs3), "VS3 alerted once the scene is safe again")
+    assert execution(city, f"{incident_id}-g1") == "RUNNING"  # a new execution owns the round
     assert offered(client, b) is None  # already stood down once: not asked again
 
 
