@@ -98,3 +98,28 @@ def fine_ranges(lat: float, lon: float, radius_m: float) -> list[tuple[str, str,
             key = (h3.cell_to_parent(cell, COARSE_RES), h3.cell_to_parent(cell, 7))
             groups.setdefault(key, []).append(cell)
     return sorted((coarse, min(found), max(found)) for (coarse, _), found in groups.items())
+
+
+def nearest_first_ranges(lat: float, lon: float, radius_m: float) -> list[tuple[float, str, str, str]]:
+    """(nearest possible distance, coarse cell, lowest fine cell, highest fine cell), nearest first.
+
+    Grouped by resolution-8 parent (seven fine cells, ~0.7 km²): a search that reads them in this order and
+    stops once it holds enough candidates nearer than the next range's nearest possible distance reads a
+    bounded number of items however dense the registry; the whole list covers the disk like `fine_ranges`.
+    """
+    import h3
+
+    _check(lat, lon)
+    centre = h3.latlng_to_cell(lat, lon, FINE_RES)
+    k = math.ceil((radius_m + _FINE_REACH_M) / _FINE_SPACING_M) + 1
+    groups: dict[tuple[str, str], list[tuple[float, str]]] = {}
+    for cell in h3.grid_disk(centre, k):
+        d = distance_m(lat, lon, *h3.cell_to_latlng(cell))
+        if d <= radius_m + _FINE_REACH_M:
+            key = (h3.cell_to_parent(cell, COARSE_RES), h3.cell_to_parent(cell, 8))
+            groups.setdefault(key, []).append((d, cell))
+    ranges = [
+        (max(0.0, min(d for d, _ in found) - _FINE_REACH_M), coarse, min(c for _, c in found), max(c for _, c in found))
+        for (coarse, _), found in groups.items()
+    ]
+    return sorted(ranges)

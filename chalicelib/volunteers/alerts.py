@@ -175,17 +175,14 @@ def _stop_reason(rnd: RoundRecord, inc: Any, now: datetime) -> str | None:
 
 def _offer(rnd: RoundRecord, asked: set[str], wanted: int, now: datetime) -> list[AlertRecord]:
     s = get_settings()
-    ranked = logic.ranked(
-        lookup.volunteers_near(rnd.lat, rnd.lon, rnd.radius_m),
-        incident_id=rnd.incident_id,
-        lat=rnd.lat,
-        lon=rnd.lon,
-        radius=rnd.radius_m,
-        place=PlaceKind(rnd.place),
-        now=now,
-        position_ttl_s=s.volunteer_position_ttl_s,
-        exclude=asked,
-    )[:wanted]
+    place, ttl = PlaceKind(rnd.place), s.volunteer_position_ttl_s
+
+    def keep(c: logic.Candidate) -> bool:
+        return c.volunteer_id not in asked and logic.available(c, rnd.incident_id, place, now, ttl)
+
+    near = lookup.volunteers_near(rnd.lat, rnd.lon, rnd.radius_m, wanted, keep)
+    ranked = logic.ranked(near, incident_id=rnd.incident_id, lat=rnd.lat, lon=rnd.lon, radius=rnd.radius_m,
+                          place=place, now=now, position_ttl_s=ttl, exclude=asked)[:wanted]  # fmt: skip
     bearer = None
     if rnd.aed and not _aed_taken(rnd.incident_id):
         aed = rnd.aed

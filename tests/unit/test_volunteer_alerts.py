@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.core.geo import cells, fine_ranges
+from chalicelib.core.geo import cells, distance_m, fine_ranges, nearest_first_ranges
 from chalicelib.volunteers import logic
 from chalicelib.volunteers.logic import AlertState, Candidate
 from chalicelib.volunteers.models import AlertStatus, PlaceKind, VolunteerTier
@@ -113,3 +113,7 @@ def test_every_point_of_the_disk_is_in_a_cell_read(
     ranges = fine_ranges(lat, lon, radius)
     assert any(c == point.coarse and lo <= point.fine <= hi for c, lo, hi in ranges)
     assert len(ranges) <= {200: 4, 500: 6, 1000: 8, 2000: 14}[radius]
+    ordered = nearest_first_ranges(lat, lon, radius)
+    holding = [near for near, c, lo, hi in ordered if c == point.coarse and lo <= point.fine <= hi]
+    assert holding and holding[0] <= distance_m(lat, lon, p_lat, p_lon)  # never nearer than a range promises
+    assert [near for near, *_ in ordered] == sorted(near for near, *_ in ordered)
