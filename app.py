@@ -145,3 +145,8 @@ def alert_responders(event: dict[str, Any], context: Any) -> Any:
 @app.lambda_function(name="volunteer_round")
 def volunteer_round(event: dict[str, Any], context: Any) -> Any:
     return lambda_entry(volunteers.volunteer_round, event, context)
+
+
+@app.lambda_function(name="mqtt_authorizer")
+def mqtt_authorizer(event: dict[str, Any], context: Any) -> Any:
+    return lambda_entry(platform.mqtt_authorizer, event, context)

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     # MQTT publishing: "iot-data" in AWS, "mqtt://host:port" for the local broker.
     mqtt_publish: str = "iot-data"
     iot_data_endpoint: str | None = None
+    # `arn:<partition>:iot:<region>:<account>`: the resources of the policies the app authorizer returns.
+    iot_arn_prefix: str = "arn:aws:iot:local:000000000000"
 
     # Step Functions state machines by logical name -> ARN (JSON in env).
     state_machines: dict[str, str] = {}

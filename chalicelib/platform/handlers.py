@@ -37,3 +37,13 @@ def on_platform_heartbeat(event: dict[str, Any]) -> dict[str, str]:
     message = HeartbeatMessage.model_validate(event)
     beat = logic.heartbeat_received(message, store=get_store(), now=utcnow())
     return {"component": beat.component, "source": beat.source}
+
+
+def mqtt_authorizer(event: dict[str, Any]) -> dict[str, Any]:
+    """IoT Core custom authorizer for people's apps (`platform/mqtt_access.py`). The token is never logged."""
+    from chalicelib.core.config import get_settings
+    from chalicelib.platform.mqtt_access import authorize
+
+    answer = authorize(event, get_settings().iot_arn_prefix)
+    count("MqttAppConnects" if answer["isAuthenticated"] else "MqttAppRefused")
+    return answer
