@@ -73,6 +73,11 @@ def iot_rule_name(stage: str, logical: str) -> str:
     return f"{SERVICE}_{stage}_{logical}"
 
 
+def app_authorizer_name(stage: str) -> str:
+    """The IoT custom authorizer people's apps name in their MQTT user name."""
+    return f"{prefix(stage)}apps"
+
+
 def iot_policy_name(stage: str) -> str:
     """The one IoT policy every ambulance's certificate carries (CDK creates it; provision-unit attaches it)."""
     return f"{prefix(stage)}ambulance"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import Stack
+from aws_cdk import Aws, Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
@@ -20,7 +20,7 @@ from infrastructure.constructs.co_response import CoResponse
 from infrastructure.constructs.device_files import grant_objects
 from infrastructure.constructs.intake import IntakeProtection, public_base_url
 from infrastructure.constructs.iot import IotRules
-from infrastructure.constructs.iot_devices import IotDevices
+from infrastructure.constructs.iot_devices import AppAuthorizer, IotDevices
 from infrastructure.constructs.monitoring import Monitoring
 from infrastructure.constructs.workflows import Workflows, state_machine_arn
 from infrastructure.nag import acknowledge, nag_arn
@@ -75,6 +75,7 @@ class StatelessStack(Stack):
             function_policy=api.policy,
         )
         IotDevices(self, "IotDevices", stage=stage)
+        AppAuthorizer(self, "AppAuthorizer", stage=stage, function=api.function("mqtt_authorizer"))
         Monitoring(
             self,
             "Monitoring",
@@ -99,6 +100,7 @@ class StatelessStack(Stack):
             "EMS_STATE_MACHINES": self.to_json_string(machine_arns),
             "EMS_MQTT_PUBLISH": constants.ENV_MQTT_PUBLISH,
             "EMS_EVENT_BUS": constants.event_bus_name(settings.stage),
+            "EMS_IOT_ARN_PREFIX": f"arn:{Aws.PARTITION}:iot:{Aws.REGION}:{Aws.ACCOUNT_ID}",
             "EMS_QR_KEYS_SECRET": stateful.qr_keys.secret_arn,
             "EMS_IDENTITY_KEY_SECRET": stateful.identity_key.secret_arn,
             "EMS_PUBLIC_BASE_URL": public_base_url(self, settings),

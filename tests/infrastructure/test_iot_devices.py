@@ -47,3 +47,19 @@ def test_things_and_certificates_are_left_to_provisioning(synth: Synth) -> None:
     for kind in synth.templates:
         for type_ in ("AWS::IoT::Certificate", "AWS::IoT::Thing", "AWS::IoT::PolicyPrincipalAttachment"):
             assert not synth.resources(kind, type_), (kind, type_)
+
+
+def test_apps_connect_through_one_custom_authorizer_iot_alone_may_invoke(synth: Synth) -> None:
+    (authorizer,) = synth.resources("stateless", "AWS::IoT::Authorizer").values()
+    props = authorizer["Properties"]
+    assert props["AuthorizerName"] == constants.app_authorizer_name(STAGE)
+    assert props["SigningDisabled"] is True and props["Status"] == "ACTIVE"
+    function = json.dumps(props["AuthorizerFunctionArn"])
+    assert "MqttAuthorizer" in function
+    permissions = [
+        p["Properties"]
+        for p in synth.resources("stateless", "AWS::Lambda::Permission").values()
+        if json.dumps(p["Properties"]["FunctionName"]) == function
+    ]
+    assert len(permissions) == 1 and permissions[0]["Principal"] == "iot.amazonaws.com"
+    assert "SourceArn" in permissions[0] and "SourceAccount" in permissions[0]
