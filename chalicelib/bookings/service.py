@@ -147,8 +147,9 @@ def accept(who: Principal, booking_id: str, body: Accept, now: datetime) -> Book
     _move(record, "accept", now, [BookingRecord.answered_at.set(now), BookingRecord.answered_by.set(who.subject)])
     audit.record(who, f"incident:{record.incident_id}", "booking.accept", record.booking_id)
     _grant(record, now)
+    _green_channel(record, now)  # the teams are called first: they must not wait on the hospital's system
     _register(record, now)
-    _green_channel(record, now)
+    _tell_crew(record, now)
     if record.kind != "referral":
         from chalicelib.workflow.milestones import Milestone, reached
 
@@ -343,6 +344,9 @@ def _green_channel(record: BookingRecord, now: datetime) -> None:
     teams = logic.teams_for(record.pathway, [Capability(c) for c in record.needs or []])
     record.update(actions=[BookingRecord.teams.set(teams)])
     _tell_hospital(record, "green_channel", now, teams=teams)
+
+
+def _tell_crew(record: BookingRecord, now: datetime) -> None:
     if record.unit_id:
         message = {"schema": SCHEMA, "type": "booking_accepted", "incident_id": record.incident_id,
                    "booking_id": record.booking_id, "hospital_id": record.hospital_id,
