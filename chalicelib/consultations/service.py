@@ -28,6 +28,7 @@ from chalicelib.consultations.schemas import (
 from chalicelib.core.auth import Principal, Role
 from chalicelib.core.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
 from chalicelib.core.observability import count
+from chalicelib.core.optimistic import rewrite
 from chalicelib.core.tables import bound
 from chalicelib.video.ports import JoinInfo, Room, VideoUnavailable
 
@@ -71,9 +72,12 @@ def join(who: Principal, consultation_id: str, now: datetime) -> ConsultationVie
 def leave(who: Principal, consultation_id: str, now: datetime) -> ConsultationView:
     record = _get(consultation_id)
     _open(who, record.incident_id, "consultation.leave", now, consultation_id)
-    people = [dict(p, left_at=now.isoformat()) if p["subject"] == who.subject and not p.get("left_at") else p
-              for p in record.participants or []]  # fmt: skip
-    record.update(actions=[ConsultationRecord.participants.set(people)])
+
+    def left(people: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+        return [dict(p, left_at=now.isoformat()) if p["subject"] == who.subject and not p.get("left_at") else p
+                for p in people or []]  # fmt: skip
+
+    rewrite(record, ConsultationRecord.participants, left)
     return _view(record)
 
 
@@ -119,7 +123,7 @@ def _join(who: Principal, record: ConsultationRecord, role: str, now: datetime) 
     hospital = next(iter(sorted(who.scope_ids("hospital"))), None) if who.role is Role.HOSPITAL else None
     person = {"subject": who.subject, "role": role, "hospital_id": hospital, "joined_at": now.isoformat(),
               "left_at": None}  # fmt: skip
-    record.update(actions=[ConsultationRecord.participants.set([*(record.participants or []), person])])
+    rewrite(record, ConsultationRecord.participants, lambda people: [*(people or []), person])
     return _view(record, info)
 
 

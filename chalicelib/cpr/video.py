@@ -19,6 +19,7 @@ from chalicelib.core.auth import Principal, Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import Conflict, ServiceUnavailable
 from chalicelib.core.observability import count, logger
+from chalicelib.core.optimistic import StillConflicting, rewrite
 from chalicelib.core.tables import bound
 from chalicelib.cpr.dal import SceneVideoRecord
 from chalicelib.cpr.schemas import CallerVideo, SceneParticipant, SceneVideo
@@ -110,13 +111,13 @@ def _join(
     info = _video(lambda v: v.join(Room(**record.room), client_id, role, now))
     person = {"subject": who.subject, "kind": kind, "role": role, "hospital_id": hospital,
               "joined_at": now.isoformat()}  # fmt: skip
-    people = [*(record.participants or []), person][-MAX_PARTICIPANTS:]
     try:
-        record.update(actions=[SceneVideoRecord.participants.set(people)], condition=SceneVideoRecord.status == "open")
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        raise Conflict("the incident is closed", code="incident_closed") from exc
+        rewrite(record, SceneVideoRecord.participants, lambda people: [*(people or []), person][-MAX_PARTICIPANTS:],
+                also=SceneVideoRecord.status == "open")  # fmt: skip
+    except StillConflicting as exc:
+        if record.status != "open":
+            raise Conflict("the incident is closed", code="incident_closed") from exc
+        raise
     return record, info
 
 
