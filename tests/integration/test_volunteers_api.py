@@ -226,6 +226,8 @@ def test_the_keeper_of_the_aed_nearby_is_asked_to_bring_it(city: Any, client: An
     assert put(f"/v1/aeds/{aed_id}/keepers/NOBODY", admin).json_body["error"]["code"] == "volunteer_not_found"
     assert put("/v1/aeds/NOAED/keepers/VN", admin).json_body["error"]["code"] == "aed_not_found"
     assert put(f"/v1/aeds/{aed_id}/keepers/VN", nearby).status_code == 403
+    expired = enrol(client, city, "VX", 3000, expiry="2020-01-01")
+    assert put(f"/v1/aeds/{aed_id}/keepers/VX", admin).json_body["subscribed"] is True
 
     open_incident(client, city, PATIENT, symptoms=["cardiac_arrest"])
     asked = until(lambda: offered(client, keeper), "the keeper asked")
@@ -233,6 +235,7 @@ def test_the_keeper_of_the_aed_nearby_is_asked_to_bring_it(city: Any, client: An
     assert asked["aed"]["indoor"] == "一楼服务台后墙" and 40 <= asked["aed"]["distance_m"] <= 60
     near = until(lambda: offered(client, nearby), "the nearby volunteer asked")
     assert near["kind"] == "responder" and near["aed"]["bring"] is True  # until the keeper says yes
+    assert alerts_of(client, expired) == []  # a keeper's certificate counts like anyone's
     assert post(client, keeper, f"/v1/alerts/{asked['alert_id']}/accept", {}).json_body["status"] == "accepted"
     gone = client.http.delete(f"/v1/aeds/{aed_id}/subscription", headers=keeper)
     assert gone.status_code == 200 and gone.json_body["subscribed"] is False
