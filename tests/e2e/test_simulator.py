@@ -188,7 +188,8 @@ def check_care(devstack: Devstack, desk: dict[str, str], incident_id: str, posit
     """The crew's assessment, the acceptance it drove to, the band and the handover, as the desk reads them."""
     api = f"{devstack.api}/incidents/{incident_id}"
     assessed = requests.get(f"{api}/assessments", headers=desk, timeout=10).json()
-    assert assessed["count"] >= 1 and assessed["assessments"][0]["pathway"] == "chest_pain"
+    # The crew's assessment among them (the order against other reports depends on the run's timing).
+    assert "chest_pain" in {a["pathway"] for a in assessed["assessments"]}, assessed
     bookings = requests.get(f"{api}/bookings", headers=desk, timeout=10).json()["bookings"]
     [arrived] = [b for b in bookings if b["status"] == "arrived"]
     assert arrived["hospital_id"] == nearest_hospital(positions[-1]["lat"], positions[-1]["lon"], within_m=15)
