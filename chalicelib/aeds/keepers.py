@@ -15,6 +15,7 @@ from chalicelib.core.auth import Principal, Role
 from chalicelib.core.errors import Forbidden, NotFound
 from chalicelib.core.tables import bound
 from chalicelib.volunteers.alerts_dal import AedKeeperRecord
+from chalicelib.volunteers.answers import volunteer_of
 from chalicelib.volunteers.dal import AedRecord, VolunteerRecord
 from chalicelib.volunteers.schemas import KeeperView
 
@@ -36,7 +37,7 @@ def subscribe(who: Principal, aed_id: str, volunteer_id: str | None, now: dateti
 def unsubscribe(who: Principal, aed_id: str, volunteer_id: str | None) -> KeeperView:
     from chalicelib.platform import audit
 
-    vid = volunteer_id if who.role is Role.ADMIN and volunteer_id else _own_id(who)
+    vid = volunteer_id if who.role is Role.ADMIN and volunteer_id else volunteer_of(who)
     bound(AedKeeperRecord)(aed_id, vid).delete()
     audit.record(who, f"aed:{aed_id}", "aed.keeper.unsubscribe", vid)
     return KeeperView(aed_id=aed_id, volunteer_id=vid, subscribed=False)
@@ -49,14 +50,7 @@ def _keeper_id(who: Principal, aed: AedRecord, volunteer_id: str | None) -> str:
         return volunteer_id
     if aed.submitted_by != who.subject:
         raise Forbidden("only the AED's owner (who registered it) or an administrator", code="not_aed_owner")
-    return _own_id(who)
-
-
-def _own_id(who: Principal) -> str:
-    ids = who.scope_ids("volunteer")
-    if len(ids) != 1:
-        raise Forbidden("the sign-in names no volunteer", code="scope_denied")
-    return next(iter(ids))
+    return volunteer_of(who)
 
 
 def _aed(aed_id: str) -> AedRecord:

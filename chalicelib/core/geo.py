@@ -86,18 +86,7 @@ def fine_ranges(lat: float, lon: float, radius_m: float) -> list[tuple[str, str,
     the coarse cell and a BETWEEN on the fine cell reads a few square kilometres, not a whole coarse
     cell: the reads depend on the radius, never on the size of the registry.
     """
-    import h3
-
-    _check(lat, lon)
-    centre = h3.latlng_to_cell(lat, lon, FINE_RES)
-    k = math.ceil((radius_m + _FINE_REACH_M) / _FINE_SPACING_M) + 1
-    groups: dict[tuple[str, str], list[str]] = {}
-    for cell in h3.grid_disk(centre, k):
-        c_lat, c_lon = h3.cell_to_latlng(cell)
-        if distance_m(lat, lon, c_lat, c_lon) <= radius_m + _FINE_REACH_M:
-            key = (h3.cell_to_parent(cell, COARSE_RES), h3.cell_to_parent(cell, 7))
-            groups.setdefault(key, []).append(cell)
-    return sorted((coarse, min(found), max(found)) for (coarse, _), found in groups.items())
+    return sorted((coarse, lo, hi) for _, coarse, lo, hi in _grouped(lat, lon, radius_m, 7))
 
 
 def nearest_first_ranges(lat: float, lon: float, radius_m: float) -> list[tuple[float, str, str, str]]:
@@ -107,6 +96,12 @@ def nearest_first_ranges(lat: float, lon: float, radius_m: float) -> list[tuple[
     stops once it holds enough candidates nearer than the next range's nearest possible distance reads a
     bounded number of items however dense the registry; the whole list covers the disk like `fine_ranges`.
     """
+    return sorted(_grouped(lat, lon, radius_m, 8))
+
+
+def _grouped(lat: float, lon: float, radius_m: float, parent_res: int) -> list[tuple[float, str, str, str]]:
+    """The fine cells whose centre is within reach of the disk, grouped by their `parent_res` parent:
+    (nearest possible distance, coarse cell, lowest fine cell, highest fine cell) per group."""
     import h3
 
     _check(lat, lon)
@@ -116,10 +111,9 @@ def nearest_first_ranges(lat: float, lon: float, radius_m: float) -> list[tuple[
     for cell in h3.grid_disk(centre, k):
         d = distance_m(lat, lon, *h3.cell_to_latlng(cell))
         if d <= radius_m + _FINE_REACH_M:
-            key = (h3.cell_to_parent(cell, COARSE_RES), h3.cell_to_parent(cell, 8))
+            key = (h3.cell_to_parent(cell, COARSE_RES), h3.cell_to_parent(cell, parent_res))
             groups.setdefault(key, []).append((d, cell))
-    ranges = [
+    return [
         (max(0.0, min(d for d, _ in found) - _FINE_REACH_M), coarse, min(c for _, c in found), max(c for _, c in found))
         for (coarse, _), found in groups.items()
     ]
-    return sorted(ranges)
