@@ -35,13 +35,14 @@ _share_botocore_models()
 
 def _hypothesis_profiles() -> None:
     """`make test` replays the same examples every run, so its verdict is the code's, not the draw's;
-    `HYPOTHESIS_PROFILE=explore` draws fresh ones (and many more) to hunt for new counterexamples."""
+    `HYPOTHESIS_PROFILE=explore` draws fresh ones (and many more) to hunt for new counterexamples.
+    Neither has a deadline: on a busy machine a slow example is not a failing one."""
     import os
 
     from hypothesis import settings
 
-    settings.register_profile("repeatable", derandomize=True)
-    settings.register_profile("explore", max_examples=1000)
+    settings.register_profile("repeatable", derandomize=True, deadline=None)
+    settings.register_profile("explore", max_examples=1000, deadline=None)
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 

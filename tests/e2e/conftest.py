@@ -17,8 +17,26 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+# One factor for every wait of the e2e suite: a busy or slow machine sets EMS_TEST_TIMEOUT_SCALE=3.
+TIMEOUT_SCALE = max(1.0, float(os.environ.get("EMS_TEST_TIMEOUT_SCALE", "1") or 1))
+
+
+def scaled(seconds: float) -> float:
+    """A timeout or wait of the e2e suite, stretched by EMS_TEST_TIMEOUT_SCALE."""
+    return seconds * TIMEOUT_SCALE
+
+
+def wait_until(check: Any, timeout: float, interval: float = 0.2) -> Any:
+    """Poll `check()` until it returns something truthy, for `timeout` (scaled) seconds; the last value."""
+    deadline = time.monotonic() + scaled(timeout)
+    value = check()
+    while not value and time.monotonic() < deadline:
+        time.sleep(interval)
+        value = check()
+    return value
 
 
 def free_port() -> int:
@@ -53,7 +71,7 @@ class Devstack:
             capture_output=True,
             text=True,
             check=True,
-            timeout=120,
+            timeout=scaled(120),
         )
         return out.stdout
 
@@ -67,7 +85,7 @@ class Devstack:
     def stop(self, timeout: float = 30) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)
-        return self.proc.wait(timeout=timeout)
+        return self.proc.wait(timeout=scaled(timeout))
 
 
 def start_devstack(
@@ -107,7 +125,7 @@ def start_devstack(
             lines.put(line)
 
     threading.Thread(target=pump, daemon=True).start()
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + scaled(timeout)
     while time.monotonic() < deadline:
         try:
             if lines.get(timeout=1).startswith("READY"):
@@ -117,6 +135,24 @@ def start_devstack(
                 break
     stack.stop(timeout=10) if proc.poll() is None else None
     raise AssertionError("devstack did not become ready:\n" + "".join(stack.output[-60:]))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scaled_http_timeouts() -> Iterator[None]:
+    """Every `requests` timeout of the e2e suite stretched by the same factor as the waits."""
+    if TIMEOUT_SCALE == 1.0:
+        yield
+        return
+    original = requests.Session.request
+
+    def request(self: requests.Session, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:
+        if isinstance(kwargs.get("timeout"), int | float):
+            kwargs["timeout"] = scaled(kwargs["timeout"])
+        return original(self, method, url, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(requests.Session, "request", request)
+        yield
 
 
 @pytest.fixture(scope="session")
