@@ -98,9 +98,10 @@ class Stack:
 
         from moto.server import ThreadedMotoServer
 
-        from devstack import moto_atomic
+        from devstack import moto_atomic, strict_sfn
 
         moto_atomic.install()  # conditional writes and transactions atomic, as in DynamoDB
+        strict_sfn.install()  # States.Runtime fails the execution, as on AWS: no Retry or Catch hides it
         # One line per AWS call drowns the banner; errors still show.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from devstack import aws_resources, moto_atomic, tokens
+from devstack import aws_resources, moto_atomic, strict_sfn, tokens
 from devstack.lambda_adapter import LambdaAdapter, chalice_handlers
 
 PREFIX = "ems-test-"
@@ -116,6 +116,7 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Env]:
     monkeypatch.delenv("EMS_AWS_ENDPOINT_URL", raising=False)
     config = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
     moto_atomic.install()  # concurrent executions claim units: writes must be atomic, as in DynamoDB
+    strict_sfn.install()  # States.Runtime fails the execution, as on AWS: no Retry or Catch hides it
     with mock_aws(config=config):  # type: ignore[arg-type]
         _reset()
         import app as app_module
