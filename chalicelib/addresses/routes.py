@@ -8,6 +8,7 @@ from chalicelib.addresses import logic
 from chalicelib.addresses.models import Address
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import QR_KEYS, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.platform import audit
 from chalicelib.qr.deps import get_address_source, get_key_ring, get_revocation_store, public_base_url
@@ -19,7 +20,16 @@ ADMIN = (Role.ADMIN,)
 TAGS = ("addresses",)
 
 
-@route(bp, "/v1/addresses/{code}", "GET", summary="One standard address", roles=ADMIN, response=Address, tags=TAGS)
+@route(
+    bp,
+    "/v1/addresses/{code}",
+    "GET",
+    summary="One standard address",
+    roles=ADMIN,
+    response=Address,
+    tags=TAGS,
+    errors={404: ("address_not_found",)},
+)
 def get_address(ctx: Ctx) -> Address:
     return logic.get_address(ctx.params["code"], source=get_address_source())
 
@@ -46,6 +56,7 @@ def _issue(ctx: Ctx, how: str) -> logic.IssuedPlate:
     roles=ADMIN,
     response=QrIssued,
     tags=TAGS,
+    errors=union({404: ("address_not_found",), 409: ("address_retired",)}, QR_KEYS),
 )
 def issue_qr(ctx: Ctx) -> QrIssued:
     return _issue(ctx, "api").qr
@@ -58,6 +69,8 @@ def issue_qr(ctx: Ctx) -> QrIssued:
     summary="Printable doorplate (image/svg+xml) with a freshly signed QR code",
     roles=ADMIN,
     tags=TAGS,
+    errors=union({404: ("address_not_found",), 409: ("address_retired",)}, QR_KEYS),
+    media_type="image/svg+xml",
 )
 def qr_svg(ctx: Ctx) -> Response:
     svg = plate_svg(_issue(ctx, "svg").plate)
@@ -73,6 +86,7 @@ def qr_svg(ctx: Ctx) -> Response:
     body=RevokeRequest,
     response=Revocation,
     tags=TAGS,
+    errors={404: ("address_not_found",)},
 )
 def revoke_qr(ctx: Ctx) -> Revocation:
     req: RevokeRequest = ctx.body

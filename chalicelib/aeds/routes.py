@@ -57,6 +57,7 @@ def post_aed(ctx: Ctx) -> AedView:
     body=Verification,
     response=AedView,
     tags=TAGS,
+    errors={404: ("aed_not_found",)},
 )
 def post_verification(ctx: Ctx) -> AedView:
     from chalicelib.aeds.service import verify
@@ -72,6 +73,7 @@ def post_verification(ctx: Ctx) -> AedView:
     roles=(Role.ADMIN,),
     response=KeeperView,
     tags=TAGS,
+    errors={404: ("aed_not_found", "volunteer_not_found")},
 )
 def put_keeper(ctx: Ctx) -> KeeperView:
     from chalicelib.aeds.keepers import subscribe
@@ -102,6 +104,7 @@ def delete_keeper(ctx: Ctx) -> KeeperView:
     roles=(Role.VOLUNTEER,),
     response=KeeperView,
     tags=TAGS,
+    errors={403: ("not_aed_owner",), 404: ("aed_not_found",)},
 )
 def put_subscription(ctx: Ctx) -> KeeperView:
     from chalicelib.aeds.keepers import subscribe

@@ -7,6 +7,7 @@ from chalice import Blueprint
 from chalicelib.archive.models import BundleBody, IdentifyInput, IdentifyResult, ImportResult
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import HEALTH_RECORD, union
 from chalicelib.core.http import Ctx, route
 
 bp = Blueprint(__name__)
@@ -22,6 +23,17 @@ bp = Blueprint(__name__)
     response=ImportResult,
     status=201,
     tags=("archive",),
+    errors={
+        422: (
+            "not_a_bundle",
+            "unsupported_resource",
+            "invalid_resource",
+            "foreign_subject",
+            "invalid_id_number",
+            "not_identifiable",
+        ),
+        503: ("identity_key_missing", "identity_key_unavailable"),
+    },
 )
 def post_bundle(ctx: Ctx) -> ImportResult:
     from chalicelib.archive.service import import_bundle
@@ -38,6 +50,7 @@ def post_bundle(ctx: Ctx) -> ImportResult:
     body=IdentifyInput,
     response=IdentifyResult,
     tags=("archive",),
+    errors=union(HEALTH_RECORD, {503: ("identity_key_missing", "identity_key_unavailable")}),
 )
 def post_patient(ctx: Ctx) -> IdentifyResult:
     from chalicelib.archive.service import identify

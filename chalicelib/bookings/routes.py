@@ -16,6 +16,7 @@ from chalicelib.bookings.schemas import (
 )
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import HEALTH_RECORD, union
 from chalicelib.core.http import Ctx, route
 
 bp = Blueprint(__name__)
@@ -33,6 +34,7 @@ TAGS = ("bookings",)
     response=BookingView,
     status=201,
     tags=TAGS,
+    errors=union(HEALTH_RECORD, {409: ("booking_open", "no_hospital_option"), 422: ("unknown_hospital",)}),
 )
 def post_booking(ctx: Ctx) -> BookingView:
     from chalicelib.bookings.service import create
@@ -48,6 +50,7 @@ def post_booking(ctx: Ctx) -> BookingView:
     roles=(Role.CREW, Role.DISPATCHER, Role.HOSPITAL),
     response=BookingList,
     tags=TAGS,
+    errors=HEALTH_RECORD,
 )
 def get_bookings(ctx: Ctx) -> BookingList:
     from chalicelib.bookings.service import of_incident
@@ -66,6 +69,10 @@ def get_bookings(ctx: Ctx) -> BookingList:
     response=BookingView,
     status=201,
     tags=TAGS,
+    errors=union(
+        HEALTH_RECORD,
+        {403: ("not_receiving_hospital",), 409: ("referral_open",), 422: ("same_hospital", "unknown_hospital")},
+    ),
 )
 def post_referral(ctx: Ctx) -> BookingView:
     from chalicelib.bookings.service import refer
@@ -82,6 +89,7 @@ def post_referral(ctx: Ctx) -> BookingView:
     body=Accept,
     response=BookingView,
     tags=TAGS,
+    errors={404: ("booking_not_found",), 409: ("booking_not_open",)},
 )
 def post_accept(ctx: Ctx) -> BookingView:
     from chalicelib.bookings.service import accept
@@ -98,6 +106,7 @@ def post_accept(ctx: Ctx) -> BookingView:
     body=Decline,
     response=BookingView,
     tags=TAGS,
+    errors={404: ("booking_not_found", "incident_not_found"), 409: ("booking_not_open",)},
 )
 def post_decline(ctx: Ctx) -> BookingView:
     from chalicelib.bookings.service import decline
@@ -114,6 +123,7 @@ def post_decline(ctx: Ctx) -> BookingView:
     body=Cancel,
     response=BookingView,
     tags=TAGS,
+    errors=union(HEALTH_RECORD, {404: ("booking_not_found",), 409: ("booking_not_open",)}),
 )
 def post_cancel(ctx: Ctx) -> BookingView:
     from chalicelib.bookings.service import cancel

@@ -19,6 +19,8 @@ bp = Blueprint(__name__)
     summary="The call page a doorplate QR code opens (HTML, public)",
     roles=None,
     tags=("calls",),
+    errors={400: ()},
+    media_type="text/html",
 )
 def call_page(ctx: Ctx) -> Response:
     lang = pick_language(ctx.header("accept-language"))

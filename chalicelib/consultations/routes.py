@@ -7,6 +7,7 @@ from chalice import Blueprint
 from chalicelib.consultations.schemas import CloseRequest, ConsultationList, ConsultationRequest, ConsultationView
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import HEALTH_RECORD, union
 from chalicelib.core.http import Ctx, route
 
 bp = Blueprint(__name__)
@@ -25,6 +26,7 @@ PEOPLE = (Role.CREW, Role.DISPATCHER, Role.HOSPITAL)
     response=ConsultationView,
     status=201,
     tags=TAGS,
+    errors=union(HEALTH_RECORD, {422: ("unknown_hospital",), 503: ("video_unavailable",)}),
 )
 def post_consultation(ctx: Ctx) -> ConsultationView:
     from chalicelib.consultations.service import request
@@ -40,6 +42,7 @@ def post_consultation(ctx: Ctx) -> ConsultationView:
     roles=PEOPLE,
     response=ConsultationList,
     tags=TAGS,
+    errors=HEALTH_RECORD,
 )
 def get_consultations(ctx: Ctx) -> ConsultationList:
     from chalicelib.consultations.service import of_incident
@@ -55,6 +58,9 @@ def get_consultations(ctx: Ctx) -> ConsultationList:
     roles=PEOPLE,
     response=ConsultationView,
     tags=TAGS,
+    errors=union(
+        HEALTH_RECORD, {404: ("consultation_not_found",), 409: ("consultation_closed",), 503: ("video_unavailable",)}
+    ),
 )
 def post_join(ctx: Ctx) -> ConsultationView:
     from chalicelib.consultations.service import join
@@ -70,6 +76,7 @@ def post_join(ctx: Ctx) -> ConsultationView:
     roles=PEOPLE,
     response=ConsultationView,
     tags=TAGS,
+    errors=union(HEALTH_RECORD, {404: ("consultation_not_found",)}),
 )
 def post_leave(ctx: Ctx) -> ConsultationView:
     from chalicelib.consultations.service import leave
@@ -86,6 +93,7 @@ def post_leave(ctx: Ctx) -> ConsultationView:
     body=CloseRequest,
     response=ConsultationView,
     tags=TAGS,
+    errors=union(HEALTH_RECORD, {404: ("consultation_not_found",), 409: ("consultation_closed",)}),
 )
 def post_close(ctx: Ctx) -> ConsultationView:
     from chalicelib.consultations.service import close

@@ -72,3 +72,25 @@ class UnsupportedMediaType(DomainError):
 class ServiceUnavailable(DomainError):
     status = 503
     code = "service_unavailable"
+
+
+ErrorCodes = dict[int, tuple[str, ...]]
+
+
+def union(*parts: ErrorCodes) -> ErrorCodes:
+    """Several routes' `errors=` declarations as one: the codes of a status shared by two are merged."""
+    merged: ErrorCodes = {}
+    for part in parts:
+        for status, codes in part.items():
+            merged[status] = tuple(dict.fromkeys((*merged.get(status, ()), *codes)))
+    return merged
+
+
+# Every read or write of an incident's health data passes the access rule (`healthaccess.rules`).
+HEALTH_RECORD: ErrorCodes = {
+    403: ("not_assigned", "not_destination", "responder_no_health_data", "role_denied", "scope_denied"),
+    404: ("incident_not_found",),
+}
+# A doorplate's QR token: a damaged sticker (400) or a forged, retired or revoked one (401).
+QR_TOKEN: ErrorCodes = {400: ("qr_malformed",), 401: ("qr_invalid_signature", "qr_key_expired", "qr_revoked")}
+QR_KEYS: ErrorCodes = {503: ("qr_not_configured", "qr_keys_unavailable")}

@@ -8,8 +8,9 @@ turns any failure into `{"error": {"code", "message"}}` with the right status.
 from __future__ import annotations
 
 import functools
+import inspect
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,10 +47,57 @@ class RouteSpec:
     status: int = 200
     query: type[BaseModel] | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
-    errors: tuple[int, ...] = ()
+    # Statuses the view's own logic can answer besides success, each with its error codes;
+    # what follows from auth, body and query is derived (`responses`).
+    errors: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    description: str | None = None
+    media_type: str = "application/json"
+    caller_token: bool = False  # public, but answers only the caller token of the call in its path
+
+    def responses(self) -> dict[int, tuple[str, ...]]:
+        """Every status the operation can answer but its success, with the error codes of each."""
+        return _responses(self)
 
 
 ROUTES: list[RouteSpec] = []
+
+# Derived from how a route is declared: `_serve` and `parse_*` answer these themselves.
+_AUTH: dict[int, tuple[str, ...]] = {
+    401: ("missing_token", "invalid_token", "token_expired", "auth_not_configured"),
+    403: ("role_denied", "scope_denied"),
+}
+_BODY: dict[int, tuple[str, ...]] = {
+    400: ("missing_body", "malformed_json", "too_deep"),
+    413: ("payload_too_large",),
+    415: ("unsupported_media_type",),
+    422: ("validation_failed",),
+}
+_QUERY: dict[int, tuple[str, ...]] = {422: ("validation_failed",)}
+_CALLER: dict[int, tuple[str, ...]] = {
+    401: ("invalid_caller_token", "caller_token_expired"),
+    403: ("not_your_call",),
+    404: ("call_not_found",),
+    503: ("qr_not_configured", "qr_keys_unavailable"),  # caller tokens are signed with the QR key ring
+}
+_ALWAYS: dict[int, tuple[str, ...]] = {500: ("internal_error",)}
+
+
+@functools.cache
+def _responses(spec: RouteSpec) -> dict[int, tuple[str, ...]]:
+    parts: list[Mapping[int, tuple[str, ...]]] = [_ALWAYS, dict(spec.errors)]
+    if spec.roles is not None:
+        parts.append(_AUTH)
+    if spec.body is not None:
+        parts.append(_BODY)
+    if spec.query is not None:
+        parts.append(_QUERY)
+    if spec.caller_token:
+        parts.append(_CALLER)
+    merged: dict[int, tuple[str, ...]] = {}
+    for part in parts:
+        for status, codes in part.items():
+            merged[status] = tuple(dict.fromkeys((*merged.get(status, ()), *codes)))
+    return dict(sorted(merged.items()))
 
 
 @dataclass
@@ -96,9 +144,28 @@ def route(
     query: type[BaseModel] | None = None,
     status: int = 200,
     tags: tuple[str, ...] = (),
+    errors: Mapping[int, Iterable[str]] | None = None,
+    description: str | None = None,
+    media_type: str = "application/json",
+    caller_token: bool = False,
 ) -> Callable[[Callable[[Ctx], Any]], Callable[..., Response]]:
+    """Declare an API route.
+
+    `errors` names every other status the view's logic can answer, with its error codes, e.g.
+    `{404: ("unit_not_found",), 409: ("illegal_transition",)}`; 401/403 (a role is required),
+    400/413/415/422 (a body), 422 (a query) and 500 are added from the declaration itself. A
+    response with any other status is logged and counted (`UndeclaredStatus`). `description`
+    (else the view's docstring) states the rules the schemas cannot; `media_type` is the success
+    body's type when it is not JSON; `caller_token` marks a public route that answers only the
+    caller token (`Authorization: Bearer <caller_token>`) of the call it names.
+    """
+
     def decorator(view: Callable[[Ctx], Any]) -> Callable[..., Response]:
-        spec = RouteSpec(path, method, summary, roles, body, response, status, query, tags)
+        declared = tuple(sorted((int(code), tuple(names)) for code, names in (errors or {}).items()))
+        doc = description or (inspect.cleandoc(view.__doc__) if view.__doc__ else None)
+        spec = RouteSpec(
+            path, method, summary, roles, body, response, status, query, tags, declared, doc, media_type, caller_token
+        )
         ROUTES.append(spec)
 
         @functools.wraps(view)
@@ -135,11 +202,14 @@ def _serve(bp: Blueprint | Chalice, spec: RouteSpec, view: Callable[[Ctx], Any],
                 source_ip=((getattr(request, "context", None) or {}).get("identity") or {}).get("sourceIp"),
                 lambda_context=getattr(bp, "lambda_context", None),
             )
-            return _to_response(view(ctx), spec.status, correlation_id)
+            resp = _to_response(view(ctx), spec.status, correlation_id)
+            _check_declared(spec, resp.status_code, None)
+            return resp
         except errors.DomainError as err:
             if err.status in (401, 403):
                 # Refused tokens are a security signal worth an alarm, unlike other 4xx.
                 count("AuthRejected")
+            _check_declared(spec, err.status, err.code)
             return error_response(err, correlation_id)
         except Exception:
             logger().exception("unhandled error", extra={"path": spec.path, "method": spec.method})
@@ -149,6 +219,20 @@ def _serve(bp: Blueprint | Chalice, spec: RouteSpec, view: Callable[[Ctx], Any],
             )
         finally:
             flush_metrics()
+
+
+def _check_declared(spec: RouteSpec, status: int, code: str | None) -> None:
+    """The OpenAPI document promises every status and error code a route answers: flag a broken promise."""
+    if status == spec.status:
+        return
+    declared = spec.responses()
+    if status in declared and (code is None or code in declared[status]):
+        return
+    count("UndeclaredStatus")
+    logger().error(
+        "undeclared status",
+        extra={"path": spec.path, "method": spec.method, "status": status, "error_code": code},
+    )
 
 
 def finalize(app: Chalice) -> None:

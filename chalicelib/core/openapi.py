@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
@@ -22,59 +22,68 @@ _ERROR_SCHEMA = {
         }
     },
 }
-_ERRORS = {
-    "400": "Malformed request (e.g. malformed_json)",
-    "401": "Missing, invalid or expired token",
-    "403": "Role or scope does not allow this",
-    "404": "Not found",
-    "405": "Method not allowed",
-    "413": "Body too large",
-    "422": "Validation failed",
-    "500": "Internal error",
+_TEXT = {
+    400: "Malformed request",
+    401: "Missing, invalid or expired token",
+    403: "Role or scope does not allow this",
+    404: "Not found",
+    409: "Conflicts with the current state",
+    413: "Body too large",
+    415: "Body is not JSON",
+    422: "Validation failed",
+    429: "Too many requests",
+    500: "Internal error",
+    502: "An upstream system failed",
+    503: "A dependency is unavailable",
 }
+_ERROR_REF = "#/components/schemas/Error"
+_Key = tuple[type[BaseModel], Literal["validation", "serialization"]]
 
 
 def document(version: str = "1.0.0") -> dict[str, Any]:
-    models = _models()
-    _, defs = models_json_schema([(m, "serialization") for m in models], ref_template="#/components/schemas/{model}")
+    keys = _model_keys()
+    refs, defs = models_json_schema(keys, ref_template="#/components/schemas/{model}")
     schemas: dict[str, Any] = dict(defs.get("$defs", {}))
     schemas["Error"] = _ERROR_SCHEMA
     paths: dict[str, Any] = {}
     for spec in ROUTES:
-        paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec)
+        paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec, refs, schemas)
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "EMS platform API",
             "version": version,
-            "description": "City-wide smart emergency medical services.",
+            "description": "City-wide smart emergency medical services. Every failure is "
+            '`{"error": {"code", "message"}}`; each operation lists the statuses it can answer and, '
+            "per status, its machine-readable error codes (`x-error-codes`, also the enum of `error.code`).",
         },
         "servers": [{"url": "/"}],
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": dict(sorted(schemas.items())),
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
-            "responses": {
-                code: {
-                    "description": text,
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                }
-                for code, text in _ERRORS.items()
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                "callerToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The caller_token that POST /v1/calls returned, for that call only",
+                },
             },
         },
     }
 
 
-def _models() -> list[type[BaseModel]]:
-    seen: dict[str, type[BaseModel]] = {}
+def _model_keys() -> list[_Key]:
+    """Request models as validated, responses as serialised: each schema says what the wire carries."""
+    keys: dict[_Key, None] = {}
     for spec in ROUTES:
-        for model in (spec.body, spec.response):
+        for model, mode in ((spec.body, "validation"), (spec.query, "validation"), (spec.response, "serialization")):
             if model is not None:
-                seen[model.__name__] = model
-    return list(seen.values())
+                keys[(model, mode)] = None  # type: ignore[index]
+    return list(keys)
 
 
-def _operation(spec: RouteSpec) -> dict[str, Any]:
+def _operation(spec: RouteSpec, refs: dict[Any, Any], schemas: dict[str, Any]) -> dict[str, Any]:
     op: dict[str, Any] = {
         "summary": spec.summary,
         "operationId": spec.method.lower() + "_" + re.sub(r"[^A-Za-z0-9]+", "_", spec.path).strip("_"),
@@ -83,46 +92,59 @@ def _operation(spec: RouteSpec) -> dict[str, Any]:
             {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
             for name in _PARAM.findall(spec.path)
         ],
-        "responses": {str(spec.status): _content(spec.response, "Success")},
     }
+    if spec.description:
+        op["description"] = spec.description
+    success = _success(spec, refs)
+    op["responses"] = {str(spec.status): success}
     if spec.query is not None:
-        for name, field in spec.query.model_fields.items():
-            wire = field.alias or name  # e.g. `from`, a Python keyword, as the field `start`
-            op["parameters"].append(
-                {
-                    "name": wire,
-                    "in": "query",
-                    "required": field.is_required(),
-                    "schema": _field_schema(spec.query, wire),
-                }
-            )
+        query = schemas[_ref_name(refs[(spec.query, "validation")])]
+        required = set(query.get("required", ()))
+        for wire, schema in query.get("properties", {}).items():  # wire names: aliases such as `from`
+            op["parameters"].append({"name": wire, "in": "query", "required": wire in required, "schema": schema})
     if spec.body is not None:
-        op["requestBody"] = {"required": True, **_content(spec.body, "")}
-        del op["requestBody"]["description"]
-    codes = ["500"]
-    if spec.body is not None or spec.query is not None:
-        codes += ["400", "413", "422"]
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": refs[(spec.body, "validation")]}},
+        }
     if spec.roles is not None:
         op["security"] = [{"bearer": []}]
         op["x-roles"] = [r.value for r in spec.roles]
-        codes += ["401", "403"]
-    for code in sorted(set(codes)):
-        op["responses"][code] = {"$ref": f"#/components/responses/{code}"}
+    elif spec.caller_token:
+        op["security"] = [{"callerToken": []}]
+    for status, codes in spec.responses().items():
+        op["responses"][str(status)] = _error(status, codes, spec, success)
     return op
 
 
-def _content(model: type[BaseModel] | None, description: str) -> dict[str, Any]:
-    if model is None:
-        return {"description": description}
+def _success(spec: RouteSpec, refs: dict[Any, Any]) -> dict[str, Any]:
+    if spec.response is not None:
+        schema: dict[str, Any] = refs[(spec.response, "serialization")]
+    elif "json" in spec.media_type:
+        schema = {"type": "object"}
+    else:
+        schema = {"type": "string"}
+    return {"description": "Success", "content": {spec.media_type: {"schema": schema}}}
+
+
+def _error(status: int, codes: tuple[str, ...], spec: RouteSpec, success: dict[str, Any]) -> dict[str, Any]:
+    text = _TEXT.get(status, "Error")
+    if not codes:
+        # Declared without codes: the operation answers this status with its success body (health 503, ...).
+        return {**success, "description": f"{text}: the same body as on success"}
+    schema = {
+        "allOf": [{"$ref": _ERROR_REF}],
+        "properties": {"error": {"properties": {"code": {"enum": list(codes)}}}},
+    }
     return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}},
+        "description": f"{text}: " + ", ".join(f"`{c}`" for c in codes),
+        "content": {"application/json": {"schema": schema}},
+        "x-error-codes": list(codes),
     }
 
 
-def _field_schema(model: type[BaseModel], name: str) -> dict[str, Any]:
-    props: dict[str, Any] = model.model_json_schema()["properties"]
-    return props[name]  # type: ignore[no-any-return]
+def _ref_name(ref: dict[str, Any]) -> str:
+    return str(ref["$ref"]).rsplit("/", 1)[-1]
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ TAGS = ("co-response",)
     body=PositionRequest,
     response=PositionAccepted,
     tags=TAGS,
+    errors={403: ("agency_not_co_responding",), 409: ("incident_closed",), 422: ("time_in_future", "position_too_old")},
 )
 def post_position(ctx: Ctx) -> PositionAccepted:
     from chalicelib.coresponse.deps import get_ports
@@ -41,6 +42,7 @@ def post_position(ctx: Ctx) -> PositionAccepted:
     roles=(Role.DISPATCHER, Role.CREW),
     response=ResponderList,
     tags=TAGS,
+    errors={403: ("not_assigned",), 404: ("incident_not_found",)},
 )
 def get_responders(ctx: Ctx) -> ResponderList:
     from chalicelib.coresponse.deps import get_ports

@@ -10,6 +10,7 @@ from chalice import Blueprint
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import HEALTH_RECORD, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.cpr.schemas import CallerVideo, CprGuidance, CprQuery, ProgressRequest, ProgressResult, SceneVideo
 
@@ -26,6 +27,8 @@ TAGS = ("cpr",)
     roles=None,
     response=CallerVideo,
     tags=TAGS,
+    errors={409: ("incident_closed",), 503: ("video_unavailable",)},
+    caller_token=True,
 )
 def post_caller_video(ctx: Ctx) -> CallerVideo:
     from chalicelib.cpr.video import caller_join
@@ -42,6 +45,7 @@ def post_caller_video(ctx: Ctx) -> CallerVideo:
     roles=(Role.DISPATCHER, Role.HOSPITAL),
     response=SceneVideo,
     tags=TAGS,
+    errors=union(HEALTH_RECORD, {409: ("incident_closed",), 503: ("video_unavailable",)}),
 )
 def post_scene_join(ctx: Ctx) -> SceneVideo:
     from chalicelib.cpr.video import staff_join
@@ -59,6 +63,7 @@ def post_scene_join(ctx: Ctx) -> SceneVideo:
     query=CprQuery,
     response=CprGuidance,
     tags=TAGS,
+    caller_token=True,
 )
 def get_cpr(ctx: Ctx) -> CprGuidance:
     from chalicelib.cpr.service import steps_for_caller
@@ -79,6 +84,8 @@ def get_cpr(ctx: Ctx) -> CprGuidance:
     response=ProgressResult,
     status=201,
     tags=TAGS,
+    errors={409: ("incident_closed",), 422: ("time_in_future", "time_before_call")},
+    caller_token=True,
 )
 def post_caller_progress(ctx: Ctx) -> ProgressResult:
     from chalicelib.core.config import get_settings
@@ -99,6 +106,7 @@ def post_caller_progress(ctx: Ctx) -> ProgressResult:
     response=ProgressResult,
     status=201,
     tags=TAGS,
+    errors={404: ("incident_not_found",), 409: ("incident_closed",), 422: ("time_in_future", "time_before_call")},
 )
 def post_staff_progress(ctx: Ctx) -> ProgressResult:
     from chalicelib.core.config import get_settings

@@ -7,6 +7,7 @@ from chalice import Blueprint
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.config import get_settings
+from chalicelib.core.errors import HEALTH_RECORD, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.devicefiles import service
 from chalicelib.devicefiles.deps import get_ports
@@ -25,6 +26,7 @@ bp = Blueprint(__name__)
     response=UploadTicket,
     status=201,
     tags=("device-files",),
+    errors=union(HEALTH_RECORD, {400: ("content_type_not_allowed", "file_too_large"), 503: ("files_not_configured",)}),
 )
 def request_upload(ctx: Ctx) -> UploadTicket:
     return service.request_upload(
@@ -45,6 +47,7 @@ def request_upload(ctx: Ctx) -> UploadTicket:
     roles=(Role.CREW, Role.DISPATCHER, Role.HOSPITAL),
     response=FileList,
     tags=("device-files",),
+    errors=union(HEALTH_RECORD, {503: ("files_not_configured",)}),
 )
 def list_files(ctx: Ctx) -> FileList:
     return service.list_files(ports=get_ports(), who=ctx.who, incident_id=ctx.params["incident_id"], now=utcnow())

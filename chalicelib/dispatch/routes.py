@@ -50,6 +50,10 @@ def list_incidents(ctx: Ctx) -> IncidentList:
     body=AssignRequest,
     response=AssignResult,
     tags=("dispatch",),
+    errors={
+        404: ("incident_not_found", "unit_not_found"),
+        409: ("incident_closed", "unit_on_scene", "unit_not_available", "incident_changed"),
+    },
 )
 def assign_unit(ctx: Ctx) -> AssignResult:
     from chalicelib.dispatch import board
@@ -66,6 +70,7 @@ def assign_unit(ctx: Ctx) -> AssignResult:
     body=CancelRequest,
     response=CancelResult,
     tags=("dispatch",),
+    errors={404: ("incident_not_found",), 409: ("incident_closed", "unit_on_scene", "incident_changed")},
 )
 def cancel_incident(ctx: Ctx) -> CancelResult:
     from chalicelib.dispatch import board

@@ -35,6 +35,11 @@ _STAFF = (Role.DISPATCHER, Role.ADMIN)
     body=StatusRequest,
     response=StatusResult,
     tags=("fleet",),
+    errors={
+        404: ("unit_not_found",),
+        409: ("illegal_transition", "version_conflict"),
+        422: ("time_in_future", "destination_not_expected", "unknown_hospital"),
+    },
 )
 def post_status(ctx: Ctx) -> StatusResult:
     return service.change_status(
@@ -57,6 +62,7 @@ def post_status(ctx: Ctx) -> StatusResult:
     body=TimeCorrection,
     response=TimeNodeView,
     tags=("fleet",),
+    errors={404: ("unit_not_found", "time_node_not_found"), 409: ("version_conflict",), 422: ("time_in_future",)},
 )
 def post_time(ctx: Ctx) -> TimeNodeView:
     return service.amend_time(
@@ -78,6 +84,7 @@ def post_time(ctx: Ctx) -> TimeNodeView:
     body=PositionReport,
     response=PositionResult,
     tags=("fleet",),
+    errors={404: ("unit_not_found",), 409: ("version_conflict",), 422: ("time_in_future",)},
 )
 def post_position(ctx: Ctx) -> PositionResult:
     return service.report_position(
@@ -114,6 +121,7 @@ def list_units(ctx: Ctx) -> UnitList:
     roles=(Role.CREW, *_STAFF),
     response=UnitView,
     tags=("fleet",),
+    errors={404: ("unit_not_found",)},
 )
 def get_unit(ctx: Ctx) -> UnitView:
     max_age = get_fleet_settings().position_max_age_s
@@ -128,6 +136,7 @@ def get_unit(ctx: Ctx) -> UnitView:
     roles=(Role.CREW, *_STAFF),
     response=AssignmentView,
     tags=("fleet",),
+    errors={404: ("unit_not_found", "no_assignment")},
 )
 def get_assignment(ctx: Ctx) -> AssignmentView:
     from chalicelib.dispatch.board import crew_job

@@ -6,6 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import HEALTH_RECORD, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.handover.schemas import HandoverView
 
@@ -22,6 +23,7 @@ bp = Blueprint(__name__)
     response=HandoverView,
     status=201,
     tags=("handover",),
+    errors=union(HEALTH_RECORD, {404: ("booking_not_found",), 409: ("no_accepted_booking", "booking_not_open")}),
 )
 def post_handover(ctx: Ctx) -> HandoverView:
     from chalicelib.handover.service import hand_over
@@ -37,6 +39,7 @@ def post_handover(ctx: Ctx) -> HandoverView:
     roles=(Role.CREW, Role.HOSPITAL, Role.DISPATCHER),
     response=HandoverView,
     tags=("handover",),
+    errors=union(HEALTH_RECORD, {404: ("handover_not_found",)}),
 )
 def get_handover(ctx: Ctx) -> HandoverView:
     from chalicelib.handover.service import fetch

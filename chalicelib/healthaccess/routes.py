@@ -6,6 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import HEALTH_RECORD, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.healthaccess.schemas import BreakGlassRequest, GrantView
 
@@ -23,6 +24,7 @@ bp = Blueprint(__name__)
     response=GrantView,
     status=201,
     tags=("health-access",),
+    errors=union(HEALTH_RECORD, {409: ("access_not_needed",)}),
 )
 def post_break_glass(ctx: Ctx) -> GrantView:
     from chalicelib.healthaccess.deps import get_ports

@@ -6,6 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import HEALTH_RECORD
 from chalicelib.core.http import Ctx, route
 from chalicelib.hospitals.schemas import CapacityUpdate, CapacityView, HospitalList, HospitalOptions, HospitalsQuery
 
@@ -38,6 +39,7 @@ def get_hospitals(ctx: Ctx) -> HospitalList:
     body=CapacityUpdate,
     response=CapacityView,
     tags=TAGS,
+    errors={404: ("hospital_not_found",)},
 )
 def put_capacity(ctx: Ctx) -> CapacityView:
     from chalicelib.hospitals.service import report_capacity
@@ -54,6 +56,7 @@ def put_capacity(ctx: Ctx) -> CapacityView:
     roles=(Role.CREW, Role.DISPATCHER),
     response=HospitalOptions,
     tags=TAGS,
+    errors=HEALTH_RECORD,
 )
 def get_options(ctx: Ctx) -> HospitalOptions:
     from chalicelib.hospitals.service import options

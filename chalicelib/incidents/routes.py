@@ -6,6 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import QR_KEYS, QR_TOKEN, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.core.i18n import pick_language
 from chalicelib.core.ratelimit import SlidingWindow
@@ -42,6 +43,16 @@ def _callers() -> SlidingWindow:
     response=CallCreated,
     status=201,
     tags=("calls",),
+    errors=union(
+        QR_TOKEN,
+        QR_KEYS,
+        {
+            400: ("invalid_idempotency_key",),
+            409: ("address_retired", "idempotency_key_reused", "request_in_progress"),
+            422: ("location_required", "out_of_service_area"),
+            429: ("rate_limited",),
+        },
+    ),
 )
 def create_call(ctx: Ctx) -> CallCreated:
     req: CallRequest = ctx.body
@@ -67,6 +78,7 @@ def create_call(ctx: Ctx) -> CallCreated:
     roles=None,
     response=CallStatus,
     tags=("calls",),
+    caller_token=True,
 )
 def get_call(ctx: Ctx) -> CallStatus:
     lang = pick_language(ctx.header("accept-language"))
@@ -83,6 +95,7 @@ def get_call(ctx: Ctx) -> CallStatus:
     response=IncidentCreated,
     status=201,
     tags=("incidents",),
+    errors={404: ("address_not_found",), 409: ("address_retired",), 422: ("location_required", "out_of_service_area")},
 )
 def create_incident(ctx: Ctx) -> IncidentCreated:
     req: IncidentRequest = ctx.body
@@ -99,6 +112,7 @@ def create_incident(ctx: Ctx) -> IncidentCreated:
     roles=(Role.DISPATCHER, Role.ADMIN),
     response=IncidentDetail,
     tags=("incidents",),
+    errors={404: ("incident_not_found",)},
 )
 def get_incident(ctx: Ctx) -> IncidentDetail:
     from chalicelib.core.observability import mask_phone

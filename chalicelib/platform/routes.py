@@ -27,6 +27,7 @@ _health_cache: dict[str, tuple[datetime, HealthResponse]] = {}
     roles=None,
     response=HealthResponse,
     tags=("platform",),
+    errors={503: ()},
 )
 def health(ctx: Ctx) -> Response:
     s = get_settings()
@@ -96,6 +97,7 @@ def openapi(ctx: Ctx) -> dict[str, object]:
     response=CanaryRun,
     status=202,
     tags=("platform",),
+    errors={503: ("workflow_unavailable",)},
 )
 def run_canary(ctx: Ctx) -> CanaryRun:
     req: CanaryRequest = ctx.body

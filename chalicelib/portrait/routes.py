@@ -6,6 +6,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import HEALTH_RECORD
 from chalicelib.core.http import Ctx, route
 from chalicelib.portrait.models import Portrait
 
@@ -22,6 +23,7 @@ READERS = (Role.CREW, Role.DISPATCHER, Role.HOSPITAL)
     roles=READERS,
     response=Portrait,
     tags=("portrait",),
+    errors=HEALTH_RECORD,
 )
 def get_portrait(ctx: Ctx) -> Portrait:
     from chalicelib.portrait.service import portrait
@@ -36,6 +38,8 @@ def get_portrait(ctx: Ctx) -> Portrait:
     summary="The health portrait as a body map (image/svg+xml, zh-CN labels)",
     roles=READERS,
     tags=("portrait",),
+    errors=HEALTH_RECORD,
+    media_type="image/svg+xml",
 )
 def get_portrait_svg(ctx: Ctx) -> Response:
     from chalicelib.portrait.service import portrait

@@ -6,6 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import QR_KEYS, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.platform import audit
 from chalicelib.qr.deps import get_key_ring, get_revocation_store
@@ -24,6 +25,7 @@ bp = Blueprint(__name__)
     body=RevokeRequest,
     response=Revocation,
     tags=("addresses",),
+    errors=union(QR_KEYS, {404: ("qr_key_not_found",), 409: ("qr_key_current",)}),
 )
 def revoke(ctx: Ctx) -> Revocation:
     req: RevokeRequest = ctx.body

@@ -6,6 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import HEALTH_RECORD
 from chalicelib.core.http import Ctx, route
 from chalicelib.telemetry.schemas_api import ReadingList, ReadingsQuery
 
@@ -21,6 +22,7 @@ bp = Blueprint(__name__)
     query=ReadingsQuery,
     response=ReadingList,
     tags=("telemetry",),
+    errors=HEALTH_RECORD,
 )
 def get_readings(ctx: Ctx) -> ReadingList:
     from chalicelib.telemetry.readings import incident_readings

@@ -6,6 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import HEALTH_RECORD, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.timeline.schemas import BandView, BindBand, KpiQuery, Kpis, ScanRequest, ScanResult, Timeline
 
@@ -23,6 +24,7 @@ TAGS = ("timeline",)
     response=BandView,
     status=201,
     tags=TAGS,
+    errors=union(HEALTH_RECORD, {409: ("band_in_use",)}),
 )
 def post_band(ctx: Ctx) -> BandView:
     from chalicelib.timeline.service import bind
@@ -41,6 +43,7 @@ def post_band(ctx: Ctx) -> BandView:
     response=ScanResult,
     status=201,
     tags=TAGS,
+    errors=union(HEALTH_RECORD, {404: ("band_not_found",), 422: ("time_in_future",)}),
 )
 def post_scan(ctx: Ctx) -> ScanResult:
     from chalicelib.core.config import get_settings
@@ -57,6 +60,7 @@ def post_scan(ctx: Ctx) -> ScanResult:
     roles=(Role.CREW, Role.DISPATCHER, Role.HOSPITAL),
     response=Timeline,
     tags=TAGS,
+    errors=HEALTH_RECORD,
 )
 def get_timeline(ctx: Ctx) -> Timeline:
     from chalicelib.timeline.service import timeline
@@ -74,6 +78,7 @@ def get_timeline(ctx: Ctx) -> Timeline:
     query=KpiQuery,
     response=Kpis,
     tags=TAGS,
+    errors={422: ("invalid_range",)},
 )
 def get_kpis(ctx: Ctx) -> Kpis:
     from chalicelib.timeline.service import kpis

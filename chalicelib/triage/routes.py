@@ -6,6 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
+from chalicelib.core.errors import HEALTH_RECORD
 from chalicelib.core.http import Ctx, route
 from chalicelib.triage.models import AssessmentInput
 from chalicelib.triage.schemas import AssessmentHistory, AssessmentView
@@ -23,6 +24,7 @@ bp = Blueprint(__name__)
     response=AssessmentView,
     status=201,
     tags=("triage",),
+    errors=HEALTH_RECORD,
 )
 def post_assessment(ctx: Ctx) -> AssessmentView:
     from chalicelib.triage.service import assess
@@ -38,6 +40,7 @@ def post_assessment(ctx: Ctx) -> AssessmentView:
     roles=(Role.CREW, Role.DISPATCHER, Role.HOSPITAL),
     response=AssessmentHistory,
     tags=("triage",),
+    errors=HEALTH_RECORD,
 )
 def get_assessments(ctx: Ctx) -> AssessmentHistory:
     from chalicelib.triage.service import history

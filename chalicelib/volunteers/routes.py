@@ -25,7 +25,8 @@ VOLUNTEER = (Role.VOLUNTEER,)
 
 
 @route(bp, "/v1/volunteers", "POST", summary="Register a certified first-aider (administrators)",
-       roles=(Role.ADMIN,), body=VolunteerRegistration, response=VolunteerProfile, status=201, tags=TAGS)  # fmt: skip
+       roles=(Role.ADMIN,), body=VolunteerRegistration, response=VolunteerProfile, status=201, tags=TAGS,
+       errors={409: ("volunteer_exists",)})  # fmt: skip
 def post_volunteer(ctx: Ctx) -> VolunteerProfile:
     from chalicelib.volunteers.registry import register
 
@@ -33,7 +34,8 @@ def post_volunteer(ctx: Ctx) -> VolunteerProfile:
 
 
 @route(bp, "/v1/volunteers/me", "GET", summary="My registration, certificate and duty",
-       roles=VOLUNTEER, response=VolunteerProfile, tags=TAGS)  # fmt: skip
+       roles=VOLUNTEER, response=VolunteerProfile, tags=TAGS,
+       errors={404: ("volunteer_not_found",)})  # fmt: skip
 def get_me(ctx: Ctx) -> VolunteerProfile:
     from chalicelib.volunteers.registry import me
 
@@ -42,7 +44,8 @@ def get_me(ctx: Ctx) -> VolunteerProfile:
 
 @route(bp, "/v1/volunteers/me/duty", "PUT",
        summary="Go on duty (with where I am) or off duty (my position is dropped)",
-       roles=VOLUNTEER, body=DutyRequest, response=VolunteerProfile, tags=TAGS)  # fmt: skip
+       roles=VOLUNTEER, body=DutyRequest, response=VolunteerProfile, tags=TAGS,
+       errors={404: ("volunteer_not_found",), 409: ("not_on_duty",)})  # fmt: skip
 def put_duty(ctx: Ctx) -> VolunteerProfile:
     from chalicelib.volunteers.registry import duty
 
@@ -51,7 +54,8 @@ def put_duty(ctx: Ctx) -> VolunteerProfile:
 
 @route(bp, "/v1/volunteers/me/location", "PUT",
        summary="Where I am, while on duty: too old a position is not alerted on",
-       roles=VOLUNTEER, body=LocationUpdate, response=VolunteerProfile, tags=TAGS)  # fmt: skip
+       roles=VOLUNTEER, body=LocationUpdate, response=VolunteerProfile, tags=TAGS,
+       errors={404: ("volunteer_not_found",), 409: ("not_on_duty",)})  # fmt: skip
 def put_location(ctx: Ctx) -> VolunteerProfile:
     from chalicelib.volunteers.registry import locate
 
@@ -67,7 +71,8 @@ def get_my_alerts(ctx: Ctx) -> AlertList:
 
 
 @route(bp, "/v1/alerts/{alert_id}/accept", "POST", summary="I am going: the exact place is shown",
-       roles=VOLUNTEER, response=AlertView, tags=TAGS)  # fmt: skip
+       roles=VOLUNTEER, response=AlertView, tags=TAGS,
+       errors={404: ("alert_not_found",), 409: ("alert_not_open", "volunteer_engaged")})  # fmt: skip
 def post_accept(ctx: Ctx) -> AlertView:
     from chalicelib.volunteers.answers import accept
 
@@ -75,7 +80,8 @@ def post_accept(ctx: Ctx) -> AlertView:
 
 
 @route(bp, "/v1/alerts/{alert_id}/decline", "POST", summary="I cannot go: the next nearest is asked at once",
-       roles=VOLUNTEER, response=AlertView, tags=TAGS)  # fmt: skip
+       roles=VOLUNTEER, response=AlertView, tags=TAGS,
+       errors={404: ("alert_not_found",), 409: ("alert_not_open",)})  # fmt: skip
 def post_decline(ctx: Ctx) -> AlertView:
     from chalicelib.volunteers.answers import decline
 
@@ -84,7 +90,9 @@ def post_decline(ctx: Ctx) -> AlertView:
 
 @route(bp, "/v1/alerts/{alert_id}/status", "POST",
        summary="What I did, as a time node: on my way, AED fetched, on scene, CPR started, AED attached, handed over",
-       roles=VOLUNTEER, body=NodeReport, response=AlertView, tags=TAGS)  # fmt: skip
+       roles=VOLUNTEER, body=NodeReport, response=AlertView, tags=TAGS,
+       errors={404: ("alert_not_found",), 409: ("alert_not_accepted",),
+               422: ("time_in_future", "time_before_alert")})  # fmt: skip
 def post_status(ctx: Ctx) -> AlertView:
     from chalicelib.volunteers.answers import report
 
@@ -93,7 +101,8 @@ def post_status(ctx: Ctx) -> AlertView:
 
 @route(bp, "/v1/incidents/{incident_id}/volunteers", "GET",
        summary="Volunteers alerted for the incident and how they answered (dispatchers see who accepted)",
-       roles=(Role.DISPATCHER, Role.CREW), response=IncidentResponders, tags=TAGS)  # fmt: skip
+       roles=(Role.DISPATCHER, Role.CREW), response=IncidentResponders, tags=TAGS,
+       errors={403: ("not_assigned",), 404: ("incident_not_found",)})  # fmt: skip
 def get_incident_volunteers(ctx: Ctx) -> IncidentResponders:
     from chalicelib.volunteers.desk import responders
 
@@ -102,7 +111,8 @@ def get_incident_volunteers(ctx: Ctx) -> IncidentResponders:
 
 @route(bp, "/v1/incidents/{incident_id}/scene-safety", "PUT",
        summary="Flag the scene unsafe (volunteers are stood down and no one new is asked) or safe again",
-       roles=(Role.DISPATCHER,), body=SceneSafety, response=IncidentResponders, tags=TAGS)  # fmt: skip
+       roles=(Role.DISPATCHER,), body=SceneSafety, response=IncidentResponders, tags=TAGS,
+       errors={403: ("not_assigned",), 404: ("incident_not_found",), 409: ("incident_closed",)})  # fmt: skip
 def put_scene_safety(ctx: Ctx) -> IncidentResponders:
     from chalicelib.volunteers.desk import scene_safety
 
