@@ -9,6 +9,7 @@ from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD, union
 from chalicelib.core.http import Ctx, route
+from chalicelib.healthaccess.refusals import audited
 
 bp = Blueprint(__name__)
 
@@ -51,6 +52,7 @@ def post_bundle(ctx: Ctx) -> ImportResult:
     response=IdentifyResult,
     tags=("archive",),
     errors=union(HEALTH_RECORD, {503: ("identity_key_missing", "identity_key_unavailable")}),
+    refused=audited("patient.identify"),
 )
 def post_patient(ctx: Ctx) -> IdentifyResult:
     from chalicelib.archive.service import identify

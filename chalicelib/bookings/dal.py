@@ -69,5 +69,6 @@ class BookingRecord(Model):
     his_status = UnicodeAttribute(null=True)  # ok, failed, not_connected
     his_error = UnicodeAttribute(null=True)
     closed_at = UTCDateTimeAttribute(null=True)
+    cancel_reason = UnicodeAttribute(null=True)  # "superseded: ..." when something else ended it
     by_hospital = ByHospitalIndex()
     by_incident = ByIncidentIndex()

@@ -18,8 +18,18 @@ from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD, union
 from chalicelib.core.http import Ctx, route
+from chalicelib.healthaccess.refusals import audited
 
 bp = Blueprint(__name__)
+
+
+def BOOKING(params: dict[str, str]) -> str | None:
+    """The incident a refused request on the booking concerned (for its audit entry)."""
+    from chalicelib.bookings.service import incident_of
+
+    return incident_of(params["booking_id"])
+
+
 TAGS = ("bookings",)
 
 
@@ -35,6 +45,7 @@ TAGS = ("bookings",)
     status=201,
     tags=TAGS,
     errors=union(HEALTH_RECORD, {409: ("booking_open", "no_hospital_option"), 422: ("unknown_hospital",)}),
+    refused=audited("booking.create"),
 )
 def post_booking(ctx: Ctx) -> BookingView:
     from chalicelib.bookings.service import create
@@ -51,6 +62,7 @@ def post_booking(ctx: Ctx) -> BookingView:
     response=BookingList,
     tags=TAGS,
     errors=HEALTH_RECORD,
+    refused=audited("bookings.read"),
 )
 def get_bookings(ctx: Ctx) -> BookingList:
     from chalicelib.bookings.service import of_incident
@@ -73,6 +85,7 @@ def get_bookings(ctx: Ctx) -> BookingList:
         HEALTH_RECORD,
         {403: ("not_receiving_hospital",), 409: ("referral_open",), 422: ("same_hospital", "unknown_hospital")},
     ),
+    refused=audited("referral.create"),
 )
 def post_referral(ctx: Ctx) -> BookingView:
     from chalicelib.bookings.service import refer
@@ -90,6 +103,7 @@ def post_referral(ctx: Ctx) -> BookingView:
     response=BookingView,
     tags=TAGS,
     errors={404: ("booking_not_found",), 409: ("booking_not_open",)},
+    refused=audited("booking.accept", incident=BOOKING),
 )
 def post_accept(ctx: Ctx) -> BookingView:
     from chalicelib.bookings.service import accept
@@ -107,6 +121,7 @@ def post_accept(ctx: Ctx) -> BookingView:
     response=BookingView,
     tags=TAGS,
     errors={404: ("booking_not_found", "incident_not_found"), 409: ("booking_not_open",)},
+    refused=audited("booking.decline", incident=BOOKING),
 )
 def post_decline(ctx: Ctx) -> BookingView:
     from chalicelib.bookings.service import decline
@@ -124,6 +139,7 @@ def post_decline(ctx: Ctx) -> BookingView:
     response=BookingView,
     tags=TAGS,
     errors=union(HEALTH_RECORD, {404: ("booking_not_found",), 409: ("booking_not_open",)}),
+    refused=audited("booking.cancel", incident=BOOKING),
 )
 def post_cancel(ctx: Ctx) -> BookingView:
     from chalicelib.bookings.service import cancel
@@ -140,6 +156,7 @@ def post_cancel(ctx: Ctx) -> BookingView:
     roles=(Role.HOSPITAL,),
     response=InboundBoard,
     tags=TAGS,
+    refused=audited("inbound.read"),
 )
 def get_inbound(ctx: Ctx) -> InboundBoard:
     from chalicelib.bookings.inbound import board

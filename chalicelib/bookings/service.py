@@ -14,7 +14,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
 
-from chalicelib.bookings import logic
+from chalicelib.bookings import access, logic
 from chalicelib.bookings.dal import BookingRecord
 from chalicelib.bookings.logic import Status
 from chalicelib.bookings.schemas import (
@@ -38,7 +38,6 @@ from chalicelib.platform import audit
 SCHEMA = 1
 _PASSED = (Status.DECLINED, Status.EXPIRED)  # hospitals not offered the same patient again
 _HOLDING = (Status.ACCEPTED, Status.ARRIVED)  # the hospitals that have the patient
-GRANT_HOURS = 12  # the receiving hospital's access to the record: the stay in the ED and a margin
 
 
 def create(who: Principal, incident_id: str, req: BookingRequest, now: datetime) -> BookingView:
@@ -146,7 +145,9 @@ def accept(who: Principal, booking_id: str, body: Accept, now: datetime) -> Book
     who.require_scope("hospital", record.hospital_id)
     _move(record, "accept", now, [BookingRecord.answered_at.set(now), BookingRecord.answered_by.set(who.subject)])
     audit.record(who, f"incident:{record.incident_id}", "booking.accept", record.booking_id)
-    _grant(record, now)
+    access.grant(record, now)
+    if record.kind != "referral":
+        _supersede_others(record, now)
     _green_channel(record, now)  # the teams are called first: they must not wait on the hospital's system
     _register(record, now)
     _tell_crew(record, now)
@@ -174,6 +175,7 @@ def decline(who: Principal, booking_id: str, body: Decline, now: datetime) -> Bo
         actions.append(BookingRecord.decline_note.set(body.note))
     _move(record, "decline", now, actions)
     audit.record(who, f"incident:{record.incident_id}", "booking.decline", f"{record.booking_id}: {body.reason}")
+    access.ended(record, f"declined ({body.reason.value})", now)
     return _view(record, next_booking=_after_no(record, now))
 
 
@@ -190,6 +192,7 @@ def expire(booking_id: str, now: datetime) -> BookingView | None:
     except Conflict:
         return None  # answered in the same instant: the answer stands
     count("BookingExpired")
+    access.ended(record, "no answer in time", now)
     return _view(record, next_booking=_after_no(record, now))
 
 
@@ -200,10 +203,79 @@ def cancel(who: Principal, booking_id: str, body: Cancel, now: datetime) -> Book
     record = _get(booking_id)
     open_record(get_ports(), who, record.incident_id, "booking.cancel", now, body.reason)
     was = Status(record.status)
-    _move(record, "cancel", now, [])
+    _move(record, "cancel", now, [BookingRecord.cancel_reason.set(body.reason)])
+    access.ended(record, f"cancelled: {body.reason}", now)
     if was is Status.ACCEPTED or was is Status.OFFERED:
         _tell_hospital(record, "booking_cancelled", now, reason=body.reason)
     return _view(record)
+
+
+# -- what ends a booking besides its hospital's answer and the crew's cancel -------------------------
+
+
+def incident_ended(incident_id: str, why: str, now: datetime) -> int:
+    """The incident was cancelled or closed: its open admissions are superseded (the hospitals are told and
+    lose the access they held by them). A handed-over patient's booking (arrived) and referrals stay."""
+    ended = 0
+    for b in _of_incident(incident_id):
+        if b.kind != "referral" and Status(b.status) in logic.OPEN:
+            ended += _supersede(b, why, now)
+    return ended
+
+
+def incident_closed(incident_id: str) -> None:
+    """The workflow's close hook: never raises (the close itself must not fail over bookings)."""
+    from chalicelib.core.clock import utcnow
+
+    try:
+        incident_ended(incident_id, "the incident ended", utcnow())
+    except Exception:
+        logger().exception("ending the bookings of a closed incident failed", extra={"incident_id": incident_id})
+        count("BookingEndFailed")
+
+
+def unit_transporting(incident_id: str) -> None:
+    """The crew reported transporting: an accepted admission at another hospital than the destination it
+    named is superseded. Never raises (the crew's report stands)."""
+    from chalicelib.core.clock import utcnow
+    from chalicelib.incidents.dal import IncidentRecord
+
+    try:
+        incident = bound(IncidentRecord).get(incident_id, attributes_to_get=["destination_id"], consistent_read=True)
+        if incident.destination_id:
+            transporting(incident_id, incident.destination_id, utcnow())
+    except Exception:
+        logger().exception("superseding bookings on transport failed", extra={"incident_id": incident_id})
+        count("BookingEndFailed")
+
+
+def transporting(incident_id: str, destination_id: str, now: datetime) -> int:
+    """The crew takes the patient to `destination_id`: an accepted admission elsewhere is superseded."""
+    ended = 0
+    for b in _of_incident(incident_id):
+        if b.kind != "referral" and b.status == Status.ACCEPTED and b.hospital_id != destination_id:
+            ended += _supersede(b, f"the crew is taking the patient to {destination_id}", now)
+    return ended
+
+
+def _supersede_others(record: BookingRecord, now: datetime) -> None:
+    """One hospital has the patient: any other open admission of the incident (an offer made in the same
+    instant) ends."""
+    for b in _of_incident(record.incident_id):
+        if b.booking_id != record.booking_id and b.kind != "referral" and Status(b.status) in logic.OPEN:
+            _supersede(b, f"{record.hospital_id} accepted the patient", now)
+
+
+def _supersede(record: BookingRecord, why: str, now: datetime) -> bool:
+    """Cancel the booking for `why` (not a person's withdrawal); False when it ended meanwhile."""
+    try:
+        _move(record, "cancel", now, [BookingRecord.cancel_reason.set(f"superseded: {why}")])
+    except (Conflict, UpdateError):
+        return False  # answered or ended in the same instant: its own path did the rest
+    access.ended(record, f"superseded: {why}", now)
+    _tell_hospital(record, "booking_cancelled", now, reason=f"superseded: {why}", superseded=True)
+    count("BookingSuperseded")
+    return True
 
 
 def of_incident(who: Principal, incident_id: str, now: datetime) -> BookingList:
@@ -301,18 +373,6 @@ def _move_on(record: BookingRecord, now: datetime) -> str | None:
 
 
 # -- what acceptance sets in motion ---------------------------------------------------------------
-
-
-def _grant(record: BookingRecord, now: datetime) -> None:
-    from chalicelib.healthaccess.deps import get_ports
-    from chalicelib.healthaccess.entities import Grant, GrantKind
-
-    grant = Grant(
-        incident_id=record.incident_id, grantee=f"hospital:{record.hospital_id}", kind=GrantKind.HOSPITAL,
-        reason=f"booking {record.booking_id} accepted", granted_by="system", granted_at=now,
-        expires_at=now + timedelta(hours=GRANT_HOURS),
-    )  # fmt: skip
-    get_ports().grants.add(grant)
 
 
 def _register(record: BookingRecord, now: datetime) -> None:
@@ -439,3 +499,10 @@ def _view(r: BookingRecord, next_booking: str | None = None) -> BookingView:
         orders=[OrderView.model_validate(o) for o in r.orders or []], teams=list(r.teams or []),
         next_booking_id=next_booking,
     )  # fmt: skip
+
+
+def incident_of(booking_id: str) -> str | None:
+    try:
+        return str(bound(BookingRecord).get(booking_id, attributes_to_get=["incident_id"]).incident_id)
+    except DoesNotExist:
+        return None

@@ -40,4 +40,7 @@ class ConsultationRecord(Model):
     outcome = UnicodeAttribute(null=True)
     closed_at = UTCDateTimeAttribute(null=True)
     closed_by = UnicodeAttribute(null=True)
+    # What the consulted hospital's access rides on: the booking that has the patient (`booking:BK..`,
+    # ending with it) or the consultation's own grant (`consultation:CS..`).
+    access_basis = UnicodeAttribute(null=True)
     by_incident = ConsultationsByIncident()

@@ -9,8 +9,18 @@ from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD, union
 from chalicelib.core.http import Ctx, route
+from chalicelib.healthaccess.refusals import audited
 
 bp = Blueprint(__name__)
+
+
+def CONSULTATION(params: dict[str, str]) -> str | None:
+    """The incident a refused request on the consultation concerned (for its audit entry)."""
+    from chalicelib.consultations.service import incident_of
+
+    return incident_of(params["consultation_id"])
+
+
 TAGS = ("consultations",)
 PEOPLE = (Role.CREW, Role.DISPATCHER, Role.HOSPITAL)
 
@@ -27,6 +37,7 @@ PEOPLE = (Role.CREW, Role.DISPATCHER, Role.HOSPITAL)
     status=201,
     tags=TAGS,
     errors=union(HEALTH_RECORD, {422: ("unknown_hospital",), 503: ("video_unavailable",)}),
+    refused=audited("consultation.create"),
 )
 def post_consultation(ctx: Ctx) -> ConsultationView:
     from chalicelib.consultations.service import request
@@ -43,6 +54,7 @@ def post_consultation(ctx: Ctx) -> ConsultationView:
     response=ConsultationList,
     tags=TAGS,
     errors=HEALTH_RECORD,
+    refused=audited("consultations.read"),
 )
 def get_consultations(ctx: Ctx) -> ConsultationList:
     from chalicelib.consultations.service import of_incident
@@ -61,6 +73,7 @@ def get_consultations(ctx: Ctx) -> ConsultationList:
     errors=union(
         HEALTH_RECORD, {404: ("consultation_not_found",), 409: ("consultation_closed",), 503: ("video_unavailable",)}
     ),
+    refused=audited("consultation.join", incident=CONSULTATION),
 )
 def post_join(ctx: Ctx) -> ConsultationView:
     from chalicelib.consultations.service import join
@@ -77,6 +90,7 @@ def post_join(ctx: Ctx) -> ConsultationView:
     response=ConsultationView,
     tags=TAGS,
     errors=union(HEALTH_RECORD, {404: ("consultation_not_found",)}),
+    refused=audited("consultation.leave", incident=CONSULTATION),
 )
 def post_leave(ctx: Ctx) -> ConsultationView:
     from chalicelib.consultations.service import leave
@@ -94,6 +108,7 @@ def post_leave(ctx: Ctx) -> ConsultationView:
     response=ConsultationView,
     tags=TAGS,
     errors=union(HEALTH_RECORD, {404: ("consultation_not_found",), 409: ("consultation_closed",)}),
+    refused=audited("consultation.close", incident=CONSULTATION),
 )
 def post_close(ctx: Ctx) -> ConsultationView:
     from chalicelib.consultations.service import close

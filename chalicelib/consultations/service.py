@@ -33,6 +33,7 @@ from chalicelib.core.tables import bound
 from chalicelib.video.ports import JoinInfo, Room, VideoUnavailable
 
 GRANT_HOURS = 2  # the consulted hospital's access to the record: the session and its write-up
+_HOLDING = ("accepted", "arrived")  # bookings whose hospital has the patient
 SCHEMA = 1
 
 
@@ -44,15 +45,17 @@ def request(who: Principal, incident_id: str, req: ConsultationRequest, now: dat
                                details=[{"field": "hospital_id", "message": "no such hospital"}])  # fmt: skip
     consultation_id = f"CS{now:%Y%m%d%H%M%S}{secrets.token_hex(3)}"
     room = _video(lambda v: v.open(f"ems-{consultation_id}"))
+    held = _held_basis(incident_id, hospital_id) if hospital_id is not None else None
     record = bound(ConsultationRecord)(
         consultation_id, incident_id=incident_id, hospital_id=hospital_id,
         specialties=[s.value for s in req.specialties], question=req.question, requested_by=who.subject,
         requested_at=now, status="open", room={"provider": room.provider, "room_id": room.room_id, "name": room.name},
-        participants=[],
+        participants=[], access_basis=held or (f"consultation:{consultation_id}" if hospital_id else None),
     )  # fmt: skip
     record.save(condition=ConsultationRecord.consultation_id.does_not_exist())
     if hospital_id is not None:
-        _grant(incident_id, hospital_id, consultation_id, now)
+        if held is None:
+            _grant(incident_id, hospital_id, consultation_id, now)
         _notify(hospital_id, record, now)
     # The crew's unit sends the video; anyone else requesting joins as a viewer.
     role = "master" if who.role is Role.CREW and access.unit_id else "viewer"
@@ -145,17 +148,48 @@ def _room(record: ConsultationRecord) -> Room:
     return Room(**record.room)
 
 
+def access_ended(incident_id: str, hospital_id: str, why: str, now: datetime) -> int:
+    """The hospital no longer reaches the record: its accounts' open seats in the incident's open
+    consultations end now (the session goes on for the others). Returns the consultations changed."""
+    ended = 0
+    for record in bound(ConsultationRecord).by_incident.query(incident_id):
+        if record.status != "open" or not _seated(record.participants, hospital_id):
+            continue
+
+        def unseat(people: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+            return [dict(p, left_at=now.isoformat()) if p.get("hospital_id") == hospital_id and not p.get("left_at")
+                    else p for p in people or []]  # fmt: skip
+
+        rewrite(record, ConsultationRecord.participants, unseat)
+        ended += 1
+    if ended:
+        count("ConsultationSeatsEnded", ended)
+    return ended
+
+
+def _seated(people: list[dict[str, Any]] | None, hospital_id: str) -> bool:
+    return any(p.get("hospital_id") == hospital_id and not p.get("left_at") for p in people or [])
+
+
+def _held_basis(incident_id: str, hospital_id: str) -> str | None:
+    """The booking basis on which the hospital already holds the patient: the consultation rides on it
+    (and ends with it) instead of a grant of its own."""
+    from chalicelib.bookings.access import basis
+    from chalicelib.bookings.service import of_incident_records
+
+    held = [b for b in of_incident_records(incident_id) if b.hospital_id == hospital_id and b.status in _HOLDING]
+    return basis(held[-1]) if held else None
+
+
 def _grant(incident_id: str, hospital_id: str, consultation_id: str, now: datetime) -> None:
+    """The consulted hospital's own grant for the session, on the consultation's basis."""
     from chalicelib.healthaccess.deps import get_ports
     from chalicelib.healthaccess.entities import Grant, GrantKind
 
-    existing = [g for g in get_ports().grants.of_incident(incident_id) if g.grantee == f"hospital:{hospital_id}"]
-    until = now + timedelta(hours=GRANT_HOURS)
-    if any(g.active(now) and g.expires_at >= until for g in existing):
-        return  # the hospital already holds a longer grant (it accepted the patient): keep it
     get_ports().grants.add(Grant(incident_id=incident_id, grantee=f"hospital:{hospital_id}", kind=GrantKind.HOSPITAL,
                                  reason=f"consultation {consultation_id}", granted_by="system", granted_at=now,
-                                 expires_at=until))  # fmt: skip
+                                 expires_at=now + timedelta(hours=GRANT_HOURS),
+                                 basis=f"consultation:{consultation_id}"))  # fmt: skip
 
 
 def _notify(hospital_id: str, record: ConsultationRecord, now: datetime) -> None:
@@ -173,7 +207,7 @@ def _notify(hospital_id: str, record: ConsultationRecord, now: datetime) -> None
 def _accepting_hospital(incident_id: str) -> str | None:
     from chalicelib.bookings.service import of_incident_records
 
-    held = [b.hospital_id for b in of_incident_records(incident_id) if b.status in ("accepted", "arrived")]
+    held = [b.hospital_id for b in of_incident_records(incident_id) if b.status in _HOLDING]
     return held[-1] if held else None
 
 
@@ -205,3 +239,10 @@ def _view(r: ConsultationRecord, info: JoinInfo | None = None) -> ConsultationVi
         requested_at=r.requested_at, participants=[Participant.model_validate(p) for p in r.participants or []],
         outcome=r.outcome, closed_at=r.closed_at, video=video,
     )  # fmt: skip
+
+
+def incident_of(consultation_id: str) -> str | None:
+    try:
+        return str(bound(ConsultationRecord).get(consultation_id, attributes_to_get=["incident_id"]).incident_id)
+    except DoesNotExist:
+        return None

@@ -60,6 +60,10 @@ class RouteSpec:
 
 
 ROUTES: list[RouteSpec] = []
+# Called with the principal, the path parameters and the error whenever a route declared with
+# `refused=` answers 403 or 404 to an authenticated caller: one place where every refusal is seen.
+RefusalHook = Callable[[Principal, dict[str, str], errors.DomainError], None]
+_REFUSED: dict[tuple[str, str], RefusalHook] = {}
 
 # Derived from how a route is declared: `_serve` and `parse_*` answer these themselves.
 _AUTH: dict[int, tuple[str, ...]] = {
@@ -144,6 +148,7 @@ def route(
     query: type[BaseModel] | None = None,
     status: int = 200,
     tags: tuple[str, ...] = (),
+    refused: RefusalHook | None = None,
     errors: Mapping[int, Iterable[str]] | None = None,
     description: str | None = None,
     media_type: str = "application/json",
@@ -167,6 +172,8 @@ def route(
             path, method, summary, roles, body, response, status, query, tags, declared, doc, media_type, caller_token
         )
         ROUTES.append(spec)
+        if refused is not None:
+            _REFUSED[(path, method)] = refused
 
         @functools.wraps(view)
         def handler(**params: str) -> Response:
@@ -209,6 +216,7 @@ def _serve(bp: Blueprint | Chalice, spec: RouteSpec, view: Callable[[Ctx], Any],
             if err.status in (401, 403):
                 # Refused tokens are a security signal worth an alarm, unlike other 4xx.
                 count("AuthRejected")
+            _tell_refused(spec, principal, params, err)
             _check_declared(spec, err.status, err.code)
             return error_response(err, correlation_id)
         except Exception:
@@ -233,6 +241,19 @@ def _check_declared(spec: RouteSpec, status: int, code: str | None) -> None:
         "undeclared status",
         extra={"path": spec.path, "method": spec.method, "status": status, "error_code": code},
     )
+
+
+def _tell_refused(
+    spec: RouteSpec, principal: Principal | None, params: dict[str, str], err: errors.DomainError
+) -> None:
+    hook = _REFUSED.get((spec.path, spec.method))
+    if hook is None or principal is None or err.status not in (403, 404):
+        return
+    try:
+        hook(principal, params, err)
+    except Exception:  # the refusal is answered whatever happens to its record
+        logger().exception("refusal hook failed", extra={"path": spec.path, "method": spec.method})
+        count("RefusalHookFailed")
 
 
 def finalize(app: Chalice) -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.core.auth import Principal, Role
-from chalicelib.core.errors import NotFound
 from chalicelib.core.observability import count, logger
 from chalicelib.coresponse import logic
 from chalicelib.coresponse.entities import ResponderPosition, Saved
 from chalicelib.coresponse.ports import CoResponsePorts
 from chalicelib.coresponse.schemas import PositionAccepted, PositionRequest, ResponderList, ResponderView
+from chalicelib.incidents import scope
 from chalicelib.platform import audit
 
 
@@ -56,9 +56,9 @@ def responders(ports: CoResponsePorts, who: Principal, incident_id: str, now: da
         assigned_unit(ports.fleet, who, incident_id)  # 403 not_assigned otherwise
     incident = ports.incidents.get(incident_id)
     if incident is None:
-        raise NotFound("no such incident", code="incident_not_found")
+        raise scope.missing()
     if who.role is not Role.CREW:
-        who.require_scope("county", incident.county)
+        scope.require_county(who, incident_id, incident.county, action="coresponse.positions.read")
     audit.record(who, subject(incident_id), "coresponse.positions.read", store=ports.audit)
     if not incident.is_open:
         return ResponderList(incident_id=incident_id, incident_open=False, responders=[])

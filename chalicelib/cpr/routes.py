@@ -13,6 +13,7 @@ from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.cpr.schemas import CallerVideo, CprGuidance, CprQuery, ProgressRequest, ProgressResult, SceneVideo
+from chalicelib.healthaccess.refusals import audited
 
 bp = Blueprint(__name__)
 TAGS = ("cpr",)
@@ -46,6 +47,7 @@ def post_caller_video(ctx: Ctx) -> CallerVideo:
     response=SceneVideo,
     tags=TAGS,
     errors=union(HEALTH_RECORD, {409: ("incident_closed",), 503: ("video_unavailable",)}),
+    refused=audited("scene_video.join"),
 )
 def post_scene_join(ctx: Ctx) -> SceneVideo:
     from chalicelib.cpr.video import staff_join

@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from chalicelib.core.auth import Principal
-from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.errors import Conflict, ValidationFailed
 from chalicelib.cpr import guidance
 from chalicelib.cpr.schemas import CprGuidance, CprQuery, CprSourceView, CprStepView, ProgressRequest, ProgressResult
+from chalicelib.incidents import scope
 from chalicelib.timeline import nodes
 
 EARLIEST_BEFORE_CALL = timedelta(hours=1)  # a bystander may start before calling; an hour earlier is a bad clock
@@ -59,8 +60,8 @@ def staff_progress(who: Principal, incident_id: str, body: ProgressRequest, now:
     at = _when(body, now, max_ahead_s)
     incident = get_dispatch_store().get(incident_id)
     if incident is None:
-        raise NotFound("no such incident", code="incident_not_found")
-    who.require_scope("county", incident.county)
+        raise scope.missing()
+    scope.require_county(who, incident_id, incident.county, action="cpr.progress")
     _not_before_call(at, incident.created_at)
     result = _record(incident_id, body, at, who.subject)
     audit.record(who, f"incident:{incident_id}", "cpr.progress", body.event.value)

@@ -12,6 +12,7 @@ from chalicelib.core.http import Ctx, route
 from chalicelib.devicefiles import service
 from chalicelib.devicefiles.deps import get_ports
 from chalicelib.devicefiles.schemas import FileList, UploadRequest, UploadTicket
+from chalicelib.healthaccess.refusals import audited
 
 bp = Blueprint(__name__)
 
@@ -27,6 +28,7 @@ bp = Blueprint(__name__)
     status=201,
     tags=("device-files",),
     errors=union(HEALTH_RECORD, {400: ("content_type_not_allowed", "file_too_large"), 503: ("files_not_configured",)}),
+    refused=audited("device_file.upload"),
 )
 def request_upload(ctx: Ctx) -> UploadTicket:
     return service.request_upload(
@@ -48,6 +50,7 @@ def request_upload(ctx: Ctx) -> UploadTicket:
     response=FileList,
     tags=("device-files",),
     errors=union(HEALTH_RECORD, {503: ("files_not_configured",)}),
+    refused=audited("device_files.list"),
 )
 def list_files(ctx: Ctx) -> FileList:
     return service.list_files(ports=get_ports(), who=ctx.who, incident_id=ctx.params["incident_id"], now=utcnow())

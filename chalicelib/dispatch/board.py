@@ -27,6 +27,7 @@ from chalicelib.dispatch.schemas import (
 from chalicelib.fleet.models import UnitStatus
 from chalicelib.fleet.ports import FleetStore, UnitAvailableSink
 from chalicelib.fleet.service import announce
+from chalicelib.incidents import scope
 from chalicelib.incidents.models import PublicLocation
 from chalicelib.platform import audit
 
@@ -34,11 +35,12 @@ from chalicelib.platform import audit
 _STANDABLE = ("assigned", "en_route")
 
 
-def load(ports: Ports, who: Principal, incident_id: str) -> DispatchIncident:
+def load(ports: Ports, who: Principal, incident_id: str, action: str = "incident.read") -> DispatchIncident:
+    """The incident, or 404 for a missing one and another county's alike (audited as `<action>.denied`)."""
     inc = ports.store.get(incident_id)
     if inc is None:
-        raise NotFound("no such incident", code="incident_not_found")
-    who.require_scope("county", inc.county)
+        raise scope.missing()
+    scope.require_county(who, incident_id, inc.county, action=action)
     return inc
 
 
@@ -104,7 +106,7 @@ def assign(
     req: AssignRequest,
     now: datetime,
 ) -> AssignResult:
-    inc = load(ports, who, incident_id)
+    inc = load(ports, who, incident_id, "incident.assign")
     if not inc.is_open:
         raise Conflict(f"the incident is {inc.status}", code="incident_closed", details={"status": inc.status})
     if inc.unit_id == req.unit_id:
@@ -150,7 +152,7 @@ def cancel(
     req: CancelRequest,
     now: datetime,
 ) -> CancelResult:
-    inc = load(ports, who, incident_id)
+    inc = load(ports, who, incident_id, "incident.cancel")
     if inc.status == "cancelled":
         return CancelResult(incident_id=incident_id, status="cancelled", freed_unit_id=None)  # a repeat
     if not inc.is_open:

@@ -9,6 +9,7 @@ from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.handover.schemas import HandoverView
+from chalicelib.healthaccess.refusals import audited
 
 bp = Blueprint(__name__)
 
@@ -24,6 +25,7 @@ bp = Blueprint(__name__)
     status=201,
     tags=("handover",),
     errors=union(HEALTH_RECORD, {404: ("booking_not_found",), 409: ("no_accepted_booking", "booking_not_open")}),
+    refused=audited("handover.create"),
 )
 def post_handover(ctx: Ctx) -> HandoverView:
     from chalicelib.handover.service import hand_over
@@ -40,6 +42,7 @@ def post_handover(ctx: Ctx) -> HandoverView:
     response=HandoverView,
     tags=("handover",),
     errors=union(HEALTH_RECORD, {404: ("handover_not_found",)}),
+    refused=audited("handover.read"),
 )
 def get_handover(ctx: Ctx) -> HandoverView:
     from chalicelib.handover.service import fetch

@@ -31,12 +31,18 @@ class GrantKind(StrEnum):
     HOSPITAL = "hospital"
 
 
+BREAK_GLASS_BASIS = "break_glass"
+
+
 @dataclass(frozen=True)
 class Grant:
-    """Time-boxed access to one incident's health data.
+    """Time-boxed access to one incident's health data, held for one reason.
 
     `grantee` is a principal's subject (break the glass: that person only) or a scope such as
-    `hospital:H01` (every account of that hospital).
+    `hospital:H01` (every account of that hospital). `basis` names the reason the grant lives by:
+    `booking:BK..` or `referral:RF..` (an accepted booking), `consultation:CS..`, `break_glass`. A
+    grantee holds one grant per basis, so ending one reason (a cancelled booking) revokes that grant
+    and leaves the others (a consultation, a referral) alone.
     """
 
     incident_id: str
@@ -46,6 +52,7 @@ class Grant:
     granted_by: str
     granted_at: datetime
     expires_at: datetime
+    basis: str = ""  # empty only on grants stored before grants carried their basis
 
     def active(self, now: datetime) -> bool:
         return self.granted_at <= now < self.expires_at

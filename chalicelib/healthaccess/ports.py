@@ -22,7 +22,11 @@ class GrantStore(ABC):
 
     @abstractmethod
     def add(self, grant: Grant) -> None:
-        """Store a grant, replacing the grantee's earlier one on the same incident."""
+        """Store a grant, replacing the grantee's earlier one on the same incident and basis."""
+
+    @abstractmethod
+    def revoke(self, incident_id: str, grantee: str, basis: str) -> bool:
+        """Remove the grantee's grant held on `basis` (True when there was one); other bases stay."""
 
 
 class AccessAlerts(ABC):

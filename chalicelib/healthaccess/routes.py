@@ -8,6 +8,7 @@ from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD, union
 from chalicelib.core.http import Ctx, route
+from chalicelib.healthaccess.refusals import audited
 from chalicelib.healthaccess.schemas import BreakGlassRequest, GrantView
 
 bp = Blueprint(__name__)
@@ -25,6 +26,7 @@ bp = Blueprint(__name__)
     status=201,
     tags=("health-access",),
     errors=union(HEALTH_RECORD, {409: ("access_not_needed",)}),
+    refused=audited("access.break_glass"),
 )
 def post_break_glass(ctx: Ctx) -> GrantView:
     from chalicelib.healthaccess.deps import get_ports

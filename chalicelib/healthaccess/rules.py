@@ -7,7 +7,9 @@
 - anyone holding an active break-the-glass grant of their own.
 
 A crew's unit comes from its token, so only its own units are read: no other unit or incident id
-can be probed. A missing incident and someone else's incident look alike from outside.
+can be probed. A missing incident and someone else's incident look alike from outside: a
+dispatcher gets 404 `incident_not_found` for both (`chalicelib.incidents.scope`), a hospital 403
+`not_destination` for both.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from chalicelib.core.errors import Forbidden, NotFound
 from chalicelib.fleet.ports import FleetStore
 from chalicelib.healthaccess.entities import Access, Basis, Grant, GrantKind
 from chalicelib.healthaccess.ports import AccessPorts
+from chalicelib.incidents import scope
 
 
 class NotAssigned(Forbidden):
@@ -85,8 +88,6 @@ def _standing(ports: AccessPorts, who: Principal, incident_id: str) -> Access:
             raise NotDestination("this hospital is not the incident's destination")
         return Access(Basis.RECEIVING_HOSPITAL)
     if incident is None:
-        if who.city_wide:
-            raise NotFound("no such incident", code="incident_not_found")
-        raise Forbidden("no such incident in your counties", code="scope_denied")
-    who.require_scope("county", incident.county)
+        raise scope.missing()
+    scope.require_county(who, incident_id, incident.county)
     return Access(Basis.COUNTY_DISPATCHER)

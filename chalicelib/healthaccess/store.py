@@ -25,16 +25,36 @@ class DynamoIncidentDirectory(IncidentDirectory):
         return IncidentRef(r.incident_id, r.county, r.destination_id)
 
 
+def grant_key(grantee: str, basis: str) -> str:
+    return f"{grantee}#{basis}"
+
+
 class DynamoGrantStore(GrantStore):
     def of_incident(self, incident_id: str) -> list[Grant]:
-        return [
-            Grant(r.incident_id, r.grantee, GrantKind(r.kind), r.reason, r.granted_by, r.granted_at, r.expires_at)
-            for r in bound(AccessGrantRecord).query(incident_id)
-        ]
+        return [_grant(r) for r in bound(AccessGrantRecord).query(incident_id)]
 
     def add(self, grant: Grant) -> None:
         bound(AccessGrantRecord)(
-            grant.incident_id, grant.grantee, kind=grant.kind.value, reason=grant.reason,
-            granted_by=grant.granted_by, granted_at=grant.granted_at, expires_at=grant.expires_at,
-            remove_at=grant.expires_at + KEEP_EXPIRED,
+            grant.incident_id, grant_key(grant.grantee, grant.basis), holder=grant.grantee, basis=grant.basis,
+            kind=grant.kind.value, reason=grant.reason, granted_by=grant.granted_by, granted_at=grant.granted_at,
+            expires_at=grant.expires_at, remove_at=grant.expires_at + KEEP_EXPIRED,
         ).save()  # fmt: skip
+
+    def revoke(self, incident_id: str, grantee: str, basis: str) -> bool:
+        from pynamodb.exceptions import DeleteError
+
+        record = bound(AccessGrantRecord)(incident_id, grant_key(grantee, basis))
+        try:
+            record.delete(condition=AccessGrantRecord.grant_key.exists())
+        except DeleteError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+
+def _grant(r: AccessGrantRecord) -> Grant:
+    return Grant(
+        r.incident_id, r.holder or r.grant_key, GrantKind(r.kind), r.reason, r.granted_by, r.granted_at,
+        r.expires_at, basis=r.basis or "",
+    )  # fmt: skip

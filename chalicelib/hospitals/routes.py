@@ -8,6 +8,7 @@ from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD
 from chalicelib.core.http import Ctx, route
+from chalicelib.healthaccess.refusals import audited
 from chalicelib.hospitals.schemas import CapacityUpdate, CapacityView, HospitalList, HospitalOptions, HospitalsQuery
 
 bp = Blueprint(__name__)
@@ -57,6 +58,7 @@ def put_capacity(ctx: Ctx) -> CapacityView:
     response=HospitalOptions,
     tags=TAGS,
     errors=HEALTH_RECORD,
+    refused=audited("hospital_options.read"),
 )
 def get_options(ctx: Ctx) -> HospitalOptions:
     from chalicelib.hospitals.service import options

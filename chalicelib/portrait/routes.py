@@ -8,6 +8,7 @@ from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD
 from chalicelib.core.http import Ctx, route
+from chalicelib.healthaccess.refusals import audited
 from chalicelib.portrait.models import Portrait
 
 bp = Blueprint(__name__)
@@ -24,6 +25,7 @@ READERS = (Role.CREW, Role.DISPATCHER, Role.HOSPITAL)
     response=Portrait,
     tags=("portrait",),
     errors=HEALTH_RECORD,
+    refused=audited("portrait.read"),
 )
 def get_portrait(ctx: Ctx) -> Portrait:
     from chalicelib.portrait.service import portrait
@@ -40,6 +42,7 @@ def get_portrait(ctx: Ctx) -> Portrait:
     tags=("portrait",),
     errors=HEALTH_RECORD,
     media_type="image/svg+xml",
+    refused=audited("portrait.read"),
 )
 def get_portrait_svg(ctx: Ctx) -> Response:
     from chalicelib.portrait.service import portrait

@@ -8,6 +8,7 @@ from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD
 from chalicelib.core.http import Ctx, route
+from chalicelib.healthaccess.refusals import audited
 from chalicelib.telemetry.schemas_api import ReadingList, ReadingsQuery
 
 bp = Blueprint(__name__)
@@ -23,6 +24,7 @@ bp = Blueprint(__name__)
     response=ReadingList,
     tags=("telemetry",),
     errors=HEALTH_RECORD,
+    refused=audited("vitals.read"),
 )
 def get_readings(ctx: Ctx) -> ReadingList:
     from chalicelib.telemetry.readings import incident_readings

@@ -8,6 +8,7 @@ from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD, union
 from chalicelib.core.http import Ctx, route
+from chalicelib.healthaccess.refusals import audited
 from chalicelib.timeline.schemas import BandView, BindBand, KpiQuery, Kpis, ScanRequest, ScanResult, Timeline
 
 bp = Blueprint(__name__)
@@ -25,6 +26,7 @@ TAGS = ("timeline",)
     status=201,
     tags=TAGS,
     errors=union(HEALTH_RECORD, {409: ("band_in_use",)}),
+    refused=audited("wristband.bind"),
 )
 def post_band(ctx: Ctx) -> BandView:
     from chalicelib.timeline.service import bind
@@ -44,6 +46,7 @@ def post_band(ctx: Ctx) -> BandView:
     status=201,
     tags=TAGS,
     errors=union(HEALTH_RECORD, {404: ("band_not_found",), 422: ("time_in_future",)}),
+    refused=audited("wristband.scan"),
 )
 def post_scan(ctx: Ctx) -> ScanResult:
     from chalicelib.core.config import get_settings
@@ -61,6 +64,7 @@ def post_scan(ctx: Ctx) -> ScanResult:
     response=Timeline,
     tags=TAGS,
     errors=HEALTH_RECORD,
+    refused=audited("timeline.read"),
 )
 def get_timeline(ctx: Ctx) -> Timeline:
     from chalicelib.timeline.service import timeline

@@ -8,6 +8,7 @@ from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD
 from chalicelib.core.http import Ctx, route
+from chalicelib.healthaccess.refusals import audited
 from chalicelib.triage.models import AssessmentInput
 from chalicelib.triage.schemas import AssessmentHistory, AssessmentView
 
@@ -25,6 +26,7 @@ bp = Blueprint(__name__)
     status=201,
     tags=("triage",),
     errors=HEALTH_RECORD,
+    refused=audited("assessment.create"),
 )
 def post_assessment(ctx: Ctx) -> AssessmentView:
     from chalicelib.triage.service import assess
@@ -41,6 +43,7 @@ def post_assessment(ctx: Ctx) -> AssessmentView:
     response=AssessmentHistory,
     tags=("triage",),
     errors=HEALTH_RECORD,
+    refused=audited("assessment.read"),
 )
 def get_assessments(ctx: Ctx) -> AssessmentHistory:
     from chalicelib.triage.service import history

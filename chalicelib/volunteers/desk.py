@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.core.auth import Principal, Role
-from chalicelib.core.errors import Conflict, Forbidden, NotFound
+from chalicelib.core.errors import Conflict, Forbidden
 from chalicelib.core.tables import bound
+from chalicelib.incidents import scope
 from chalicelib.volunteers import alerts, notify, views
 from chalicelib.volunteers.alerts_dal import AlertRecord, RoundRecord
 from chalicelib.volunteers.dal import VolunteerRecord
@@ -83,9 +84,9 @@ def _allowed(who: Principal, incident_id: str, *, dispatchers_only: bool = False
 
     inc = get_dispatch_store().get(incident_id)
     if inc is None:
-        raise NotFound("no such incident", code="incident_not_found")
+        raise scope.missing()
     if who.role is Role.DISPATCHER:
-        who.require_scope("county", inc.county)
+        scope.require_county(who, incident_id, inc.county, action="volunteers.read")
     elif dispatchers_only or who.role is not Role.CREW or inc.unit_id not in who.scope_ids("unit"):
         raise Forbidden("the county's dispatchers and the crew on the job", code="not_assigned")
     return inc

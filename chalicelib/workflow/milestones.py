@@ -103,6 +103,9 @@ def closed(incident_id: str) -> int:
     from chalicelib.volunteers.alerts import incident_closed as stand_down_volunteers
 
     stand_down_volunteers(incident_id)  # volunteers still alerted or on their way are told (never raises)
+    from chalicelib.bookings.service import incident_closed as end_bookings
+
+    end_bookings(incident_id)  # open admissions end, and the hospitals' access by them (never raises)
     try:
         parked = _parked(incident_id, list(Milestone))
     except Exception as exc:
@@ -118,6 +121,10 @@ def unit_status(incident_id: str | None, status: str) -> None:
     if status == "AVAILABLE":
         closed(incident_id)
         return
+    if status == "TRANSPORTING":
+        from chalicelib.bookings.service import unit_transporting
+
+        unit_transporting(incident_id)  # an accepted admission elsewhere ends (never raises)
     milestone = {"ON_SCENE": Milestone.ON_SCENE, "AT_HOSPITAL": Milestone.AT_HOSPITAL}.get(status)
     if milestone is not None:
         reached(incident_id, milestone)

@@ -84,7 +84,7 @@ def test_those_outside_the_rule_are_refused_and_the_refusals_are_audited(fleet: 
     cases = [
         (fleet.token("crew", "unit:AMB06"), 403, "not_assigned"),
         (fleet.token("hospital", "hospital:HOS02"), 403, "not_destination"),
-        (fleet.token("dispatcher", f"county:{other_county}"), 403, "scope_denied"),
+        (fleet.token("dispatcher", f"county:{other_county}"), 404, "incident_not_found"),  # as if missing
         (fleet.token("volunteer", "volunteer:V1"), 403, "role_denied"),
         (fleet.token("admin"), 403, "role_denied"),
     ]
@@ -98,8 +98,10 @@ def test_those_outside_the_rule_are_refused_and_the_refusals_are_audited(fleet: 
     assert denied == [
         ("portrait.read.denied", "not_assigned"),
         ("portrait.read.denied", "not_destination"),
-        ("portrait.read.denied", "scope_denied"),
-    ]  # the role-refused never reach the record
+        ("portrait.read.denied", "scope_denied"),  # the trail keeps what the answer hides
+        ("portrait.read.denied", "role_denied"),
+        ("portrait.read.denied", "role_denied"),
+    ]  # the role-refused never reach the record, yet are on the trail
 
 
 def test_breaking_the_glass_is_reasoned_time_boxed_alerted_and_audited(fleet: Any, client: Any) -> None:

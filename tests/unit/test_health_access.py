@@ -50,15 +50,18 @@ class Incidents(IncidentDirectory):
 
 class Grants(GrantStore):
     def __init__(self) -> None:
-        self.items: dict[tuple[str, str], Grant] = {}
+        self.items: dict[tuple[str, str, str], Grant] = {}
         self.queries = 0
 
     def of_incident(self, incident_id: str) -> list[Grant]:
         self.queries += 1
-        return [g for (i, _), g in self.items.items() if i == incident_id]
+        return [g for (i, _, _), g in self.items.items() if i == incident_id]
 
     def add(self, grant: Grant) -> None:
-        self.items[(grant.incident_id, grant.grantee)] = grant
+        self.items[(grant.incident_id, grant.grantee, grant.basis)] = grant
+
+    def revoke(self, incident_id: str, grantee: str, basis: str) -> bool:
+        return self.items.pop((incident_id, grantee, basis), None) is not None
 
 
 class Audit:
@@ -108,8 +111,9 @@ def test_a_crew_reaches_only_its_own_units_assignment() -> None:
         (who(Role.DISPATCHER), "INC1", Basis.COUNTY_DISPATCHER),
         (who(Role.HOSPITAL, "hospital:H01"), "INC1", Basis.RECEIVING_HOSPITAL),
         (who(Role.CREW, "unit:AMB02"), "INC1", "not_assigned"),
-        (who(Role.DISPATCHER, "county:350603"), "INC1", "scope_denied"),
-        (who(Role.DISPATCHER, "county:350603"), "NOPE", "scope_denied"),
+        # Another county's incident answers as a missing one: ids cannot be probed.
+        (who(Role.DISPATCHER, "county:350603"), "INC1", "incident_not_found"),
+        (who(Role.DISPATCHER, "county:350603"), "NOPE", "incident_not_found"),
         (who(Role.DISPATCHER), "NOPE", "incident_not_found"),
         (who(Role.HOSPITAL, "hospital:H02"), "INC1", "not_destination"),
         (who(Role.HOSPITAL, "hospital:H01"), "NOPE", "not_destination"),

@@ -1,0 +1,43 @@
+"""A hospital's access to the record lives and ends with its booking.
+
+Acceptance grants `hospital:{id}` the record on the booking's own basis (`booking:BK..` or
+`referral:RF..`). Whatever ends the booking before the handover (a cancel, a decline, a lapsed
+offer, another hospital accepting, the crew taking the patient elsewhere, the incident closing)
+revokes that grant at once, and the hospital's open seats in the incident's consultations end
+unless it still reaches the record on another basis (a referral, a consultation of its own, the
+crew naming it as destination).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+GRANT_HOURS = 12  # the receiving hospital's access to the record: the stay in the ED and a margin
+
+
+def basis(record: Any) -> str:
+    return f"{'referral' if record.kind == 'referral' else 'booking'}:{record.booking_id}"
+
+
+def grant(record: Any, now: datetime) -> None:
+    from chalicelib.healthaccess.deps import get_ports
+    from chalicelib.healthaccess.entities import Grant, GrantKind
+
+    get_ports().grants.add(Grant(
+        incident_id=record.incident_id, grantee=f"hospital:{record.hospital_id}", kind=GrantKind.HOSPITAL,
+        reason=f"booking {record.booking_id} accepted", granted_by="system", granted_at=now,
+        expires_at=now + timedelta(hours=GRANT_HOURS), basis=basis(record),
+    ))  # fmt: skip
+
+
+def ended(record: Any, why: str, now: datetime) -> None:
+    """The booking ended before the handover: its grant goes, and the hospital's seats with it."""
+    from chalicelib.consultations.service import access_ended
+    from chalicelib.healthaccess.deps import get_ports
+    from chalicelib.healthaccess.service import hospital_may_read, revoke
+
+    ports = get_ports()
+    revoke(ports, record.incident_id, f"hospital:{record.hospital_id}", basis(record), why, now)
+    if not hospital_may_read(ports, record.hospital_id, record.incident_id, now):
+        access_ended(record.incident_id, record.hospital_id, basis(record), now)
