@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from chalicelib.core.bounds import Latitude, Longitude, Measure
 from chalicelib.core.model import Model
 from chalicelib.volunteers.models import AedStatus, AedVerification
 
 
 class AedQuery(Model):
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    radius: float = Field(500, gt=0, le=2000, description="Metres (at most 2 km)")
+    lat: Latitude
+    lon: Longitude
+    radius: Measure = Field(500, gt=0, le=2000, description="Metres (at most 2 km)")
 
 
 class AedView(Model):
@@ -36,8 +37,8 @@ class AedList(Model):
 class AedSubmission(Model):
     name_zh: str = Field(min_length=2, max_length=100, description="Where it hangs, as a passer-by would say it")
     name_en: str | None = Field(None, max_length=200)
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: Latitude
+    lon: Longitude
     indoor: str | None = Field(None, max_length=200)
     hours: str = Field("24h", pattern=r"^(24h|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d)$")
     owner: str | None = Field(None, max_length=100)

@@ -74,11 +74,15 @@ def _check_types(entries: Any) -> None:
         _issue(i, f"entry.{i}.resource.resourceType", f"supported: {', '.join(sorted(SUPPORTED))}")
         for i, e in enumerate(entries)
         if isinstance(e, dict) and isinstance(e.get("resource"), dict)
-        and e["resource"].get("resourceType") not in SUPPORTED
+        and not _supported(e["resource"].get("resourceType"))
     ]  # fmt: skip
     if unsupported:
         raise InvalidBundle("the bundle holds unsupported resources", code="unsupported_resource",
                             details=unsupported[:_MAX_DETAILS])  # fmt: skip
+
+
+def _supported(resource_type: Any) -> bool:
+    return isinstance(resource_type, str) and resource_type in SUPPORTED
 
 
 def _validate(data: dict[str, Any]) -> Any:

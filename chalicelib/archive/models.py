@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Self
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from chalicelib.archive.identity import id_number_problem
-from chalicelib.core.model import Model
+from chalicelib.core.bounds import BirthDate
+from chalicelib.core.model import Model, storable_problem
+
+# Digits with the usual separators and an optional +86: letters are refused, never dropped.
+PHONE = r"^\+?[0-9][0-9 ()-]{4,30}$"
 
 
 class Condition(Model):
@@ -56,6 +60,15 @@ class BundleBody(Model):
 
     model_config = ConfigDict(extra="allow", defer_build=True)
 
+    @model_validator(mode="after")
+    def _storable_numbers(self, info: ValidationInfo) -> Self:
+        # Its fields are all extra, so the base model's check of each field does not see them.
+        if info.mode == "json":
+            problem = storable_problem(self.model_extra)
+            if problem:
+                raise ValueError(f"a number {problem}")
+        return self
+
 
 class ImportCounts(Model):
     conditions: int
@@ -75,9 +88,9 @@ class IdentifyInput(Model):
     """Either the ID card's number, or phone + family name + birth date."""
 
     id_number: str | None = Field(None, repr=False, max_length=32)
-    phone: str | None = Field(None, repr=False, max_length=32)
+    phone: str | None = Field(None, repr=False, max_length=32, pattern=PHONE)
     family_name: str | None = Field(None, max_length=64)
-    birth_date: date | None = None
+    birth_date: BirthDate | None = None
 
     @field_validator("id_number")
     @classmethod

@@ -1,14 +1,32 @@
-"""Request body and query parsing into pydantic models, with the project's error codes."""
+"""Request body and query parsing into pydantic models, with the project's error codes.
+
+Bodies are strict: a JSON `true` is not a number, `13800000000` is not a phone string, `"5"` is not a
+count (pydantic's strict mode on JSON still reads ISO times, enum values and UUIDs from strings).
+Query strings are text by nature, so their numbers and times are read from strings (lax).
+"""
 
 from __future__ import annotations
 
-import json
+import re
+from itertools import accumulate
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.core import errors
 from chalicelib.core.config import get_settings
+
+MAX_DEPTH = 32
+# A JSON string (escapes included); what is left outside them are the brackets that nest.
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def json_depth(raw: bytes) -> int:
+    """How deep arrays and objects nest in `raw`, found without parsing (so without recursion)."""
+    brackets = _NOT_BRACKET.sub(b"", _STRING.sub(b"", raw))
+    return max(accumulate(_STEP[b] for b in brackets), default=0)
 
 
 def parse_body(request: Any, model: type[BaseModel]) -> BaseModel:
@@ -20,13 +38,13 @@ def parse_body(request: Any, model: type[BaseModel]) -> BaseModel:
         raise errors.UnsupportedMediaType("send application/json")
     if not raw.strip():
         raise errors.BadRequest("request body is missing", code="missing_body")
+    if json_depth(raw) > MAX_DEPTH:
+        raise errors.BadRequest(f"request body nests deeper than {MAX_DEPTH} levels", code="too_deep")
     try:
-        data = json.loads(raw)
-    except ValueError as exc:
-        raise errors.BadRequest("request body is not valid JSON", code="malformed_json") from exc
-    try:
-        return model.model_validate(data)
+        return model.model_validate_json(raw, strict=True)
     except ValidationError as exc:
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            raise errors.BadRequest("request body is not valid JSON", code="malformed_json") from exc
         raise errors.ValidationFailed("request body is invalid", details=_issues(exc)) from exc
 
 
@@ -39,4 +57,7 @@ def parse_query(request: Any, model: type[BaseModel]) -> BaseModel:
 
 def _issues(exc: ValidationError) -> list[dict[str, str]]:
     # Field path and message only: never echo the submitted values (they may be PII).
-    return [{"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]} for e in exc.errors()]
+    return [
+        {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
+        for e in exc.errors(include_url=False, include_input=False)
+    ]

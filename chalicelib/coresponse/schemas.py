@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from chalicelib.core.bounds import EventTime, Latitude, Longitude, Measure
 from chalicelib.core.model import Model
 
 
@@ -14,12 +15,12 @@ class PositionRequest(Model):
 
     model_config = ConfigDict(extra="forbid")
 
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    accuracy_m: float | None = Field(None, ge=0, le=10_000, description="Horizontal accuracy, metres")
-    heading: float | None = Field(None, ge=0, lt=360, description="Degrees clockwise from true north")
-    speed: float | None = Field(None, ge=0, le=100, description="Metres per second")
-    at: AwareDatetime = Field(description="Time of the fix, device clock: at most 30 s ahead, at most 5 min old")
+    lat: Latitude
+    lon: Longitude
+    accuracy_m: Measure | None = Field(None, ge=0, le=10_000, description="Horizontal accuracy, metres")
+    heading: Measure | None = Field(None, ge=0, lt=360, description="Degrees clockwise from true north")
+    speed: Measure | None = Field(None, ge=0, le=100, description="Metres per second")
+    at: EventTime = Field(description="Time of the fix, device clock: at most 30 s ahead, at most 5 min old")
     callsign: str = Field(
         min_length=1,
         max_length=32,

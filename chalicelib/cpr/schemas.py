@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from chalicelib.consultations.schemas import VideoJoin
+from chalicelib.core.bounds import EventTime
 from chalicelib.core.model import Model
 from chalicelib.cpr.guidance import CprEvent
 
@@ -47,7 +48,7 @@ class ProgressRequest(Model):
     model_config = ConfigDict(extra="forbid")
 
     event: CprEvent
-    at: AwareDatetime | None = Field(None, description="When it happened; default the time received")
+    at: EventTime | None = Field(None, description="When it happened; default the time received")
 
 
 class ProgressResult(Model):

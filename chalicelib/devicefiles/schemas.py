@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from chalicelib.core.bounds import EventTime
 from chalicelib.core.model import Model
 from chalicelib.devicefiles.rules import FileKind, FileStatus
 
@@ -20,8 +21,10 @@ class UploadRequest(Model):
         description="ecg_12lead: application/pdf, application/dicom, application/xml (HL7 aECG); "
         "ultrasound_image: image/jpeg, image/png, application/dicom; ultrasound_clip: video/mp4, application/dicom",
     )
-    size_bytes: int = Field(gt=0, description="The file's size; at most 5 MB (ECG), 20 MB (image), 200 MB (clip)")
-    captured_at: AwareDatetime | None = Field(None, description="When the device captured it (device clock)")
+    size_bytes: int = Field(
+        gt=0, le=1 << 40, description="The file's size; at most 5 MB (ECG), 20 MB (image), 200 MB (clip)"
+    )
+    captured_at: EventTime | None = Field(None, description="When the device captured it (device clock)")
     sha256: str | None = Field(None, pattern=r"^[0-9a-fA-F]{64}$", description="Hex digest, as the device computed it")
 
 

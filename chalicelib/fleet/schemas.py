@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from chalicelib.core.bounds import EventTime, Latitude, Longitude, Measure
 from chalicelib.core.model import Model
 from chalicelib.fleet.logic import TimeNode
 from chalicelib.fleet.models import UnitStatus, UnitType
@@ -21,7 +22,7 @@ class StatusRequest(Model):
     model_config = ConfigDict(extra="forbid")
 
     status: UnitStatus | None = None
-    at: AwareDatetime | None = Field(None, description="Device clock; at most 5 min ahead of the server")
+    at: EventTime | None = Field(None, description="Device clock; at most 5 min ahead of the server")
     event: Literal["at_patient"] | None = None
     destination_id: str | None = Field(
         None, pattern=r"^[A-Za-z0-9_-]{1,32}$", description="With `transporting`: the receiving hospital's id"
@@ -43,7 +44,7 @@ class TimeCorrection(Model):
 
     incident_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
     node: TimeNode
-    at: AwareDatetime | None = Field(None, description="The corrected time; omit to confirm the recorded one")
+    at: EventTime | None = Field(None, description="The corrected time; omit to confirm the recorded one")
 
 
 class TimeNodeView(Model):
@@ -61,10 +62,10 @@ class PositionReport(Model):
 
     model_config = ConfigDict(extra="forbid")
 
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    at: AwareDatetime = Field(description="Time of the fix, device clock")
-    accuracy_m: float | None = Field(None, ge=0, le=10_000)
+    lat: Latitude
+    lon: Longitude
+    at: EventTime = Field(description="Time of the fix, device clock")
+    accuracy_m: Measure | None = Field(None, ge=0, le=10_000)
 
 
 class PositionResult(Model):

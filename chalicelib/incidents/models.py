@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import ConfigDict, Field, field_validator
 
+from chalicelib.core.bounds import Latitude, Longitude, Measure
 from chalicelib.core.model import Model
 
 
@@ -31,17 +32,24 @@ class Confidence(StrEnum):
 PHONE = r"^\+?[0-9]{5,15}$"
 
 
-def normalise_phone(value: str | None) -> str | None:
-    """One spelling per number (no spaces, dashes or brackets), so masking and matching work."""
-    if value is None:
-        return None
-    return "".join(ch for ch in value if ch.isdigit() or ch == "+")
+_SEPARATORS = str.maketrans("", "", " -().\u00a0")
+
+
+def normalise_phone(value: object) -> object:
+    """One spelling per number (no spaces, dashes, dots or brackets), so masking and matching work.
+
+    Only separators go: letters or anything else stay, so the pattern refuses them (a number with
+    letters in it is a mistake to show, not a number to guess). A value that is not a string is left
+    for the model to refuse."""
+    if not isinstance(value, str):
+        return value
+    return value.translate(_SEPARATORS)
 
 
 class DeviceLocation(Model):
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    accuracy_m: float | None = Field(None, ge=0, le=100_000)
+    lat: Latitude
+    lon: Longitude
+    accuracy_m: Measure | None = Field(None, ge=0, le=100_000)
 
 
 class CallRequest(Model):

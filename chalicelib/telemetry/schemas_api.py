@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from chalicelib.core.bounds import Moment
 from chalicelib.core.model import Model
 
 
 class ReadingsQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
-    since: AwareDatetime | None = Field(None, description="Only readings taken after this time")
+    since: Moment | None = Field(None, description="Only readings taken after this time")
     limit: int = Field(200, ge=1, le=1000, description="The newest readings, at most this many")
 
 

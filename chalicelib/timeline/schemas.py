@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
+from chalicelib.core.bounds import EventTime, Moment
 from chalicelib.core.model import Model
 from chalicelib.timeline.logic import Station
 
@@ -26,7 +27,7 @@ class BandView(Model):
 
 class ScanRequest(Model):
     node: Station
-    at: AwareDatetime | None = Field(None, description="The scanner's time; default the time received")
+    at: EventTime | None = Field(None, description="The scanner's time; default the time received")
     station: str | None = Field(None, max_length=64, description="Where, e.g. 'CT room 2'")
 
 
@@ -67,8 +68,8 @@ class Timeline(Model):
 
 
 class KpiQuery(Model):
-    start: AwareDatetime = Field(alias="from")
-    end: AwareDatetime = Field(alias="to")
+    start: Moment = Field(alias="from")
+    end: Moment = Field(alias="to")
     county: str | None = Field(None, pattern=r"^\d{6}$")
     pathway: str | None = Field(None, max_length=32)
 

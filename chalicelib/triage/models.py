@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from chalicelib.core.bounds import EventTime, Measure
 from chalicelib.core.model import Model
 from chalicelib.hospitals.models import Capability
 
@@ -55,14 +56,14 @@ class Vitals(Model):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    hr: float | None = Field(None, ge=0, le=350, description="Pulse, /min")
-    sbp: float | None = Field(None, ge=0, le=320, description="Systolic pressure, mmHg")
-    dbp: float | None = Field(None, ge=0, le=250, description="Diastolic pressure, mmHg")
-    rr: float | None = Field(None, ge=0, le=120, description="Respiratory rate, /min")
-    spo2: float | None = Field(None, ge=0, le=100, description="%")
-    temp_c: float | None = Field(None, ge=20, le=45, description="°C")
+    hr: Measure | None = Field(None, ge=0, le=350, description="Pulse, /min")
+    sbp: Measure | None = Field(None, ge=0, le=320, description="Systolic pressure, mmHg")
+    dbp: Measure | None = Field(None, ge=0, le=250, description="Diastolic pressure, mmHg")
+    rr: Measure | None = Field(None, ge=0, le=120, description="Respiratory rate, /min")
+    spo2: Measure | None = Field(None, ge=0, le=100, description="%")
+    temp_c: Measure | None = Field(None, ge=20, le=45, description="°C")
     gcs: int | None = Field(None, ge=3, le=15, description="Glasgow coma scale")
-    glucose_mmol: float | None = Field(None, ge=0, le=60, description="Capillary glucose, mmol/L")
+    glucose_mmol: Measure | None = Field(None, ge=0, le=60, description="Capillary glucose, mmol/L")
     on_oxygen: bool | None = Field(None, description="Supplemental oxygen (False: air)")
     consciousness: Consciousness | None = Field(None, description="ACVPU; 'confusion' means new confusion")
 
@@ -93,14 +94,14 @@ class Findings(Model):
     chest_pain: bool | None = None
     ecg_stemi: bool | None = Field(None, description="ST elevation myocardial infarction on the 12-lead ECG")
     be_fast: bool | BeFastSigns | None = Field(None, description="Stroke signs: true, or the signs one by one")
-    last_known_well: AwareDatetime | None = Field(None, description="Stroke onset, or when last seen well")
+    last_known_well: EventTime | None = Field(None, description="Stroke onset, or when last seen well")
     lams: int | None = Field(None, ge=0, le=5, description="Los Angeles Motor Scale")
     race: int | None = Field(None, ge=0, le=9, description="Rapid Arterial oCclusion Evaluation")
     trauma: TraumaCriteria | None = None
     pregnancy_weeks: int | None = Field(None, ge=0, le=45)
     vaginal_bleeding: bool | None = None
     seizure: bool | None = None
-    age_days: int | None = Field(None, ge=0)
+    age_days: int | None = Field(None, ge=0, le=60 * 366)
     age_years: int | None = Field(None, ge=0, le=130)
     cardiac_arrest: bool | None = None
     major_bleeding: bool | None = None

@@ -9,24 +9,26 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Self
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
+from chalicelib.core.bounds import CalendarDate, EventTime, Latitude, Longitude
+from chalicelib.core.model import Model
 from chalicelib.volunteers.models import AlertKind, AlertStatus, PlaceKind, ResponderNode, VolunteerTier
 
 _ID = r"^[A-Za-z0-9_-]{2,40}$"
 
 
-class VolunteerRegistration(BaseModel):
+class VolunteerRegistration(Model):
     volunteer_id: str = Field(pattern=_ID, description="Also the `volunteer:<id>` scope of their sign-in")
     name: str = Field(min_length=1, max_length=60)
-    phone: str = Field(pattern=r"^\+?\d{6,15}$")
+    phone: str = Field(pattern=r"^\+?[0-9]{6,15}$")
     tier: VolunteerTier
     cert_no: str = Field(min_length=4, max_length=40)
-    cert_expiry: date
+    cert_expiry: CalendarDate
     county: str = Field(pattern=r"^\d{6}$")
 
 
-class VolunteerProfile(BaseModel):
+class VolunteerProfile(Model):
     volunteer_id: str
     name: str
     phone: str
@@ -38,10 +40,10 @@ class VolunteerProfile(BaseModel):
     located_at: datetime | None
 
 
-class DutyRequest(BaseModel):
+class DutyRequest(Model):
     on_duty: bool
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
+    lat: Latitude | None = None
+    lon: Longitude | None = None
 
     @model_validator(mode="after")
     def _position_when_on_duty(self) -> Self:
@@ -50,12 +52,12 @@ class DutyRequest(BaseModel):
         return self
 
 
-class LocationUpdate(BaseModel):
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+class LocationUpdate(Model):
+    lat: Latitude
+    lon: Longitude
 
 
-class AedBrief(BaseModel):
+class AedBrief(Model):
     aed_id: str
     name_zh: str
     name_en: str
@@ -66,14 +68,14 @@ class AedBrief(BaseModel):
     bring: bool = Field(description="You are the one asked to fetch it on the way")
 
 
-class Place(BaseModel):
+class Place(Model):
     lat: float
     lon: float
     address: str | None = None
     exact: bool = Field(description="False until you accept: a position rounded to about 100 m")
 
 
-class AlertView(BaseModel):
+class AlertView(Model):
     alert_id: str
     kind: AlertKind = Field(description="responder: you are near the patient; keeper: the AED you keep is needed")
     status: AlertStatus
@@ -89,16 +91,16 @@ class AlertView(BaseModel):
     reason: str | None = None
 
 
-class AlertList(BaseModel):
+class AlertList(Model):
     alerts: list[AlertView]
 
 
-class NodeReport(BaseModel):
+class NodeReport(Model):
     node: ResponderNode
-    at: AwareDatetime | None = Field(None, description="With its time zone; default: now")
+    at: EventTime | None = Field(None, description="With its time zone; default: now")
 
 
-class ResponderView(BaseModel):
+class ResponderView(Model):
     """A dispatcher's (or the crew's) view of one alerted volunteer."""
 
     volunteer_id: str
@@ -114,7 +116,7 @@ class ResponderView(BaseModel):
     phone: str | None = Field(None, description="Dispatchers only, once the volunteer accepted")
 
 
-class IncidentResponders(BaseModel):
+class IncidentResponders(Model):
     incident_id: str
     alerting: bool = Field(description="Still alerting: new volunteers are asked as others decline")
     unsafe: bool
@@ -123,12 +125,12 @@ class IncidentResponders(BaseModel):
     volunteers: list[ResponderView]
 
 
-class SceneSafety(BaseModel):
+class SceneSafety(Model):
     unsafe: bool
     note: str | None = Field(None, max_length=200)
 
 
-class KeeperView(BaseModel):
+class KeeperView(Model):
     aed_id: str
     volunteer_id: str
     subscribed: bool
