@@ -57,6 +57,7 @@ def _issue(ctx: Ctx, how: str) -> logic.IssuedPlate:
     response=QrIssued,
     tags=TAGS,
     errors=union({404: ("address_not_found",), 409: ("address_retired",)}, QR_KEYS),
+    description="A retired address gets no doorplate (409 `address_retired`); audited.",
 )
 def issue_qr(ctx: Ctx) -> QrIssued:
     return _issue(ctx, "api").qr

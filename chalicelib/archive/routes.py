@@ -7,7 +7,7 @@ from chalice import Blueprint
 from chalicelib.archive.models import BundleBody, IdentifyInput, IdentifyResult, ImportResult
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
-from chalicelib.core.errors import HEALTH_RECORD, union
+from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.healthaccess.refusals import audited
 
@@ -53,6 +53,7 @@ def post_bundle(ctx: Ctx) -> ImportResult:
     tags=("archive",),
     errors=union(HEALTH_RECORD, {503: ("identity_key_missing", "identity_key_unavailable")}),
     refused=audited("patient.identify"),
+    description=HEALTH_RECORD_RULE,
 )
 def post_patient(ctx: Ctx) -> IdentifyResult:
     from chalicelib.archive.service import identify

@@ -16,7 +16,7 @@ from chalicelib.bookings.schemas import (
 )
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
-from chalicelib.core.errors import HEALTH_RECORD, union
+from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.healthaccess.refusals import audited
 
@@ -46,6 +46,8 @@ TAGS = ("bookings",)
     tags=TAGS,
     errors=union(HEALTH_RECORD, {409: ("booking_open", "no_hospital_option"), 422: ("unknown_hospital",)}),
     refused=audited("booking.create"),
+    description=HEALTH_RECORD_RULE
+    + " One open booking per incident (409 `booking_open`); with no option left, 409 `no_hospital_option`.",
 )
 def post_booking(ctx: Ctx) -> BookingView:
     from chalicelib.bookings.service import create
@@ -63,6 +65,7 @@ def post_booking(ctx: Ctx) -> BookingView:
     tags=TAGS,
     errors=HEALTH_RECORD,
     refused=audited("bookings.read"),
+    description=HEALTH_RECORD_RULE,
 )
 def get_bookings(ctx: Ctx) -> BookingList:
     from chalicelib.bookings.service import of_incident
@@ -104,6 +107,7 @@ def post_referral(ctx: Ctx) -> BookingView:
     tags=TAGS,
     errors={404: ("booking_not_found",), 409: ("booking_not_open",)},
     refused=audited("booking.accept", incident=BOOKING),
+    description="Only the offered hospital, only while the offer is open (409 `booking_not_open`).",
 )
 def post_accept(ctx: Ctx) -> BookingView:
     from chalicelib.bookings.service import accept

@@ -7,7 +7,7 @@ from chalice import Blueprint
 from chalicelib.consultations.schemas import CloseRequest, ConsultationList, ConsultationRequest, ConsultationView
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
-from chalicelib.core.errors import HEALTH_RECORD, union
+from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.healthaccess.refusals import audited
 
@@ -55,6 +55,7 @@ def post_consultation(ctx: Ctx) -> ConsultationView:
     tags=TAGS,
     errors=HEALTH_RECORD,
     refused=audited("consultations.read"),
+    description=HEALTH_RECORD_RULE,
 )
 def get_consultations(ctx: Ctx) -> ConsultationList:
     from chalicelib.consultations.service import of_incident

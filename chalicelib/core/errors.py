@@ -94,3 +94,8 @@ HEALTH_RECORD: ErrorCodes = {
 # A doorplate's QR token: a damaged sticker (400) or a forged, retired or revoked one (401).
 QR_TOKEN: ErrorCodes = {400: ("qr_malformed",), 401: ("qr_invalid_signature", "qr_key_expired", "qr_revoked")}
 QR_KEYS: ErrorCodes = {503: ("qr_not_configured", "qr_keys_unavailable")}
+HEALTH_RECORD_RULE = (
+    "Health data: the crew of the unit assigned to the incident, a dispatcher of its county (or city-wide), "
+    "the receiving hospital, or a holder of an active grant (booking, referral, break the glass); a missing "
+    "incident and one out of reach look alike; every access, and every refusal, is audited."
+)

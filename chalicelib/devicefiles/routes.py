@@ -7,7 +7,7 @@ from chalice import Blueprint
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.config import get_settings
-from chalicelib.core.errors import HEALTH_RECORD, union
+from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.devicefiles import service
 from chalicelib.devicefiles.deps import get_ports
@@ -51,6 +51,7 @@ def request_upload(ctx: Ctx) -> UploadTicket:
     tags=("device-files",),
     errors=union(HEALTH_RECORD, {503: ("files_not_configured",)}),
     refused=audited("device_files.list"),
+    description=HEALTH_RECORD_RULE,
 )
 def list_files(ctx: Ctx) -> FileList:
     return service.list_files(ports=get_ports(), who=ctx.who, incident_id=ctx.params["incident_id"], now=utcnow())

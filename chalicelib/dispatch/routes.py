@@ -54,6 +54,11 @@ def list_incidents(ctx: Ctx) -> IncidentList:
         404: ("incident_not_found", "unit_not_found"),
         409: ("incident_closed", "unit_on_scene", "unit_not_available", "incident_changed"),
     },
+    description=(
+        "409 when the incident is closed (`incident_closed`), its unit is already on scene (`unit_on_scene`),"
+        " the unit is not free (`unit_not_available`) or the incident changed meanwhile (`incident_changed`: "
+        "reload it). The unit stood down is free again; audited."
+    ),
 )
 def assign_unit(ctx: Ctx) -> AssignResult:
     from chalicelib.dispatch import board
@@ -71,6 +76,7 @@ def assign_unit(ctx: Ctx) -> AssignResult:
     response=CancelResult,
     tags=("dispatch",),
     errors={404: ("incident_not_found",), 409: ("incident_closed", "unit_on_scene", "incident_changed")},
+    description="409 when the incident is closed or its unit is on scene; audited.",
 )
 def cancel_incident(ctx: Ctx) -> CancelResult:
     from chalicelib.dispatch import board

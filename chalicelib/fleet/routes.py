@@ -40,6 +40,13 @@ _STAFF = (Role.DISPATCHER, Role.ADMIN)
         409: ("illegal_transition", "version_conflict"),
         422: ("time_in_future", "destination_not_expected", "unknown_hospital"),
     },
+    description=(
+        "A crew reports for its own unit only. The status machine refuses a move it does not allow for the "
+        "actor (409 `illegal_transition`); `destination_id` goes with `TRANSPORTING` only (422 "
+        "`destination_not_expected`) and names a known hospital (422 `unknown_hospital`); a time ahead of the"
+        " server clock is 422 `time_in_future`; a concurrent change is 409 `version_conflict` (read and "
+        "retry)."
+    ),
 )
 def post_status(ctx: Ctx) -> StatusResult:
     return service.change_status(
@@ -85,6 +92,10 @@ def post_time(ctx: Ctx) -> TimeNodeView:
     response=PositionResult,
     tags=("fleet",),
     errors={404: ("unit_not_found",), 409: ("version_conflict",), 422: ("time_in_future",)},
+    description=(
+        "A crew reports for its own unit only; a fix no newer than the stored one is accepted but not stored "
+        "(`accepted: false`)."
+    ),
 )
 def post_position(ctx: Ctx) -> PositionResult:
     return service.report_position(

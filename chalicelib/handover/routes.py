@@ -6,7 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
-from chalicelib.core.errors import HEALTH_RECORD, union
+from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.handover.schemas import HandoverView
 from chalicelib.healthaccess.refusals import audited
@@ -43,6 +43,7 @@ def post_handover(ctx: Ctx) -> HandoverView:
     tags=("handover",),
     errors=union(HEALTH_RECORD, {404: ("handover_not_found",)}),
     refused=audited("handover.read"),
+    description=HEALTH_RECORD_RULE,
 )
 def get_handover(ctx: Ctx) -> HandoverView:
     from chalicelib.handover.service import fetch

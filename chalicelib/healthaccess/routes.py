@@ -27,6 +27,10 @@ bp = Blueprint(__name__)
     tags=("health-access",),
     errors=union(HEALTH_RECORD, {409: ("access_not_needed",)}),
     refused=audited("access.break_glass"),
+    description=(
+        "For someone without standing access only (409 `access_not_needed`); never for co-responders (403 "
+        "`responder_no_health_data`). The grant lasts `minutes`; the county desk and operations are alerted."
+    ),
 )
 def post_break_glass(ctx: Ctx) -> GrantView:
     from chalicelib.healthaccess.deps import get_ports

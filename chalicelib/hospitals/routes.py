@@ -6,7 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
-from chalicelib.core.errors import HEALTH_RECORD
+from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE
 from chalicelib.core.http import Ctx, route
 from chalicelib.healthaccess.refusals import audited
 from chalicelib.hospitals.schemas import CapacityUpdate, CapacityView, HospitalList, HospitalOptions, HospitalsQuery
@@ -59,6 +59,7 @@ def put_capacity(ctx: Ctx) -> CapacityView:
     tags=TAGS,
     errors=HEALTH_RECORD,
     refused=audited("hospital_options.read"),
+    description=HEALTH_RECORD_RULE,
 )
 def get_options(ctx: Ctx) -> HospitalOptions:
     from chalicelib.hospitals.service import options

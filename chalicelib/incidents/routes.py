@@ -53,6 +53,14 @@ def _callers() -> SlidingWindow:
             429: ("rate_limited",),
         },
     ),
+    description=(
+        "Send either `qr_token` (the place comes from the token alone) or `location` (else 422 "
+        "`location_required`). A second call from the same door, or within 50 m in 10 minutes, joins the open"
+        " incident (`linked`). With `Idempotency-Key` (8-128 of `[A-Za-z0-9_-:.]`) a retry gets the first "
+        "answer; the same key with another body is 409 `idempotency_key_reused`, one still running 409 "
+        "`request_in_progress`. At most 10 calls a minute per client and doorplate (429 `rate_limited`, "
+        "`details.retry_after_s`). The `caller_token` of the answer opens this call's caller routes."
+    ),
 )
 def create_call(ctx: Ctx) -> CallCreated:
     req: CallRequest = ctx.body
@@ -79,6 +87,10 @@ def create_call(ctx: Ctx) -> CallCreated:
     response=CallStatus,
     tags=("calls",),
     caller_token=True,
+    description=(
+        "Only with this call's `caller_token` (403 `not_your_call` for another call's). For a cardiac arrest,"
+        " while the incident is open, it carries CPR guidance and the usable AEDs nearby."
+    ),
 )
 def get_call(ctx: Ctx) -> CallStatus:
     lang = pick_language(ctx.header("accept-language"))
@@ -96,6 +108,10 @@ def get_call(ctx: Ctx) -> CallStatus:
     status=201,
     tags=("incidents",),
     errors={404: ("address_not_found",), 409: ("address_retired",), 422: ("location_required", "out_of_service_area")},
+    description=(
+        "The dispatcher must be scoped to the county of the place (403 `scope_denied`); a place outside the "
+        "service area is 422 `out_of_service_area`, a retired address 409 `address_retired`."
+    ),
 )
 def create_incident(ctx: Ctx) -> IncidentCreated:
     req: IncidentRequest = ctx.body

@@ -6,7 +6,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
-from chalicelib.core.errors import HEALTH_RECORD
+from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE
 from chalicelib.core.http import Ctx, route
 from chalicelib.healthaccess.refusals import audited
 from chalicelib.portrait.models import Portrait
@@ -26,6 +26,7 @@ READERS = (Role.CREW, Role.DISPATCHER, Role.HOSPITAL)
     tags=("portrait",),
     errors=HEALTH_RECORD,
     refused=audited("portrait.read"),
+    description=HEALTH_RECORD_RULE,
 )
 def get_portrait(ctx: Ctx) -> Portrait:
     from chalicelib.portrait.service import portrait
@@ -43,6 +44,7 @@ def get_portrait(ctx: Ctx) -> Portrait:
     errors=HEALTH_RECORD,
     media_type="image/svg+xml",
     refused=audited("portrait.read"),
+    description=HEALTH_RECORD_RULE,
 )
 def get_portrait_svg(ctx: Ctx) -> Response:
     from chalicelib.portrait.service import portrait

@@ -26,6 +26,7 @@ bp = Blueprint(__name__)
     response=Revocation,
     tags=("addresses",),
     errors=union(QR_KEYS, {404: ("qr_key_not_found",), 409: ("qr_key_current",)}),
+    description="The current key cannot be revoked: rotate first (409 `qr_key_current`).",
 )
 def revoke(ctx: Ctx) -> Revocation:
     req: RevokeRequest = ctx.body

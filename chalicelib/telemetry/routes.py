@@ -6,7 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
-from chalicelib.core.errors import HEALTH_RECORD
+from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE
 from chalicelib.core.http import Ctx, route
 from chalicelib.healthaccess.refusals import audited
 from chalicelib.telemetry.schemas_api import ReadingList, ReadingsQuery
@@ -25,6 +25,7 @@ bp = Blueprint(__name__)
     tags=("telemetry",),
     errors=HEALTH_RECORD,
     refused=audited("vitals.read"),
+    description=HEALTH_RECORD_RULE,
 )
 def get_readings(ctx: Ctx) -> ReadingList:
     from chalicelib.telemetry.readings import incident_readings

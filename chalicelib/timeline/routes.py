@@ -6,7 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
-from chalicelib.core.errors import HEALTH_RECORD, union
+from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.healthaccess.refusals import audited
 from chalicelib.timeline.schemas import BandView, BindBand, KpiQuery, Kpis, ScanRequest, ScanResult, Timeline
@@ -27,6 +27,8 @@ TAGS = ("timeline",)
     tags=TAGS,
     errors=union(HEALTH_RECORD, {409: ("band_in_use",)}),
     refused=audited("wristband.bind"),
+    description=HEALTH_RECORD_RULE
+    + " Only the crew of the unit on the job binds; a band bound to another patient is 409 `band_in_use`.",
 )
 def post_band(ctx: Ctx) -> BandView:
     from chalicelib.timeline.service import bind
@@ -47,6 +49,7 @@ def post_band(ctx: Ctx) -> BandView:
     tags=TAGS,
     errors=union(HEALTH_RECORD, {404: ("band_not_found",), 422: ("time_in_future",)}),
     refused=audited("wristband.scan"),
+    description="A scan ahead of the server clock is 422 `time_in_future`; the first scan of a node stands.",
 )
 def post_scan(ctx: Ctx) -> ScanResult:
     from chalicelib.core.config import get_settings
@@ -65,6 +68,7 @@ def post_scan(ctx: Ctx) -> ScanResult:
     tags=TAGS,
     errors=HEALTH_RECORD,
     refused=audited("timeline.read"),
+    description=HEALTH_RECORD_RULE,
 )
 def get_timeline(ctx: Ctx) -> Timeline:
     from chalicelib.timeline.service import timeline
@@ -83,6 +87,7 @@ def get_timeline(ctx: Ctx) -> Timeline:
     response=Kpis,
     tags=TAGS,
     errors={422: ("invalid_range",)},
+    description="`to` after `from`, at most 92 days later (422 `invalid_range`).",
 )
 def get_kpis(ctx: Ctx) -> Kpis:
     from chalicelib.timeline.service import kpis

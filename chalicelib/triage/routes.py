@@ -6,7 +6,7 @@ from chalice import Blueprint
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
-from chalicelib.core.errors import HEALTH_RECORD
+from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE
 from chalicelib.core.http import Ctx, route
 from chalicelib.healthaccess.refusals import audited
 from chalicelib.triage.models import AssessmentInput
@@ -27,6 +27,7 @@ bp = Blueprint(__name__)
     tags=("triage",),
     errors=HEALTH_RECORD,
     refused=audited("assessment.create"),
+    description=HEALTH_RECORD_RULE,
 )
 def post_assessment(ctx: Ctx) -> AssessmentView:
     from chalicelib.triage.service import assess
@@ -44,6 +45,7 @@ def post_assessment(ctx: Ctx) -> AssessmentView:
     tags=("triage",),
     errors=HEALTH_RECORD,
     refused=audited("assessment.read"),
+    description=HEALTH_RECORD_RULE,
 )
 def get_assessments(ctx: Ctx) -> AssessmentHistory:
     from chalicelib.triage.service import history

@@ -26,7 +26,9 @@ VOLUNTEER = (Role.VOLUNTEER,)
 
 @route(bp, "/v1/volunteers", "POST", summary="Register a certified first-aider (administrators)",
        roles=(Role.ADMIN,), body=VolunteerRegistration, response=VolunteerProfile, status=201, tags=TAGS,
-       errors={409: ("volunteer_exists",)})  # fmt: skip
+       errors={409: ("volunteer_exists",)},
+       description=("The id is also the `volunteer:<id>` scope of their sign-in; an id already registered is 409 "
+                    "`volunteer_exists`. Only volunteers with a certificate valid today are alerted."))  # fmt: skip
 def post_volunteer(ctx: Ctx) -> VolunteerProfile:
     from chalicelib.volunteers.registry import register
 
@@ -55,7 +57,8 @@ def put_duty(ctx: Ctx) -> VolunteerProfile:
 @route(bp, "/v1/volunteers/me/location", "PUT",
        summary="Where I am, while on duty: too old a position is not alerted on",
        roles=VOLUNTEER, body=LocationUpdate, response=VolunteerProfile, tags=TAGS,
-       errors={404: ("volunteer_not_found",), 409: ("not_on_duty",)})  # fmt: skip
+       errors={404: ("volunteer_not_found",), 409: ("not_on_duty",)},
+       description=("Only while on duty (409 `not_on_duty`)."))  # fmt: skip
 def put_location(ctx: Ctx) -> VolunteerProfile:
     from chalicelib.volunteers.registry import locate
 
@@ -72,7 +75,9 @@ def get_my_alerts(ctx: Ctx) -> AlertList:
 
 @route(bp, "/v1/alerts/{alert_id}/accept", "POST", summary="I am going: the exact place is shown",
        roles=VOLUNTEER, response=AlertView, tags=TAGS,
-       errors={404: ("alert_not_found",), 409: ("alert_not_open", "volunteer_engaged")})  # fmt: skip
+       errors={404: ("alert_not_found",), 409: ("alert_not_open", "volunteer_engaged")},
+       description=("Only the alerted volunteer; an alert that moved on, was withdrawn or answered is 409 "
+                    "`alert_not_open`; a volunteer on another arrest is 409 `volunteer_engaged`."))  # fmt: skip
 def post_accept(ctx: Ctx) -> AlertView:
     from chalicelib.volunteers.answers import accept
 
