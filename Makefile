@@ -71,6 +71,7 @@ openapi: venv
 bench: venv
 	$(PY) bench/cold_start.py
 	$(PY) bench/intake.py
+	$(PY) bench/devstack_burst.py
 	$(PY) bench/dispatch.py
 	$(PY) bench/telemetry.py
 	$(PY) bench/recommend_reads.py

@@ -29,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--no-simulator", action="store_true", help="the demo ambulances do not drive their jobs")
     up.add_argument("--his-port", type=int)
     up.add_argument(
+        "--verbose",
+        action="store_true",
+        help="JSON log lines, metrics and request lines on the console too (default: .devstack/logs/api.log)",
+    )
+    up.add_argument(
         "--his",
         help="how the demo hospitals answer offers: accept, decline, ignore, down or manual, per hospital "
         "(e.g. 'HOS04=decline,*=accept'; default: all accept after 3 s)",
@@ -82,12 +87,17 @@ def _config(args: argparse.Namespace) -> StackConfig:
         cfg = replace(cfg, seed=False)
     if getattr(args, "no_simulator", False):
         cfg = replace(cfg, simulator=False)
+    if getattr(args, "verbose", False):
+        cfg = replace(cfg, verbose=True)
     return cfg
 
 
 def _up(cfg: StackConfig) -> int:
+    from devstack import console
     from devstack.banner import try_it
     from devstack.stack import Stack
+
+    console.route_stdout(cfg.log_file, everything=cfg.verbose)
 
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -99,12 +109,15 @@ def _up(cfg: StackConfig) -> int:
         health = stack.wait_healthy()
         print(f"  health             {health['status']}", flush=True)
         print(try_it(cfg), flush=True)
+        where = "on the console (--verbose)" if cfg.verbose else f"in {cfg.log_file}"
+        print(f"  logs               JSON lines, metrics and requests {where}", flush=True)
         print("READY - press Ctrl-C to stop", flush=True)
         stop.wait()
     finally:
         print("Stopping ...", flush=True)
         stack.stop()
         print("Stopped.", flush=True)
+        console.restore_stdout()
     return 0
 
 

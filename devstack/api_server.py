@@ -9,12 +9,27 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from typing import Any
 
 from chalice.config import Config
-from chalice.local import ChaliceRequestHandler, LocalDevServer, LocalGatewayException
+from chalice.local import ChaliceRequestHandler, LocalDevServer, LocalGatewayException, ThreadedHTTPServer
+
+from devstack.console import log_only
 
 NOT_FOUND = json.dumps({"error": {"code": "not_found", "message": "no such route"}}).encode()
+
+
+class BurstServer(ThreadedHTTPServer):
+    """One thread per connection, and a listen backlog that holds a burst.
+
+    http.server's default backlog is 5: a sixth client connecting while the accept loop is busy
+    gets its connection reset. A phone-sized burst (a building's residents, a test's 50 clients)
+    waits in the kernel's queue instead.
+    """
+
+    request_queue_size = 256
+    daemon_threads = True
 
 
 class Handler(ChaliceRequestHandler):
@@ -25,8 +40,9 @@ class Handler(ChaliceRequestHandler):
         super()._send_error_response(error)
 
     def log_message(self, format: str, *args: Any) -> None:
-        # Request lines go through the app's JSON logger; keep stderr quiet.
-        return
+        # Request lines go to the devstack's log file (devstack/console.py), not to stderr.
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+        log_only(f"{stamp} {self.address_string()} {format % args}")
 
 
 def thread_local_requests(chalice_app: Any) -> None:
@@ -55,8 +71,7 @@ class ApiServer:
     def __init__(self, chalice_app: Any, *, host: str, port: int, stage: str = "local") -> None:
         thread_local_requests(chalice_app)
         config = Config.create(chalice_stage=stage, app_name=chalice_app.app_name, lambda_timeout=30)
-        self.server = LocalDevServer(chalice_app, config, host, port, handler_cls=Handler)
-        self.server.server.daemon_threads = True
+        self.server = LocalDevServer(chalice_app, config, host, port, handler_cls=Handler, server_cls=BurstServer)
         self._thread = threading.Thread(target=self.server.server.serve_forever, name="api", daemon=True)
 
     @property

@@ -32,10 +32,16 @@ class StackConfig:
     # How each demo hospital answers offers: "HOS04=decline,HOS02=ignore,*=accept" (devstack/his_sim.py).
     his: str = "*=accept"
     his_answer_delay_s: float = 3.0
+    # Everything on the console (JSON log lines, EMF metrics, request lines), not only in logs/api.log.
+    verbose: bool = False
 
     @property
     def prefix(self) -> str:
         return f"ems-{self.stage}-"
+
+    @property
+    def log_file(self) -> Path:
+        return self.state_dir / "logs" / "api.log"
 
     @property
     def moto_url(self) -> str:
@@ -53,6 +59,7 @@ class StackConfig:
             mqtt_port=_env_int("EMS_DEVSTACK_MQTT_PORT", 1883),
             his_port=_env_int("EMS_DEVSTACK_HIS_PORT", 8010),
             state_dir=Path(os.environ.get("EMS_DEVSTACK_DIR", ".devstack")),
+            verbose=os.environ.get("EMS_DEVSTACK_VERBOSE", "") not in ("", "0", "false", "no"),
         )
 
 

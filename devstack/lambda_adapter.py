@@ -20,6 +20,8 @@ from typing import Any
 
 from moto.awslambda_simple.models import LambdaSimpleBackend
 
+from chalicelib.core.observability import end_invocation
+
 Handler = Callable[[dict[str, Any], Any], Any]
 
 
@@ -87,7 +89,18 @@ class LambdaAdapter:
             self._original = None
 
     def call(self, function_name: str, event: Any) -> tuple[bool, Any]:
-        """Run a handler; returns (succeeded, payload) in Lambda's response shape."""
+        """Run a handler; returns (succeeded, payload) in Lambda's response shape.
+
+        Each call is a fresh invocation, as a new Lambda event is: the logger keys of whatever ran
+        on this thread before (a poller's previous batch, another function) are cleared first and
+        after, so none of them reaches this invocation's lines or the next one's."""
+        try:
+            end_invocation()
+            return self._call(function_name, event)
+        finally:
+            end_invocation()
+
+    def _call(self, function_name: str, event: Any) -> tuple[bool, Any]:
         name = short_name(function_name, self.prefix)
         handler = self.handlers.get(name)
         if handler is None:

@@ -210,7 +210,11 @@ class Stack:
         deadline = time.monotonic() + timeout_s
         body: dict[str, Any] = {}
         while time.monotonic() < deadline:
-            resp = requests.get(f"{self.cfg.api_url}/v1/health", timeout=5)
+            try:
+                resp = requests.get(f"{self.cfg.api_url}/v1/health", timeout=10)
+            except requests.RequestException as exc:  # a busy machine's first check can be slow
+                body = {"error": type(exc).__name__}
+                continue
             body = resp.json()
             if resp.status_code == 200:
                 return body

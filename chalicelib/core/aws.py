@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from typing import Any
 
 from chalicelib.core.config import get_settings
 
+# boto3's default session is not thread-safe while it makes a client; the clients themselves are.
+# One Lambda serves one request at a time, the devstack's API many at once.
+_CREATING = threading.Lock()
+
+
+def client(service: str) -> Any:
+    with _CREATING:
+        return _client(service)
+
 
 @cache
-def client(service: str) -> Any:
+def _client(service: str) -> Any:
     import boto3
     from botocore.config import Config
 
@@ -29,4 +39,4 @@ def partition(region: str) -> str:
 
 def reset_clients() -> None:
     """Tests only: drop cached clients after the endpoint changes."""
-    client.cache_clear()
+    _client.cache_clear()

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from chalicelib.core.observability import bind_correlation_id, flush_metrics, logger, traced
+from chalicelib.core.observability import bind_correlation_id, end_invocation, flush_metrics, logger, traced
 
 
 class InvalidEvent(Exception):
@@ -19,8 +19,7 @@ def lambda_entry(fn: Callable[[dict[str, Any]], Any], event: dict[str, Any], con
     request_id = getattr(context, "aws_request_id", None) or "local"
     correlation = event.get("correlation_id") if isinstance(event, dict) else None
     correlation_id = str(correlation or request_id)
-    bind_correlation_id(correlation_id)
-    logger().append_keys(function=fn.__name__)
+    bind_correlation_id(correlation_id, function=fn.__name__)
     try:
         try:
             with traced(f"## {fn.__name__}", correlation_id):
@@ -35,5 +34,5 @@ def lambda_entry(fn: Callable[[dict[str, Any]], Any], event: dict[str, Any], con
     finally:
         flush_metrics()
         # A container serves one function in AWS, but the local stack serves them all in one process:
-        # the key must not leak onto the next invocation's lines (an API request's, say).
-        logger().remove_keys(["function"])
+        # no key may leak onto the next invocation's lines (an API request's, say).
+        end_invocation()

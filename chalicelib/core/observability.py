@@ -2,11 +2,17 @@
 
 Log lines are JSON with the correlation id; phone and ID-card numbers are masked
 in the serialised record, whatever field or message they hide in.
+
+The keys of one invocation (its correlation id, an incident id) live in the thread's own context
+and are cleared when the next invocation begins: the local stack serves API requests on many
+threads and runs every Lambda function in one process, and a key appended for one invocation
+must never appear on another's lines. Metrics are one shared set, so adding and flushing hold a lock.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -23,6 +29,7 @@ _ID_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
 # Mobiles, with or without +86 and the usual space/dash groupings; landlines with area code.
 _PHONE = re.compile(r"(?<!\d)((?:\+?86[- ]?)?1[3-9]\d)[- ]?\d{4}[- ]?(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[- ]?\d{3,4}(\d{4})(?!\d)")
+_METRICS_LOCK = threading.RLock()
 
 
 def mask_pii(text: str) -> str:
@@ -63,8 +70,27 @@ def metrics() -> Metrics:
     return Metrics(namespace=NAMESPACE, service=SERVICE)
 
 
-def bind_correlation_id(correlation_id: str) -> None:
-    logger().set_correlation_id(correlation_id)
+def bind_correlation_id(correlation_id: str, **keys: str) -> None:
+    """Begin an invocation: forget every key of the previous one on this thread, then set its own."""
+    log = logger()
+    log.thread_safe_clear_keys()
+    log.thread_safe_append_keys(correlation_id=correlation_id, **keys)
+
+
+def append_keys(**keys: object) -> None:
+    """Keys on every further line of this invocation only (an incident id, say)."""
+    logger().thread_safe_append_keys(**keys)
+
+
+def current_keys() -> dict[str, object]:
+    """The keys on this thread's next line: the logger's own and this invocation's."""
+    log = logger()
+    return {**log.get_current_keys(), **log.thread_safe_get_current_keys()}
+
+
+def end_invocation() -> None:
+    """The invocation is over: its keys go, so lines logged between invocations carry none."""
+    logger().thread_safe_clear_keys()
 
 
 @contextmanager
@@ -81,14 +107,16 @@ def count(name: str, value: int = 1) -> None:
     """One EMF count metric in the project's namespace (flushed at the end of the invocation)."""
     from aws_lambda_powertools.metrics import MetricUnit
 
-    metrics().add_metric(name=name, unit=MetricUnit.Count, value=value)
+    with _METRICS_LOCK:
+        metrics().add_metric(name=name, unit=MetricUnit.Count, value=value)
 
 
 def metric_seconds(name: str, value: float) -> None:
     """One EMF duration metric (seconds): CloudWatch gives its percentiles on the dashboard."""
     from aws_lambda_powertools.metrics import MetricUnit
 
-    metrics().add_metric(name=name, unit=MetricUnit.Seconds, value=value)
+    with _METRICS_LOCK:
+        metrics().add_metric(name=name, unit=MetricUnit.Seconds, value=value)
 
 
 def gauge(name: str, value: float, **dimensions: str) -> None:
@@ -103,5 +131,6 @@ def gauge(name: str, value: float, **dimensions: str) -> None:
 
 def flush_metrics() -> None:
     # Flushing nothing only produces a warning; most invocations add no metric.
-    if metrics().metric_set:
-        metrics().flush_metrics()
+    with _METRICS_LOCK:
+        if metrics().metric_set:
+            metrics().flush_metrics()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import datetime, timedelta
 
@@ -17,6 +18,8 @@ from chalicelib.platform.models import AuditPage, AuditQuery, CanaryRequest, Can
 
 bp = Blueprint(__name__)
 _health_cache: dict[str, tuple[datetime, HealthResponse]] = {}
+# One check at a time: a burst of requests on an expired cache waits for one check, not fifty.
+_health_lock = threading.Lock()
 
 
 @route(
@@ -34,14 +37,18 @@ def health(ctx: Ctx) -> Response:
     now = utcnow()
     cached = _health_cache.get("result")
     if cached is None or (now - cached[0]).total_seconds() >= s.health_cache_s:
-        result = logic.health(
-            probe=get_probe(),
-            store=get_store(),
-            now=now,
-            max_age=timedelta(seconds=s.heartbeat_max_age_s),
-            stage=s.stage,
-        )
-        _health_cache["result"] = cached = (now, result)
+        with _health_lock:
+            cached = _health_cache.get("result")
+            if cached is None or (utcnow() - cached[0]).total_seconds() >= s.health_cache_s:
+                now = utcnow()
+                result = logic.health(
+                    probe=get_probe(),
+                    store=get_store(),
+                    now=now,
+                    max_age=timedelta(seconds=s.heartbeat_max_age_s),
+                    stage=s.stage,
+                )
+                _health_cache["result"] = cached = (now, result)
     result = cached[1]
     return Response(
         body=result.model_dump(mode="json"),

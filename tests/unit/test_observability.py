@@ -58,16 +58,16 @@ def test_a_lambda_entry_leaves_no_function_key_on_the_next_invocations_lines(mon
 
     from chalicelib.core import lambdas
     from chalicelib.core.lambdas import lambda_entry
-    from chalicelib.core.observability import logger
+    from chalicelib.core.observability import current_keys
 
     monkeypatch.setattr(lambdas, "traced", lambda *_: nullcontext())  # no X-Ray daemon in a unit test
 
     seen: list[object] = []
 
     def ingest_something(event: dict[str, object]) -> str:
-        seen.append(logger().get_current_keys().get("function"))
+        seen.append(current_keys().get("function"))
         return "done"
 
     assert lambda_entry(ingest_something, {}, None) == "done"
     assert seen == ["ingest_something"]  # on the handler's own lines
-    assert "function" not in logger().get_current_keys()  # not on an API request served next in the process
+    assert "function" not in current_keys()  # not on an API request served next in the process
