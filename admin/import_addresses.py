@@ -7,6 +7,7 @@ checkpoint so a stopped run resumes; see docs/address-import.md.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -21,6 +22,8 @@ def register(sub: Any) -> None:
     p.add_argument("file", type=Path)
     p.add_argument("--format", choices=("csv", "geojson"), help="default: from the extension (.csv, .geojson/.json)")
     p.add_argument("--endpoint-url", help="e.g. the devstack's moto http://127.0.0.1:5000 (default: AWS)")
+    p.add_argument("--devstack", action="store_true", help="into the running local stack, on whatever ports it runs")
+    p.add_argument("--state-dir", type=Path, default=Path(os.environ.get("EMS_DEVSTACK_DIR", ".devstack")))
     p.add_argument("--region", help="default AWS_REGION, else cn-northwest-1")
     p.add_argument("--table-prefix", help="default EMS_TABLE_PREFIX (loopback endpoint: ems-local-)")
     p.add_argument("--rejects", type=Path, help="CSV of rejected rows (default FILE.rejects.csv)")
@@ -47,6 +50,19 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
 
+def _use_running_stack(args: argparse.Namespace) -> bool:
+    """Endpoint, region and prefix of the stack running from the state folder (its stack.json)."""
+    from devstack.state import running
+
+    stack = running(args.state_dir)
+    if stack is None:
+        return False
+    args.endpoint_url = args.endpoint_url or stack["moto"]
+    args.region = args.region or stack.get("region")
+    args.table_prefix = args.table_prefix or stack.get("table_prefix")
+    return True
+
+
 def _run(args: argparse.Namespace) -> int:
     from admin.address_checkpoint import Checkpoint, Rejects
     from admin.address_geojson import GeoJSONError
@@ -65,6 +81,9 @@ def _run(args: argparse.Namespace) -> int:
     from admin.progress import Progress
 
     path: Path = args.file
+    if args.devstack and not _use_running_stack(args):
+        print(f"error: no local stack is running from {args.state_dir}: start it with `make run`", file=sys.stderr)
+        return 2
     fmt = detect_format(path, args.format)
     ckpt_path = args.checkpoint or path.with_name(path.name + ".checkpoint.json")
     model = open_table(args.endpoint_url, args.region, args.table_prefix, args.workers)

@@ -116,10 +116,16 @@ def _configure(args: argparse.Namespace) -> None:
     if args.devstack or (args.endpoint_url and LOOPBACK.match(args.endpoint_url)):
         from devstack import qr_keys
         from devstack.config import StackConfig
+        from devstack.state import running
 
         cfg = StackConfig.from_env()
-        env |= {"EMS_AWS_ENDPOINT_URL": cfg.moto_url, "EMS_TABLE_PREFIX": cfg.prefix, "AWS_REGION": cfg.region}
-        env |= {"EMS_QR_KEYS_FILE": str(qr_keys.key_file(args.state_dir)), "EMS_PUBLIC_BASE_URL": cfg.api_url}
+        # The running stack's own ports (its stack.json), whatever flags it was started with.
+        stack = running(args.state_dir) or {}
+        moto = stack.get("moto", cfg.moto_url)
+        api = str(stack.get("api", cfg.api_url)).removesuffix("/v1")
+        env |= {"EMS_AWS_ENDPOINT_URL": moto, "EMS_TABLE_PREFIX": stack.get("table_prefix", cfg.prefix)}
+        env |= {"AWS_REGION": stack.get("region", cfg.region)}
+        env |= {"EMS_QR_KEYS_FILE": str(qr_keys.key_file(args.state_dir)), "EMS_PUBLIC_BASE_URL": api}
         for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
             env[name] = os.environ.get(name, "devstack")  # moto accepts any credentials
     flags = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -96,6 +97,7 @@ def _up(cfg: StackConfig) -> int:
     from devstack import console
     from devstack.banner import try_it
     from devstack.stack import Stack
+    from devstack.state import AlreadyRunning
 
     console.route_stdout(cfg.log_file, everything=cfg.verbose)
 
@@ -103,9 +105,13 @@ def _up(cfg: StackConfig) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     stack = Stack(cfg)
-    print("Starting the EMS local stack (loopback only) ...", flush=True)
+    print("Starting the EMS local stack (loopback only, starting fresh) ...", flush=True)
     try:
-        stack.start(log=lambda line: print("  " + line, flush=True))
+        try:
+            stack.start(log=lambda line: print("  " + line, flush=True))
+        except AlreadyRunning as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         health = stack.wait_healthy()
         print(f"  health             {health['status']}", flush=True)
         print(try_it(cfg), flush=True)
@@ -143,5 +149,17 @@ def _fixtures(cfg: StackConfig) -> int:
     return 0
 
 
+def run() -> int:
+    """`main`, quiet when the reader stops reading (`python -m devstack fixtures | head`)."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would print a traceback flushing stdout at exit: point it at /dev/null first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -1,5 +1,6 @@
 """Local QR signing keys: one random HMAC key in the state folder, the same JSON document
-the app reads from Secrets Manager in AWS. Created once, so printed plates survive restarts."""
+the app reads from Secrets Manager in AWS. Made anew by every `up` (devstack/state.py): the
+revocations of the last run are gone with moto's memory, so its plates must go too."""
 
 from __future__ import annotations
 

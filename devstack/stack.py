@@ -11,7 +11,7 @@ from typing import Any
 
 import requests
 
-from devstack import aws_resources, qr_keys, tokens
+from devstack import aws_resources, qr_keys, state, tokens
 from devstack.config import HOST, StackConfig, app_environment
 
 
@@ -30,6 +30,7 @@ class Stack:
 
     def _start(self, log: Any) -> None:
         cfg = self.cfg
+        state.start_fresh(cfg.state_dir)  # moto starts empty: so do the keys (devstack/state.py)
         jwks = tokens.ensure_keys(cfg.state_dir)
         qr_keys.ensure_qr_keys(cfg.state_dir)
         os.environ.update(app_environment(cfg, jwks))
@@ -84,6 +85,7 @@ class Stack:
             "his": f"http://{HOST}:{cfg.his_port}/his/{{hospital_id}}",
             "addresses": cfg.addresses if cfg.seed else 0,
             "region": cfg.region,
+            "table_prefix": cfg.prefix,
             "state_machines": machines,
             "functions": functions,
             "queues": queues,
