@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.observability import count, logger
+from chalicelib.core.ratelimit import SlidingWindow
 from chalicelib.core.workflows import get_starter
 from chalicelib.cpr.guidance import metronome_bpm, needs_cpr
 from chalicelib.incidents import caller_tokens, logic, texts
@@ -36,11 +39,41 @@ def _ring() -> KeyRing:
     return get_key_ring()
 
 
-def qr_location(token: str) -> Location:
-    """Locate a scan from the signed token alone: no database read."""
-    from chalicelib.qr.deps import get_verifier
+@dataclass(frozen=True)
+class FloodLimits:
+    """The app's own flood check on calls, in memory (no I/O on the intake path).
 
-    claims = get_verifier().verify(token)
+    A token is verified before anything is counted (an HMAC, microseconds), so a forged or
+    damaged token never spends a genuine door's budget: genuine scans count per client and door,
+    refused tokens per client in a budget of their own, and device calls per client.
+    """
+
+    # A household may share one address (NAT): generous, yet far below a flood.
+    scans: SlidingWindow = field(default_factory=lambda: SlidingWindow(limit=10, window_s=60))
+    refused: SlidingWindow = field(default_factory=lambda: SlidingWindow(limit=20, window_s=60))
+    devices: SlidingWindow = field(default_factory=lambda: SlidingWindow(limit=10, window_s=60))
+
+
+@lru_cache(maxsize=1)
+def flood_limits() -> FloodLimits:
+    return FloodLimits()
+
+
+def qr_location(token: str, client: str | None = None) -> Location:
+    """Locate a scan from the signed token alone: no database read. With `client` (the source IP),
+    the scan is counted once its token is verified (see `FloodLimits`)."""
+    from chalicelib.qr.deps import get_verifier
+    from chalicelib.qr.errors import QrTokenError
+
+    try:
+        claims = get_verifier().verify(token)
+    except QrTokenError:
+        if client is not None:
+            count("QrTokenRefused")
+            flood_limits().refused.check(client)  # past its budget a forger gets 429, not the reason
+        raise
+    if client is not None:
+        flood_limits().scans.check(f"{client}|{claims.address_code}")
     return Location(
         address_code=claims.address_code,
         text=claims.text_zh,
@@ -55,10 +88,16 @@ def public(loc: Location) -> PublicLocation:
     return PublicLocation.model_validate(loc.model_dump())
 
 
-def new_call(req: CallRequest, now: datetime) -> CallCreated:
+def new_call(req: CallRequest, now: datetime, client: str | None = None) -> CallCreated:
+    """`client` (the caller's source IP) turns on the flood check; in-process callers leave it out."""
     if (req.qr_token is None) == (req.location is None):
         raise ValidationFailed("send either qr_token or location", code="location_required")
-    loc = qr_location(req.qr_token) if req.qr_token else logic.device_location(req.location)  # type: ignore[arg-type]
+    if req.qr_token:
+        loc = qr_location(req.qr_token, client)
+    else:
+        if client is not None:
+            flood_limits().devices.check(client)
+        loc = logic.device_location(req.location)  # type: ignore[arg-type]
     incident, call = logic.take_call(
         store=get_incident_store(),
         starter=get_starter(),

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from functools import lru_cache
-
 from chalice import Blueprint
 
 from chalicelib.core.auth import Role
@@ -9,7 +7,6 @@ from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import QR_KEYS, QR_TOKEN, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.core.i18n import pick_language
-from chalicelib.core.ratelimit import SlidingWindow
 from chalicelib.dispatch.schemas import IncidentDetail
 from chalicelib.incidents import intake
 from chalicelib.incidents.idempotency import run_once
@@ -25,12 +22,6 @@ from chalicelib.incidents.models import (
 from chalicelib.platform import audit
 
 bp = Blueprint(__name__)
-
-
-@lru_cache(maxsize=1)
-def _callers() -> SlidingWindow:
-    # A household may share one address (NAT): generous, yet far below a flood.
-    return SlidingWindow(limit=10, window_s=60)
 
 
 @route(
@@ -64,17 +55,17 @@ def _callers() -> SlidingWindow:
 )
 def create_call(ctx: Ctx) -> CallCreated:
     req: CallRequest = ctx.body
-    # Per client and place: one building behind a carrier NAT is many doors, and a caller
-    # retrying their own call stays within their own budget.
-    place = (req.qr_token or "")[:64] or "device"
-    _callers().check(f"{ctx.source_ip or 'unknown'}|{place}")
+    # Flood check per client and door, after the token's signature (intake.FloodLimits).
+    client = ctx.source_ip or "unknown"
     now = utcnow()
     key = ctx.header("idempotency-key")
     if key is None:
-        return intake.new_call(req, now)
+        return intake.new_call(req, now, client)
     body = req.model_dump(mode="json")
     return CallCreated.model_validate(
-        run_once("calls", key, body, lambda: intake.new_call(req, now).model_dump(mode="json"), ctx.lambda_context)
+        run_once(
+            "calls", key, body, lambda: intake.new_call(req, now, client).model_dump(mode="json"), ctx.lambda_context
+        )
     )
 
 

@@ -54,9 +54,9 @@ def _reset() -> None:
     qr_deps.reset()
     incident_deps.get_incident_store.cache_clear()
     incident_deps.get_idempotency_store.cache_clear()
-    from chalicelib.incidents.routes import _callers
+    from chalicelib.incidents.intake import flood_limits
 
-    _callers.cache_clear()  # the flood limiter is per process; each test starts unthrottled
+    flood_limits.cache_clear()  # the flood limiter is per process; each test starts unthrottled
     from chalicelib.fleet import deps as fleet_deps
 
     fleet_deps.reset()
