@@ -58,7 +58,7 @@ def responders(ports: CoResponsePorts, who: Principal, incident_id: str, now: da
     if incident is None:
         raise scope.missing()
     if who.role is not Role.CREW:
-        scope.require_county(who, incident_id, incident.county, action="coresponse.positions.read")
+        scope.require_county(who, incident_id, incident.county, action="coresponse.positions.read", store=ports.audit)
     audit.record(who, subject(incident_id), "coresponse.positions.read", store=ports.audit)
     if not incident.is_open:
         return ResponderList(incident_id=incident_id, incident_open=False, responders=[])

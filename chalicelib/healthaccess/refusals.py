@@ -14,6 +14,7 @@ from collections.abc import Callable
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import DomainError
 from chalicelib.core.http import RefusalHook
+from chalicelib.platform.ports import PlatformStore
 
 # Refusals already on the trail (by the access rule): the hook skips them. Weak: they go with the request.
 _ON_TRAIL: weakref.WeakSet[BaseException] = weakref.WeakSet()
@@ -30,11 +31,12 @@ def mark_on_trail(err: BaseException) -> None:
     _ON_TRAIL.add(err)
 
 
-def record_refusal(who: Principal, subject: str, action: str, err: DomainError) -> None:
-    from chalicelib.healthaccess.deps import get_ports
+def record_refusal(
+    who: Principal, subject: str, action: str, err: DomainError, store: PlatformStore | None = None
+) -> None:
     from chalicelib.platform import audit
 
-    audit.record(who, subject, f"{action}.denied", reason_of(err), store=get_ports().audit)
+    audit.record(who, subject, f"{action}.denied", reason_of(err), store=store)
     mark_on_trail(err)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import NotFound
+from chalicelib.platform.ports import PlatformStore
 
 MESSAGE = "no such incident"
 
@@ -30,7 +31,9 @@ def in_scope(who: Principal, county: str) -> bool:
     return who.city_wide or county in who.scope_ids("county")
 
 
-def require_county(who: Principal, incident_id: str, county: str, *, action: str | None = None) -> None:
+def require_county(
+    who: Principal, incident_id: str, county: str, *, action: str | None = None, store: PlatformStore | None = None
+) -> None:
     """404 unless the incident's county is the caller's; with `action`, the refusal is audited as `<action>.denied`."""
     if in_scope(who, county):
         return
@@ -38,5 +41,5 @@ def require_county(who: Principal, incident_id: str, county: str, *, action: str
     if action is not None:
         from chalicelib.healthaccess.refusals import record_refusal
 
-        record_refusal(who, f"incident:{incident_id}", action, refused)
+        record_refusal(who, f"incident:{incident_id}", action, refused, store=store)
     raise refused

@@ -237,7 +237,7 @@ def test_the_assigned_crew_sees_the_teams_and_its_unit_back_in_service_deletes_t
 @pytest.mark.parametrize(
     ("token", "incident_id", "status", "error"),
     [
-        (("dispatcher", "county:350603"), "INC-READ", 403, "scope_denied"),
+        (("dispatcher", "county:350603"), "INC-READ", 404, "incident_not_found"),  # as if missing
         (("dispatcher", None), "INC-NONE", 404, "incident_not_found"),
         (("crew", "unit:AMB09"), "INC-READ", 403, "not_assigned"),
         (("responder", "agency:fire"), "INC-READ", 403, "role_denied"),  # teams do not track each other

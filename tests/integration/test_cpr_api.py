@@ -153,7 +153,7 @@ def test_who_may_not_join_the_scene_video(client: Any, aws_env: Env, video: SpyV
         (f"/v1/calls/{caller.call_id}/video", {"Authorization": "Bearer x.y"}, 401, "invalid_caller_token"),
         (path, {}, 401, "missing_token"),
         (path, caller.auth, 401, "invalid_token"),  # a caller token is no staff token
-        (path, aws_env.token("dispatcher", "county:350000"), 403, "scope_denied"),
+        (path, aws_env.token("dispatcher", "county:350000"), 404, "incident_not_found"),  # as if missing
         (path, aws_env.token("volunteer", "volunteer:V1"), 403, "role_denied"),
         (path, aws_env.token("crew", "unit:AMB01"), 403, "role_denied"),
         ("/v1/incidents/INC-NOPE/video/join", aws_env.token("dispatcher"), 404, "incident_not_found"),
@@ -326,7 +326,7 @@ def test_progress_refuses_bad_input(client: Any, aws_env: Env) -> None:
         (path, other.auth, {"event": "rosc"}, 403, "not_your_call"),
         (path, {}, {"event": "rosc"}, 401, "invalid_caller_token"),
         (staff, desk(aws_env, caller), {"event": "rosc", "at": ahead}, 422, "time_in_future"),
-        (staff, aws_env.token("dispatcher", "county:350000"), {"event": "rosc"}, 403, "scope_denied"),
+        (staff, aws_env.token("dispatcher", "county:350000"), {"event": "rosc"}, 404, "incident_not_found"),
         (staff, aws_env.token("crew", "unit:AMB01"), {"event": "rosc"}, 403, "role_denied"),
         (staff, caller.auth, {"event": "rosc"}, 401, "invalid_token"),
         ("/v1/incidents/INC-NOPE/cpr/progress", aws_env.token("dispatcher"), {"event": "rosc"}, 404,

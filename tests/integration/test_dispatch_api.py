@@ -273,7 +273,7 @@ def test_dispatcher_commands_are_checked(fleet: Any, client: Any) -> None:
     assert post(client, fleet.token("crew", "unit:AMB01"), path, {"unit_id": "AMB01"}).status_code == 403
     assert post(client, desk, "/v1/incidents/INC0/assign", {"unit_id": "AMB01"}).status_code == 404
     elsewhere = fleet.token("dispatcher", "county:350603")
-    assert client.http.get(f"/v1/incidents/{incident_id}", headers=elsewhere).status_code == 403
+    assert client.http.get(f"/v1/incidents/{incident_id}", headers=elsewhere).status_code == 404  # as if missing
     assert client.http.get("/v1/incidents?county=350602", headers=elsewhere).status_code == 403
     assert client.http.get("/v1/incidents?status=closed", headers=desk).status_code == 422
 
