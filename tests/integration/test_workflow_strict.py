@@ -7,6 +7,8 @@ import json
 import time
 from typing import Any
 
+import pytest
+
 from chalicelib.core.aws import client as aws
 from tests.integration.conftest import Env
 
@@ -84,3 +86,15 @@ def test_is_present_may_test_a_missing_variable(aws_env: Env) -> None:
     rule = {"Variable": "$.booking", "IsPresent": True}
     result = run("ems-test-strict-present-test", choose(rule), {"incident_id": "I1"})
     assert result["status"] == "SUCCEEDED" and result["entered"] == ["Route", "Other"], result
+
+
+def test_transitions_taken_are_recorded_for_the_coverage_report(
+    aws_env: Env, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from devstack.strict_sfn import TRANSITIONS_DIR
+
+    monkeypatch.setenv(TRANSITIONS_DIR, str(tmp_path))
+    rule = {"Variable": "$.booking", "IsPresent": True}
+    run("ems-test-strict-recorded", choose(rule), {"booking": {}})
+    rows = [json.loads(line) for f in tmp_path.glob("*.jsonl") for line in f.read_text().splitlines()]
+    assert rows == [{"machine": "ems-test-strict-recorded", "from": "Route", "to": "Matched"}]
