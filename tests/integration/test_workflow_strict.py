@@ -33,10 +33,15 @@ def run(name: str, definition: dict[str, Any], payload: dict[str, Any]) -> dict[
     raise AssertionError("execution did not finish")
 
 
-def reads(parameters: dict[str, Any]) -> dict[str, Any]:
-    """A state with a Retry and a Catch on States.ALL whose Parameters read from the input."""
-    branch = {"StartAt": "B", "States": {"B": {"Type": "Pass", "End": True}}}
-    body = {"Type": "Parallel", "Parameters": parameters, "Branches": [branch]}
+def reads(parameters: dict[str, Any], kind: str = "Task") -> dict[str, Any]:
+    """A state with a Retry and a Catch on States.ALL whose Parameters read from the input. moto evaluates
+    a Task's Parameters inside its retry loop: there, unpatched, a missing path is retried and caught."""
+    if kind == "Task":
+        invoke = {"FunctionName": "ems-test-canary_probe", "Payload": parameters}
+        body = {"Type": "Task", "Resource": "arn:aws-cn:states:::lambda:invoke", "Parameters": invoke}
+    else:
+        branch = {"StartAt": "B", "States": {"B": {"Type": "Pass", "End": True}}}
+        body = {"Type": "Parallel", "Parameters": parameters, "Branches": [branch]}
     return {
         "StartAt": "Read",
         "States": {"Read": {**body, "Retry": RETRY_ALL, "Catch": CATCH_ALL, "End": True}, **CAUGHT},
@@ -55,8 +60,8 @@ def test_a_missing_jsonpath_fails_the_execution_past_a_catch_all(aws_env: Env) -
 
 
 def test_a_present_jsonpath_runs_as_before(aws_env: Env) -> None:
-    result = run("ems-test-strict-present", reads({"error.$": "$.error"}), {"error": {"Error": "X"}})
-    assert result["status"] == "SUCCEEDED", result
+    result = run("ems-test-strict-present", reads({"error.$": "$.error"}, "Parallel"), {"error": {"Error": "X"}})
+    assert result["status"] == "SUCCEEDED" and result["entered"] == ["Read", "B"], result
 
 
 def test_other_errors_are_still_caught_by_a_catch_all(aws_env: Env) -> None:
