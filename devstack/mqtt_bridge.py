@@ -118,7 +118,7 @@ class Bridge:
                 if "lambda" in action:
                     self.invoke(action["lambda"]["function"], copy.deepcopy(projected))
                 else:
-                    self.enqueue(action["sqs"]["queue"], copy.deepcopy(projected))  # type: ignore[misc]
+                    self.enqueue(action["sqs"]["queue"], fit_queue(copy.deepcopy(projected), raw))  # type: ignore[misc]
             except Exception as exc:  # IoT Core sends any action failure to the errorAction
                 failure("action_failed", exc, action)
             else:
@@ -137,14 +137,32 @@ class Bridge:
             self._count("failed")
 
 
+# An SQS message holds 256 KiB. IoT Core refuses MQTT messages over 128 KiB, so its rules never meet a
+# larger one; the local broker takes them, so the bridge keeps what it forwards within a message: the
+# payload's beginning and its size, which the consumer rejects as too large.
+SQS_MAX_BYTES = 256 * 1024
+COPY_CHARS = 64 * 1024
+
+
+def fit_queue(record: dict[str, Any], raw: bytes) -> dict[str, Any]:
+    if len(json.dumps(record)) <= SQS_MAX_BYTES - 1024:
+        return record
+    for key, value in record.items():
+        if isinstance(value, str) and len(value) > COPY_CHARS:
+            record[key] = value[:COPY_CHARS]
+    return record | {"payload_truncated": True, "payload_bytes": len(raw)}
+
+
 def _decode(raw: bytes, rule: Rule) -> dict[str, Any]:
     """The JSON object the rule's fields read. A rule that reads only the bytes (encode(*, 'base64'))
     takes anything, as IoT Core does, and leaves judging the payload to its consumer."""
     try:
         payload = json.loads(raw)
-    except ValueError:  # includes UnicodeDecodeError
+    except (ValueError, RecursionError) as exc:  # ValueError includes UnicodeDecodeError
         if rule.binary:
             return {}
+        if isinstance(exc, RecursionError):
+            raise ValueError("payload nested too deep to read") from None
         raise
     if not isinstance(payload, dict):
         if rule.binary:
@@ -155,7 +173,10 @@ def _decode(raw: bytes, rule: Rule) -> dict[str, Any]:
 
 def _record(spec: dict[str, Any], topic: str, raw: bytes, received_at: str, reason: str, exc: BaseException,
             action: dict[str, Any] | None) -> dict[str, Any]:  # fmt: skip
-    payload, error = base64.b64encode(raw).decode("ascii"), {"type": type(exc).__name__, "message": str(exc)}
+    payload = base64.b64encode(raw).decode("ascii")
+    error: dict[str, Any] = {"type": type(exc).__name__, "message": str(exc)}
+    if len(payload) > COPY_CHARS:  # the record must fit its queue: the beginning and the size
+        payload, error["payload_bytes"] = payload[:COPY_CHARS], len(raw)
     failures = [{"failedAction": f"{k.capitalize()}Action", "failedResource": next(iter(v.values())),
                  "errorMessage": str(exc)} for k, v in (action or {}).items()]  # fmt: skip
     # Also IoT Core's errorAction fields (ruleName, base64OriginalPayload, failures): one consumer reads both.

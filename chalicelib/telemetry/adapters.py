@@ -76,15 +76,17 @@ class QueueOutbox(Outbox):
         get_publisher().publish(topic, message, qos=1)
 
 
-# SendMessageBatch takes ten entries and 256 KiB in all; a reject carries its payload (base64).
+# SendMessageBatch takes ten entries and 256 KiB in all; a reject carries its payload (base64), or when
+# that would not fit a message, its first 48 KiB and its size: a reject is never dropped for its size.
 _BATCH_ENTRIES, _BATCH_BYTES = 10, 200 * 1024
+_COPY_CHARS = 64 * 1024
 
 
 def _chunks(rejects: Sequence[Reject]) -> list[list[Reject]]:
     chunks: list[list[Reject]] = [[]]
     size = 0
     for r in rejects:
-        weight = len(r.payload_b64 or "") + 1024
+        weight = len(r.payload_b64 or "") + 1024  # before any cut: an upper bound
         if chunks[-1] and (len(chunks[-1]) == _BATCH_ENTRIES or size + weight > _BATCH_BYTES):
             chunks.append([])
             size = 0
@@ -95,10 +97,16 @@ def _chunks(rejects: Sequence[Reject]) -> list[list[Reject]]:
 
 def _entry(i: int, r: Reject) -> dict[str, object]:
     attributes = {"reason": r.reason.value, "field": r.field, "unit_id": r.unit_id}
-    body = {
+    payload, size = r.payload_b64, r.payload_bytes
+    if payload is not None and len(payload) > _COPY_CHARS:
+        size = size or len(payload) * 3 // 4 - payload[-2:].count("=")
+        payload = payload[:_COPY_CHARS]
+    body: dict[str, object] = {
         "reason": r.reason.value, "detail": r.detail, "field": r.field, "topic": r.topic, "unit_id": r.unit_id,
-        "payload": r.payload_b64, "message_id": r.message_id, "rejected_at": utcnow().isoformat(),
+        "payload": payload, "message_id": r.message_id, "rejected_at": utcnow().isoformat(),
     }  # fmt: skip
+    if size is not None:  # the payload is only its beginning
+        body |= {"payload_truncated": True, "payload_bytes": size}
     return {
         "Id": str(i),
         "MessageBody": json.dumps(body),

@@ -13,32 +13,39 @@ versions coexist because `parse` dispatches on `v`.
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, TypeAdapter
+
+from chalicelib.core.bounds import Latitude, Longitude
+from chalicelib.core.model import Model
 
 UNIT_ID = r"^[A-Za-z0-9_-]{1,32}$"
+# A sensor's float to 6 decimals: finer is noise, and a 1e-200 from a broken sensor becomes 0 instead of
+# failing the write (DynamoDB stores no magnitude below 1e-130). Coordinates keep 7 (about 1 cm).
+Reading = Annotated[float, Field(allow_inf_nan=False), AfterValidator(lambda v: round(v, 6) + 0.0)]
 
 
-class _Message(BaseModel):
+class _Message(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     v: Literal[1] = 1
     unit_id: str = Field(pattern=UNIT_ID, description="Must match the topic's unit id")
-    seq: int = Field(ge=0, description="Per device, increasing; restarts at 0 after a reboot")
+    seq: int = Field(ge=0, le=2**63 - 1, description="Per device, increasing; restarts at 0 after a reboot")
     ts: AwareDatetime = Field(description="Device clock (GNSS-disciplined where available)")
 
 
 class Position(_Message):
     kind: Literal["telemetry"] = "telemetry"
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    speed_kmh: float | None = Field(None, ge=0, le=250)
-    heading_deg: float | None = Field(None, ge=0, lt=360)
-    accuracy_m: float | None = Field(None, ge=0, le=10_000)
+    lat: Latitude
+    lon: Longitude
+    speed_kmh: Reading | None = Field(None, ge=0, le=250)
+    heading_deg: Reading | None = Field(None, ge=0, lt=360)
+    accuracy_m: Reading | None = Field(None, ge=0, le=10_000)
 
 
-class Rhythm(BaseModel):
+class Rhythm(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     label: Literal["sinus", "sinus_tachycardia", "sinus_bradycardia", "af", "vt", "vf", "asystole", "pea", "other"]
@@ -53,9 +60,9 @@ class Vitals(_Message):
     dbp: int | None = Field(None, ge=0, le=250, description="Diastolic pressure, mmHg")
     spo2: int | None = Field(None, ge=0, le=100, description="%")
     rr: int | None = Field(None, ge=0, le=120, description="Respiratory rate, /min")
-    temp_c: float | None = Field(None, ge=20, le=45)
-    etco2: float | None = Field(None, ge=0, le=150, description="End-tidal CO2, mmHg")
-    glucose_mmol: float | None = Field(None, ge=0, le=60)
+    temp_c: Reading | None = Field(None, ge=20, le=45)
+    etco2: Reading | None = Field(None, ge=0, le=150, description="End-tidal CO2, mmHg")
+    glucose_mmol: Reading | None = Field(None, ge=0, le=60)
     rhythm: Rhythm | None = None
 
 
@@ -82,11 +89,14 @@ def parse(topic: str, payload: dict[str, Any]) -> Position | Vitals | DeviceStat
     The kind comes from the topic, never from the payload, and the payload's unit must be the
     topic's: the IoT policy lets a device publish only below its own unit id, so a mismatch is a
     misconfigured or tampered device. Raises pydantic.ValidationError or WrongUnit.
+
+    Validated as JSON in strict mode, as the API's bodies are: `true` is not a heart rate, and a
+    number DynamoDB cannot store is refused with its field.
     """
     parts = topic.split("/")
     if len(parts) != 4 or parts[:2] != ["ems", "units"] or parts[3] not in TOPIC_KINDS:
         raise ValueError(f"not a device topic: {topic!r}")
-    message = _ADAPTER.validate_python({**payload, "kind": TOPIC_KINDS[parts[3]]})
+    message = _ADAPTER.validate_json(json.dumps({**payload, "kind": TOPIC_KINDS[parts[3]]}), strict=True)
     if message.unit_id != parts[2]:
         raise WrongUnit(f"payload names unit {message.unit_id!r} on the topic of {parts[2]!r}")
     return message

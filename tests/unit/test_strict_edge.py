@@ -199,3 +199,34 @@ def test_internal_reads_stay_lax() -> None:
 
     vitals = AssessmentInput.model_validate({"vitals": {"hr": Decimal("80"), "gcs": Decimal("15")}})
     assert vitals.vitals.hr == 80.0 and vitals.vitals.gcs == 15
+
+
+# --- telemetry rejects ---------------------------------------------------------------------------
+
+
+def test_a_telemetry_reject_too_large_for_a_queue_message_keeps_its_beginning_and_size() -> None:
+    import base64
+
+    from chalicelib.telemetry.adapters import _entry
+    from chalicelib.telemetry.decode import Reason, Reject
+
+    payload = base64.b64encode(b"z" * 200_000).decode()
+    entry = _entry(0, Reject("m1", Reason.INVALID_JSON, "JSONDecodeError", topic="ems/units/A/telemetry",
+                             payload_b64=payload))  # fmt: skip
+    body = json.loads(str(entry["MessageBody"]))
+    assert len(str(entry["MessageBody"])) < 100 * 1024
+    assert body["payload_truncated"] is True and body["payload_bytes"] == 200_000
+    assert base64.b64decode(body["payload"]) == b"z" * len(base64.b64decode(body["payload"]))
+
+
+def test_the_local_bridge_dead_letters_a_payload_too_deep_to_read_instead_of_losing_it() -> None:
+    from devstack.iot_sql import parse as parse_sql
+    from devstack.mqtt_bridge import _decode, _record
+
+    reads_fields = parse_sql("SELECT temp FROM 'ems/units/+/telemetry'")
+    deep = b"[" * 100_000 + b"]" * 100_000
+    with pytest.raises(ValueError, match="too deep"):
+        _decode(deep, reads_fields)
+    spec = {"name": "r", "errorAction": {"sqs": {"queue": "iot-rule-errors"}}}
+    record = _record(spec, "ems/units/A/telemetry", deep, "now", "invalid_json", ValueError("x"), None)
+    assert len(json.dumps(record)) < 256 * 1024 and record["error"]["payload_bytes"] == len(deep)
