@@ -46,16 +46,18 @@ def audited(action: str, incident: IncidentOf | None = None) -> RefusalHook:
     def hook(who: Principal, params: dict[str, str], err: DomainError) -> None:
         if err in _ON_TRAIL:
             return
-        record_refusal(who, _subject(params, incident), action, err)
+        record_refusal(who, _subject(params, incident, action), action, err)
 
     return hook
 
 
-def _subject(params: dict[str, str], incident: IncidentOf | None) -> str:
+def _subject(params: dict[str, str], incident: IncidentOf | None, action: str) -> str:
+    """The incident when it is known, else what the path names (booking:BK.., band:.., hospital:..), else
+    the kind of thing the action is about (`wristband` for a refused bind, whose incident is in its body)."""
     incident_id = params.get("incident_id") or (incident(params) if incident else None)
     if incident_id:
         return f"incident:{incident_id}"
     if not params:
-        return "health"
-    key, value = min(params.items())  # booking:BK.., consultation:CS.., band:.., hospital:..
+        return action.split(".", 1)[0]
+    key, value = min(params.items())
     return f"{key.removesuffix('_id')}:{value}"
