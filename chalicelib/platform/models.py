@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from chalicelib.core.model import Model
 
@@ -47,8 +48,21 @@ class HeartbeatMessage(Model):
     topic: str | None = None
 
 
+# DynamoDB keys hold at most 2048 bytes; only a hostile path makes a subject this long.
+_SUBJECT_MAX = 512
+
+
+def _keyable(subject: str) -> str:
+    """A subject within the audit table's key: a longer one keeps its beginning and a hash of all of it,
+    so the attempt is still on the trail instead of failing the request."""
+    if len(subject.encode()) <= _SUBJECT_MAX:
+        return subject
+    digest = hashlib.sha256(subject.encode()).hexdigest()
+    return subject.encode()[:200].decode(errors="ignore") + f"...#sha256:{digest}"
+
+
 class AuditEvent(Model):
-    subject: str
+    subject: Annotated[str, AfterValidator(_keyable)]
     event_id: str
     actor: str
     role: str

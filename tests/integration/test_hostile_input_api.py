@@ -336,3 +336,37 @@ def test_random_json_in_random_fields_never_makes_a_5xx(
             parent[path[-1]] = value
     raw = json.dumps(body, allow_nan=True)  # NaN and Infinity as the literals some clients send
     check(send(client, city, spec, raw.encode()), f"{spec.method} {spec.path} {raw[:200]}")
+
+
+QUERY_HOSTILE = [
+    *("1e-200", "1e400", "nan", "inf", "-0", "1" + "0" * 40, "true", "", "x" * 5000, "%00", "\u202e\U0001f691"),
+    *("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "2026-01-01T00:00:00"),
+]
+
+
+def test_hostile_query_strings_never_make_a_5xx(city: Any, client: Any) -> None:
+    from urllib.parse import urlencode
+
+    routes = [r for r in ROUTES if r.query is not None]
+    assert routes
+    for spec in routes:
+        assert spec.query is not None
+        names = [f.alias or n for n, f in spec.query.model_fields.items()]
+        for name in names:
+            for value in QUERY_HOSTILE:
+                others = {n: "1" for n in names if n != name}
+                path = f"{url(spec)}?{urlencode({**others, name: value})}"
+                resp = getattr(client.http, spec.method.lower())(path, headers=headers_for(city, spec))
+                check(resp, f"{spec.method} {path[:120]}")
+
+
+def test_hostile_path_parameters_never_make_a_5xx(city: Any, client: Any) -> None:
+    """An id longer than a DynamoDB key (2048 bytes), or made of controls and emoji, is at most a 404."""
+    from urllib.parse import quote
+
+    for spec in [r for r in ROUTES if "{" in r.path and r.path.startswith("/v1/")]:  # /q/: the call page, HTML
+        for value in ("x" * 3000, "\u202e\U0001f691\u0000", "a%2Fb", " "):
+            path = re.sub(r"\{(\w+)\}", lambda m, v=value: quote(v, safe=""), spec.path)  # type: ignore[misc]
+            body = b"{}" if spec.body else None
+            resp = getattr(client.http, spec.method.lower())(path, headers=headers_for(city, spec), body=body)
+            check(resp, f"{spec.method} {spec.path} with {value[:12]!r}")
