@@ -12,7 +12,7 @@ from chalicelib.core.bounds import BirthDate
 from chalicelib.core.model import Model, storable_problem
 
 # Digits with the usual separators and an optional +86: letters are refused, never dropped.
-PHONE = r"^\+?[0-9][0-9 ()-]{4,30}$"
+PHONE = r"^\+?[0-9 ()-]{5,31}$"
 
 
 class Condition(Model):

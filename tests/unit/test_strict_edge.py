@@ -230,3 +230,10 @@ def test_the_local_bridge_dead_letters_a_payload_too_deep_to_read_instead_of_los
     spec = {"name": "r", "errorAction": {"sqs": {"queue": "iot-rule-errors"}}}
     record = _record(spec, "ems/units/A/telemetry", deep, "now", "invalid_json", ValueError("x"), None)
     assert len(json.dumps(record)) < 256 * 1024 and record["error"]["payload_bytes"] == len(deep)
+
+
+@pytest.mark.parametrize("phone", ["(0596) 2345678", "+86 138-0013-8000", "138 0013 8000"])
+def test_a_crew_may_identify_by_a_phone_written_with_separators(phone: str) -> None:
+    from chalicelib.archive.models import IdentifyInput
+
+    assert parse(IdentifyInput, {"phone": phone, "family_name": "王", "birth_date": "1950-01-01"}).phone == phone
