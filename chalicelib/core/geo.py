@@ -51,6 +51,13 @@ def ring_cells(lat: float, lon: float, k: int) -> list[str]:
     return sorted(disk, key=lambda c: (h3.grid_distance(origin, c), c))
 
 
+def neighbours(cell: str) -> list[str]:
+    """The cells sharing an edge with `cell` (six; five around a pentagon)."""
+    import h3
+
+    return sorted(set(h3.grid_ring(cell, 1)))
+
+
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle (haversine) distance in metres."""
     p1, p2 = math.radians(lat1), math.radians(lat2)

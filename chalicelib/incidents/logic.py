@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from chalicelib.core.counties import in_service_area, nearest_county
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.geo import cell_at as h3_cell
-from chalicelib.core.geo import distance_m
+from chalicelib.core.geo import distance_m, neighbours
 from chalicelib.core.observability import count, logger
 from chalicelib.core.workflows import AlreadyStarted, WorkflowStarter
 from chalicelib.incidents.entities import Call, Incident
@@ -22,7 +22,12 @@ from chalicelib.incidents.ports import IncidentClosed, IncidentStore, LockHeld
 WORKFLOW = "call_to_admission"
 DEDUPE_WINDOW = timedelta(minutes=10)
 DEDUPE_RADIUS_M = 50.0
-LOCK_RES = 10
+# Area claims: H3 resolution 10 cells (~76 m edge, ~130 m across). A point's cell and its six
+# neighbours cover every point within 50 m of it, so two calls within the radius always share a claim.
+CLAIM_RES = 10
+# A claim only has to outlive the index lag: after it the link lookup's Query sees the incident.
+CLAIM_LEASE = timedelta(seconds=60)
+CLAIM_TRIES = 3
 
 
 def new_id(prefix: str, now: datetime) -> str:
@@ -82,7 +87,8 @@ def take_call(
         symptoms=list(symptoms or []),
         note=note,
     )
-    duplicate = find_duplicate(store.open_incidents(loc.county, now - DEDUPE_WINDOW), loc, now)
+    nearby = store.open_incidents(loc.county, now - DEDUPE_WINDOW)
+    duplicate = find_duplicate(nearby, loc, now)
     if duplicate is not None:
         call.incident_id, call.linked = duplicate.incident_id, True
         try:
@@ -100,29 +106,66 @@ def take_call(
         created_at=now,
         source=channel,
     )
-    call.incident_id = incident.incident_id
-    try:
-        store.create(incident, call, door_lock(loc), now + DEDUPE_WINDOW, force=duplicate is not None)
-    except LockHeld as held:
-        # Two phones scanned the same plate at once: both saw no open incident (the index
-        # lags), one won the lock. Join its incident instead of opening a second one.
-        winner = store.get(held.incident_id)
-        if winner is not None and winner.is_open:
-            call.incident_id, call.linked = winner.incident_id, True
-            store.link(winner, call, now)
-            count("CallLinked")
-            return winner, call
-        store.create(incident, call, door_lock(loc), now + DEDUPE_WINDOW, force=True)
+    # The open incidents the Query found are not this call's emergency: their claims do not stop it.
+    others = {own_claim(i.location): i.incident_id for i in nearby}
+    joined = _open(store, incident, call, now, others)
+    if joined is not None:
+        count("CallLinked")
+        return joined, call
     count("IncidentOpened")
     start_workflow(incident.incident_id, starter=starter)
     return incident, call
 
 
-def door_lock(loc: Location) -> str:
-    """The door, or for a phone fix its ~65 m H3 cell: what two simultaneous calls share."""
-    if loc.address_code:
-        return f"door#{loc.address_code}"
-    return f"cell#{h3_cell(loc.lat, loc.lon, LOCK_RES)}"
+def _open(
+    store: IncidentStore, incident: Incident, call: Call, now: datetime, others: dict[str, str]
+) -> Incident | None:
+    """Store the new incident with its area claims; None when stored. Simultaneous calls within the
+    radius (which the index has not shown each other yet) collide on a claim: the loser joins the
+    winner's incident, so they end on one incident with every call kept. A claim held by an
+    incident beyond the radius, or closed, is passed on the next try (and only while that incident holds it)."""
+    claims = area_claims(incident.location)
+    passable = {c: others[c] for c in claims if c in others}
+    for _ in range(CLAIM_TRIES):
+        call.incident_id, call.linked = incident.incident_id, False
+        try:
+            store.create(incident, call, claims, now + CLAIM_LEASE, passable=passable)
+            return None
+        except LockHeld as held:
+            winner = _join_claimant(store, set(held.held.values()), call, now)
+            if winner is not None:
+                return winner
+            passable |= held.held
+    # Never lose a call: after the tries, open the incident whatever the claims say.
+    call.incident_id, call.linked = incident.incident_id, False
+    count("CallClaimsOverridden")
+    store.create(incident, call, claims, now + CLAIM_LEASE, force=True)
+    return None
+
+
+def _join_claimant(store: IncidentStore, incident_ids: set[str], call: Call, now: datetime) -> Incident | None:
+    found = [i for i in (store.get(incident_id) for incident_id in sorted(incident_ids)) if i is not None]
+    winner = find_duplicate(found, call.location, now)
+    if winner is None:
+        return None
+    call.incident_id, call.linked = winner.incident_id, True
+    try:
+        store.link(winner, call, now)
+    except IncidentClosed:
+        call.linked = False
+        return None
+    return winner
+
+
+def own_claim(loc: Location) -> str:
+    return f"area#{h3_cell(loc.lat, loc.lon, CLAIM_RES)}"
+
+
+def area_claims(loc: Location) -> list[str]:
+    """The call's own cell first (written), then its six neighbours (checked): what simultaneous
+    calls within the linking radius share, whichever side of a cell border they are on."""
+    own = h3_cell(loc.lat, loc.lon, CLAIM_RES)
+    return [f"area#{c}" for c in [own, *sorted(set(neighbours(own)) - {own})]]
 
 
 def start_workflow(incident_id: str, *, starter: WorkflowStarter) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Protocol
 
@@ -14,11 +15,12 @@ class IncidentClosed(Exception):
 
 
 class LockHeld(Exception):
-    """Another call opened an incident for the same door (or spot) a moment ago."""
+    """Another call claimed part of this call's area a moment ago: `held` maps each claim found
+    taken to the incident that holds it (empty when the write lost a race and should just retry)."""
 
-    def __init__(self, incident_id: str) -> None:
-        super().__init__(incident_id)
-        self.incident_id = incident_id
+    def __init__(self, held: dict[str, str]) -> None:
+        super().__init__(held)
+        self.held = held
 
 
 class IncidentStore(ABC):
@@ -27,9 +29,20 @@ class IncidentStore(ABC):
         """Open incidents of a county created at or after `since` (one query)."""
 
     @abstractmethod
-    def create(self, incident: Incident, call: Call, lock: str, until: datetime, *, force: bool = False) -> None:
-        """Store a new incident, its first call and the door lock `lock` (held until `until`)
-        atomically. LockHeld(incident_id) when a live lock names another incident, unless `force`."""
+    def create(
+        self,
+        incident: Incident,
+        call: Call,
+        claims: list[str],
+        until: datetime,
+        *,
+        passable: Mapping[str, str] | None = None,
+        force: bool = False,
+    ) -> None:
+        """Store a new incident and its first call atomically with its area claims: `claims[0]` (the
+        call's own cell) written, held until `until`, and every other claim checked free. A claim held
+        by the incident `passable[claim]` (known not to be this call's) counts as free. LockHeld when a
+        live claim of another incident is in the way, unless `force` (own claim written, none checked)."""
 
     @abstractmethod
     def link(self, incident: Incident, call: Call, now: datetime) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -89,22 +90,52 @@ class DynamoIncidentStore(IncidentStore):
         index = bound(IncidentRecord).by_open_county
         return [_incident(r) for r in index.query(county, IncidentRecord.created_at >= since)]
 
-    def create(self, incident: Incident, call: Call, lock: str, until: datetime, *, force: bool = False) -> None:
+    def create(
+        self,
+        incident: Incident,
+        call: Call,
+        claims: list[str],
+        until: datetime,
+        *,
+        passable: Mapping[str, str] | None = None,
+        force: bool = False,
+    ) -> None:
+        own, *around = claims
+        passable = passable or {}
         record = bound(CallLockRecord)(
-            lock, incident_id=incident.incident_id, until=int(until.timestamp()), expires=until + timedelta(hours=1)
+            own, incident_id=incident.incident_id, until=int(until.timestamp()), expires=until + timedelta(hours=1)
         )
-        free = CallLockRecord.lock.does_not_exist() | (CallLockRecord.until < int(incident.created_at.timestamp()))
+
+        def free(claim: str) -> Any:
+            # Nobody holds it, its lease ran out (DynamoDB's TTL deletes it later), or its holder is known
+            # to be another emergency.
+            cond = CallLockRecord.lock.does_not_exist() | (CallLockRecord.until < int(incident.created_at.timestamp()))
+            return cond | (CallLockRecord.incident_id == passable[claim]) if claim in passable else cond
+
         try:
             with self._transaction() as tx:
                 tx.save(_incident_record(incident), condition=IncidentRecord.incident_id.does_not_exist())
                 tx.save(_call_record(call), condition=CallRecord.call_id.does_not_exist())
-                tx.save(record, condition=None if force else free)
+                tx.save(record, condition=None if force else free(own))
+                for claim in [] if force else around:
+                    tx.condition_check(bound(CallLockRecord), claim, condition=free(claim))
         except TransactWriteError as exc:
-            reasons = [r.code if r is not None else None for r in (exc.cancellation_reasons or [])]
-            if len(reasons) == 3 and reasons[2] == "ConditionalCheckFailed":
-                held = bound(CallLockRecord).get(lock, consistent_read=True)
-                raise LockHeld(held.incident_id) from exc
+            # PynamoDB sends the condition checks first, then the puts: incident, call, own claim.
+            codes = [r.code if r is not None else None for r in (exc.cancellation_reasons or [])]
+            names = [*([] if force else around), "incident", "call", own]
+            failed = {n for n, c in zip(names, codes, strict=False) if c == "ConditionalCheckFailed"}
+            if not failed & {"incident", "call"} and (failed or "TransactionConflict" in codes):
+                raise LockHeld(self._holders(sorted(failed))) from exc
             raise
+
+    def _holders(self, claims: list[str]) -> dict[str, str]:
+        held: dict[str, str] = {}
+        for claim in claims:
+            try:
+                held[claim] = bound(CallLockRecord).get(claim, consistent_read=True).incident_id
+            except CallLockRecord.DoesNotExist:
+                continue  # released meanwhile: a retry finds it free
+        return held
 
     def link(self, incident: Incident, call: Call, now: datetime) -> None:
         record = bound(IncidentRecord)(incident.incident_id)

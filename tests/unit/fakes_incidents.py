@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -24,12 +25,26 @@ class MemoryIncidents(IncidentStore):
             replace(i) for i in self.incidents.values() if i.county == county and i.is_open and i.created_at >= since
         ]
 
-    def create(self, incident: Incident, call: Call, lock: str, until: datetime, *, force: bool = False) -> None:
+    def create(
+        self,
+        incident: Incident,
+        call: Call,
+        claims: list[str],
+        until: datetime,
+        *,
+        passable: Mapping[str, str] | None = None,
+        force: bool = False,
+    ) -> None:
         assert incident.incident_id not in self.incidents and call.call_id not in self.calls
-        held = self.locks.get(lock)
-        if held and not force and held[1] >= incident.created_at:
-            raise LockHeld(held[0])
-        self.locks[lock] = (incident.incident_id, until)
+        passable = passable or {}
+        held = {
+            c: self.locks[c][0]
+            for c in claims
+            if c in self.locks and self.locks[c][1] >= incident.created_at and passable.get(c) != self.locks[c][0]
+        }
+        if held and not force:
+            raise LockHeld(held)
+        self.locks[claims[0]] = (incident.incident_id, until)
         self.incidents[incident.incident_id] = replace(incident)
         self.calls[call.call_id] = replace(call)
 
