@@ -3,10 +3,14 @@
 DynamoDB evaluates a write's condition and applies it atomically, and a transaction is
 serializable against every other write to its items. moto checks and applies in plain
 Python with no lock, so two threads (two Lambda invocations of the local stack) can both
-pass `status = AVAILABLE` and both claim one unit. One process-wide lock around moto's
-write operations restores the guarantee the dispatch claim relies on. Reads take the lock too: moto
-sizes a Query's items by iterating their attributes, which a concurrent update may be changing
-(`dictionary changed size during iteration`), where DynamoDB always reads a whole item.
+pass `status = AVAILABLE` and both claim one unit. One process-wide lock restores the
+guarantee the dispatch claim relies on.
+
+The lock spans a whole DynamoDB request, reads included, from parsing to the serialized answer:
+moto builds a read's response from the live item after its backend call returns, and a
+concurrent update changing that item's attributes then breaks the iteration (`dictionary
+changed size during iteration`), where DynamoDB always reads a whole item. The backend's own
+operations are wrapped too, for callers that reach the backend without a request.
 """
 
 from __future__ import annotations
@@ -21,18 +25,24 @@ _lock = threading.RLock()
 
 
 def install() -> None:
-    """Idempotent: wrap moto's DynamoDB operations once per process."""
+    """Idempotent: wrap moto's DynamoDB request handling and backend operations once per process."""
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.responses import DynamoHandler
 
+    _wrap(DynamoHandler, "call_action")
     for name in _WRITES + _READS:
-        original = getattr(DynamoDBBackend, name)
-        if getattr(original, "_ems_atomic", False):
-            continue
+        _wrap(DynamoDBBackend, name)
 
-        @functools.wraps(original)
-        def atomic(self: Any, *args: Any, __original: Any = original, **kwargs: Any) -> Any:
-            with _lock:
-                return __original(self, *args, **kwargs)
 
-        atomic._ems_atomic = True  # type: ignore[attr-defined]
-        setattr(DynamoDBBackend, name, atomic)
+def _wrap(cls: type, name: str) -> None:
+    original = getattr(cls, name)
+    if getattr(original, "_ems_atomic", False):
+        return
+
+    @functools.wraps(original)
+    def atomic(self: Any, *args: Any, __original: Any = original, **kwargs: Any) -> Any:
+        with _lock:
+            return __original(self, *args, **kwargs)
+
+    atomic._ems_atomic = True  # type: ignore[attr-defined]
+    setattr(cls, name, atomic)
