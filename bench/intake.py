@@ -86,12 +86,14 @@ def measure(calls: int) -> str:
         t = time.perf_counter()
         bound(AddressRecord).get(door.address_code)
         baseline.append((time.perf_counter() - t) * 1000)
-        before = sum(counter.values()) + 1  # the baseline's GetItem was counted too
+        # The baseline's GetItem was counted too; the revocation set's Scan (once a minute) is reported apart.
+        before = sum(counter.values()) + 1 - counter["Scan"]
         t = time.perf_counter()
         intake.new_call(CallRequest(qr_token=token, symptoms=["chest_pain"]), utcnow())
         latencies.append((time.perf_counter() - t) * 1000)
-        assert sum(counter.values()) - before <= 3, counter
+        assert sum(counter.values()) - counter["Scan"] - before <= 3, counter
     n = len(latencies)
+    refreshes = counter.pop("Scan", 0)
     per_call = {op: c / n for op, c in sorted(counter.items()) if op != "GetItem"}
     trips = sum(per_call.values())
     keyed, keyed_trips = with_idempotency_key(tokens[half:], counter)
@@ -110,7 +112,10 @@ def measure(calls: int) -> str:
             f"AWS round trips per call (steady state): **{trips:.2f}** (goal: at most 3) - "
             + ", ".join(f"{op} {v:.2f}" for op, v in per_call.items())
             + ".",
-            f"First call of a container: {cold_trips} round trips (adds the revocation-set Scan), {cold:.0f} ms.",
+            f"First call of a container: {cold_trips} round trips (adds the revocation-set Scan), {cold:.0f} ms; "
+            f"the set was read again {refreshes} time(s) during the run (once a minute).",
+            "A new incident's TransactWriteItems carries incident, call, its own area claim and six claim checks "
+            "(9 items, still one round trip): simultaneous calls within 50 m end on one incident.",
             f"With `Idempotency-Key` (the call page always sends one): **{keyed_trips:.2f}** round trips, p50 "
             f"{statistics.median(keyed):.1f} ms: Powertools' in-progress PutItem and completion UpdateItem are "
             "the price of a retry never opening a second incident.",
