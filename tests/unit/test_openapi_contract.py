@@ -82,7 +82,10 @@ def test_every_operation_documents_a_lookup_miss_where_its_path_names_something(
 
 
 def test_non_json_success_bodies_are_typed(doc: dict[str, Any]) -> None:
-    assert "image/svg+xml" in doc["paths"]["/v1/incidents/{incident_id}/portrait.svg"]["get"]["responses"]["200"]["content"]
+    assert (
+        "image/svg+xml"
+        in doc["paths"]["/v1/incidents/{incident_id}/portrait.svg"]["get"]["responses"]["200"]["content"]
+    )
     page = doc["paths"]["/q/{token}"]["get"]["responses"]
     assert "text/html" in page["200"]["content"] and "text/html" in page["400"]["content"]
 
