@@ -7,7 +7,6 @@ Each command module exposes `register(subparsers)`, which adds its parser and se
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from admin import import_addresses, print_sheet, provision_unit
@@ -23,16 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     return int(args.run(args))
 
 
-def run() -> int:
-    """`main`, quiet when the reader stops reading (`python -m admin print-sheet ... | head`)."""
-    try:
-        code = main()
-        sys.stdout.flush()
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    return code
-
-
 if __name__ == "__main__":
-    sys.exit(run())
+    from devstack.pipes import run_quietly
+
+    sys.exit(run_quietly(main))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import sys
 import threading
@@ -149,17 +148,7 @@ def _fixtures(cfg: StackConfig) -> int:
     return 0
 
 
-def run() -> int:
-    """`main`, quiet when the reader stops reading (`python -m devstack fixtures | head`)."""
-    try:
-        code = main()
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # Python would print a traceback flushing stdout at exit: point it at /dev/null first.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    return code
-
-
 if __name__ == "__main__":
-    sys.exit(run())
+    from devstack.pipes import run_quietly
+
+    sys.exit(run_quietly(main))

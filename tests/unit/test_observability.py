@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.core.observability import logger, mask_pii
+from chalicelib.core.observability import bind_correlation_id, end_invocation, logger, mask_pii
 
 
 def test_log_lines_are_json_with_correlation_id_and_masked_pii() -> None:
@@ -18,9 +18,10 @@ def test_log_lines_are_json_with_correlation_id_and_masked_pii() -> None:
     # The handler keeps the stream it was created with; read this test's lines from our own.
     previous = log.registered_handler.setStream(stream)  # type: ignore[attr-defined]
     try:
-        log.set_correlation_id("corr-123")
+        bind_correlation_id("corr-123")
         log.info("caller 13912345678 id 350602199001011234", extra={"phone": "+86 13800138000"})
     finally:
+        end_invocation()
         log.registered_handler.setStream(previous)  # type: ignore[attr-defined]
     line = json.loads(stream.getvalue().strip().splitlines()[-1])
     assert line["correlation_id"] == "corr-123"
