@@ -11,6 +11,11 @@ moto runs the real ASL, but more leniently than AWS in two ways that hide defini
   `States.Runtime` (only `IsPresent` may test a missing path). moto treats the rule as not matching
   and goes on to the next rule or the Default.
 
+It also mends one place where moto is harsher than AWS: a Parallel whose branch fails with a `States.*`
+error (a Task's `States.Timeout` under load, say) crashes moto's interpreter (`Custom Error Names MUST
+NOT begin with the prefix 'States.'`) instead of raising that error to the Parallel's own Catch, so the
+execution dies without its failure path. AWS hands the branch's error to the Parallel as it is.
+
 `install()` makes the local interpreter fail as AWS does. With `EMS_SFN_TRANSITIONS_DIR` set, it also
 appends every state-to-state transition taken (`{"machine", "from", "to"}`, once per process) to a
 JSON-lines file in that directory, for `python -m devstack.transition_coverage`.
@@ -34,6 +39,7 @@ def install() -> None:
     """Idempotent: patch moto's interpreter once per process."""
     _terminal_errors_never_match()
     _choice_on_missing_variable_fails()
+    _parallel_keeps_states_errors()
     _record_transitions()
 
 
@@ -112,6 +118,25 @@ def _choice_on_missing_variable_fails() -> None:
         return eval_body
 
     _patch(ComparisonVariable, "_eval_body", make)
+
+
+def _parallel_keeps_states_errors() -> None:
+    """The Parallel names its branch's failure by the module-level `CustomErrorName`: name `States.*`
+    errors as the interpreter's own, so the Parallel's Retry and Catch see them as AWS would."""
+    from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import CustomErrorName
+    from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+    from moto.stepfunctions.parser.asl.component.state.exec.state_parallel import branches_decl
+
+    if getattr(branches_decl.CustomErrorName, "_ems_strict", False):
+        return
+
+    def error_name(error_name: str | None) -> Any:
+        if error_name is not None and error_name.startswith("States."):
+            return StatesErrorName.from_name(error_name)
+        return CustomErrorName(error_name=error_name)
+
+    error_name._ems_strict = True  # type: ignore[attr-defined]
+    branches_decl.CustomErrorName = error_name  # type: ignore[assignment,misc]
 
 
 def _record_transitions() -> None:

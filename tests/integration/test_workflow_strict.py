@@ -74,6 +74,22 @@ def test_other_errors_are_still_caught_by_a_catch_all(aws_env: Env) -> None:
     assert result["status"] == "SUCCEEDED" and result["entered"] == ["Run", "F", "Caught"], result
 
 
+def test_a_branch_timing_out_is_caught_by_its_parallel(aws_env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a Parallel caught on States.ALL whose branch's Task outlasts its TimeoutSeconds
+    monkeypatch.setitem(aws_env.adapter.handlers, "canary_probe", lambda event, context: time.sleep(3))
+    invoke = {"FunctionName": "ems-test-canary_probe", "Payload": {}}
+    slow = {"Type": "Task", "Resource": "arn:aws-cn:states:::lambda:invoke", "Parameters": invoke}
+    branch = {"StartAt": "T", "States": {"T": {**slow, "TimeoutSeconds": 1, "End": True}}}
+    definition = {
+        "StartAt": "Run",
+        "States": {"Run": {"Type": "Parallel", "Branches": [branch], "Catch": CATCH_ALL, "End": True}, **CAUGHT},
+    }
+    result = run("ems-test-strict-branch-timeout", definition, {})
+    # Then the Parallel's Catch takes its States.Timeout, as on AWS (moto alone fails on the error's name)
+    assert result["status"] == "SUCCEEDED", (result.get("error"), result.get("cause"))
+    assert result["entered"] == ["Run", "T", "Caught"]
+
+
 def choose(rule: dict[str, Any]) -> dict[str, Any]:
     done = {"Type": "Succeed"}
     choice = {"Type": "Choice", "Choices": [{**rule, "Next": "Matched"}], "Default": "Other"}
