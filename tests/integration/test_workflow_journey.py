@@ -29,6 +29,21 @@ def bookings(client: Any, crew: dict[str, str], incident_id: str) -> list[dict[s
     return list(client.http.get(f"/v1/incidents/{incident_id}/bookings", headers=crew).json_body["bookings"])
 
 
+def assessed_stroke(client: Any, fleet: Any) -> tuple[str, dict[str, str]]:
+    """Given a stroke patient within the thrombolysis window, assessed on scene by AMB01's crew, with
+    the booking answer shortened (EMS_BOOKING_ANSWER_S set by the caller): the incident and the crew."""
+    only_free("AMB01")
+    incident_id = open_incident(client, fleet, near("AMB01"), symptoms=["stroke_signs"])
+    settled(client, fleet, incident_id)
+    crew = fleet.token("crew", "unit:AMB01")
+    for status in ("en_route", "on_scene"):
+        assert post(client, crew, "/v1/units/AMB01/status", {"status": status}).status_code == 200
+    onset = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    body = {"findings": {"be_fast": True, "lams": 5, "last_known_well": onset}}
+    assert post(client, crew, f"/v1/incidents/{incident_id}/assessments", body).status_code == 201
+    return incident_id, crew
+
+
 def test_from_the_call_to_admission_with_a_decline_on_the_way(fleet: Any, client: Any, his: Any) -> None:
     from chalicelib.timeline.dal import IncidentKpiRecord
 
@@ -74,15 +89,7 @@ def test_no_answer_in_time_moves_the_offer_on(
 
     monkeypatch.setenv("EMS_BOOKING_ANSWER_S", "15")
     get_settings.cache_clear()
-    only_free("AMB01")
-    incident_id = open_incident(client, fleet, near("AMB01"), symptoms=["stroke_signs"])
-    settled(client, fleet, incident_id)
-    crew = fleet.token("crew", "unit:AMB01")
-    for status in ("en_route", "on_scene"):
-        assert post(client, crew, "/v1/units/AMB01/status", {"status": status}).status_code == 200
-    onset = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
-    body = {"findings": {"be_fast": True, "lams": 5, "last_known_well": onset}}
-    assert post(client, crew, f"/v1/incidents/{incident_id}/assessments", body).status_code == 201
+    incident_id, crew = assessed_stroke(client, fleet)
     until(lambda: len(bookings(client, crew, incident_id)) == 1, "the first offer")
     # Nobody answers: at the offer's time the workflow expires it and offers the next centre.
     statuses = until(

@@ -5,7 +5,6 @@ FlagNeedsDispatcher that no Catch feeds carry their own error, so flagging never
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from chalicelib.core.aws import client as aws
 from chalicelib.core.tables import bound
 from tests.integration import test_bookings_api, test_dispatch_api
 from tests.integration.test_dispatch_api import execution_status, near, only_free, open_incident, post, until
-from tests.integration.test_workflow_journey import bookings
+from tests.integration.test_workflow_journey import assessed_stroke, bookings
 
 fleet = test_dispatch_api.fleet
 his = test_bookings_api.his
@@ -60,15 +59,7 @@ def test_every_hospital_declining_flags_the_incident_for_a_dispatcher(
     monkeypatch.setenv("EMS_BOOKING_ANSWER_S", "15")
     get_settings.cache_clear()
     # Given a stroke patient assessed on scene, offered by the workflow to the top centre
-    only_free("AMB01")
-    incident_id = open_incident(client, fleet, near("AMB01"), symptoms=["stroke_signs"])
-    test_dispatch_api.settled(client, fleet, incident_id)
-    crew = fleet.token("crew", "unit:AMB01")
-    for status in ("en_route", "on_scene"):
-        assert post(client, crew, "/v1/units/AMB01/status", {"status": status}).status_code == 200
-    onset = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
-    body = {"findings": {"be_fast": True, "lams": 5, "last_known_well": onset}}
-    assert post(client, crew, f"/v1/incidents/{incident_id}/assessments", body).status_code == 201
+    incident_id, crew = assessed_stroke(client, fleet)
     [offer] = until(lambda: bookings(client, crew, incident_id), "the workflow's offer")
     # When every qualified hospital declines in turn
     booking_id, declined = offer["booking_id"], 0
