@@ -66,7 +66,7 @@ synth: venv
 	$(PY) -m infrastructure.app
 
 openapi: venv
-	$(PY) -m chalicelib.core.openapi > docs/openapi.json
+	$(PY) -m chalicelib.openapi > docs/openapi.json
 
 bench: venv
 	$(PY) bench/cold_start.py

@@ -9,6 +9,7 @@ import json
 import zipfile
 from typing import Any
 
+from chalicelib import tables as catalog
 from chalicelib.core import tables
 from chalicelib.core.aws import client, partition
 from chalicelib.workflow import definitions
@@ -20,7 +21,7 @@ WORK_QUEUE_VISIBILITY_S = 5
 
 def create_tables() -> list[str]:
     names = []
-    for model in tables.all_models():
+    for model in catalog.all_models():
         bound = tables.bound(model)
         if not bound.exists():
             bound.create_table(wait=True, billing_mode="PAY_PER_REQUEST")

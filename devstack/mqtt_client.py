@@ -15,7 +15,7 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from chalicelib.platform.ports import Publisher
+from chalicelib.core.publisher import Publisher
 
 
 class MqttError(RuntimeError):

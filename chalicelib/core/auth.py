@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import threading
 from enum import StrEnum
-from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
 
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Forbidden, Unauthorized
+from chalicelib.core.root import on_reset, provider
 
 
 class Role(StrEnum):
@@ -109,7 +109,7 @@ def _load_jwks() -> dict[str, Any]:
     return {str(k.key_id): k.key for k in jwt.PyJWKSet.from_dict(data).keys}
 
 
-@lru_cache(maxsize=1)
+@provider
 def _keys() -> _Keys:
     return _Keys()
 
@@ -156,6 +156,7 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
     return Principal(subject=str(claims["sub"]), role=role, scopes=scopes)
 
 
+@on_reset
 def reset_keys() -> None:
     """Tests only: forget cached keys after the key set changes."""
     _keys.cache_clear()

@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 from chalicelib.core.config import get_settings
+from chalicelib.core.root import on_reset
 
 # boto3's default session is not thread-safe while it makes a client; the clients themselves are.
 # One Lambda serves one request at a time, the devstack's API many at once.
@@ -37,6 +38,7 @@ def partition(region: str) -> str:
     return "aws-cn" if region.startswith("cn-") else "aws"
 
 
+@on_reset
 def reset_clients() -> None:
     """Tests only: drop cached clients after the endpoint changes."""
     _client.cache_clear()

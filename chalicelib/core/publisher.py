@@ -4,12 +4,17 @@ its own publisher (a client of the local broker) through `use_publisher`."""
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from abc import ABC, abstractmethod
 from typing import Any
 
 from chalicelib.core.aws import client
 from chalicelib.core.config import get_settings
-from chalicelib.platform.ports import Publisher
+from chalicelib.core.root import provider
+
+
+class Publisher(ABC):
+    @abstractmethod
+    def publish(self, topic: str, payload: dict[str, object], qos: int = 1) -> None: ...
 
 
 class IotDataPublisher(Publisher):
@@ -17,7 +22,7 @@ class IotDataPublisher(Publisher):
         _iot_data().publish(topic=topic, qos=qos, payload=json.dumps(payload).encode())
 
 
-@lru_cache(maxsize=1)
+@provider
 def _iot_data() -> Any:
     # China accounts need their account-specific data endpoint (EMS_IOT_DATA_ENDPOINT).
     endpoint = get_settings().iot_data_endpoint
@@ -41,6 +46,6 @@ def get_publisher() -> Publisher:
     return _override or _default()
 
 
-@lru_cache(maxsize=1)
+@provider
 def _default() -> Publisher:
     return IotDataPublisher()

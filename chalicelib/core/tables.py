@@ -1,6 +1,6 @@
 """Single source of truth for DynamoDB tables.
 
-Every table is a PynamoDB model registered here. The runtime binds the physical
+Every table is a PynamoDB model in its domain's `dal.py`, registered here on import. The runtime binds the physical
 table names lazily (prefix + logical name, endpoint for the local stack); CDK and
 the devstack derive the table definitions (keys, GSIs, TTL) from the same models.
 """
@@ -11,6 +11,8 @@ import threading
 from typing import Any, TypeVar
 
 from pynamodb.models import Model
+
+from chalicelib.core.root import on_reset
 
 M = TypeVar("M", bound=Model)
 _REGISTRY: dict[str, type[Model]] = {}
@@ -34,8 +36,8 @@ def ttl_attribute(model: type[Model]) -> str | None:
     return None
 
 
-def all_models() -> list[type[Model]]:
-    _import_domains()
+def registered() -> list[type[Model]]:
+    """The models registered so far (`chalicelib.tables.all_models()` imports every domain's first)."""
     return [_REGISTRY[k] for k in sorted(_REGISTRY)]
 
 
@@ -62,6 +64,7 @@ def bound(model: type[M]) -> type[M]:
     return bind(model, prefix=s.table_prefix, region=s.region, host=s.aws_endpoint_url)
 
 
+@on_reset
 def reset_bindings() -> None:
     """Tests only: forget bindings so a new prefix/endpoint takes effect."""
     with _lock:
@@ -75,27 +78,3 @@ def reset_bindings() -> None:
 def schema(model: type[Model]) -> dict[str, Any]:
     """Key schema, attribute definitions and GSIs in DynamoDB's own vocabulary."""
     return dict(model._get_schema())
-
-
-def _import_domains() -> None:
-    # Importing the dal modules registers their models.
-    from chalicelib.addresses import dal as _addresses  # noqa: F401
-    from chalicelib.archive import dal as _archive  # noqa: F401
-    from chalicelib.bookings import dal as _bookings  # noqa: F401
-    from chalicelib.consultations import dal as _consultations  # noqa: F401
-    from chalicelib.coresponse import dal as _coresponse  # noqa: F401
-    from chalicelib.cpr import dal as _cpr  # noqa: F401
-    from chalicelib.devicefiles import dal as _devicefiles  # noqa: F401
-    from chalicelib.fleet import dal as _fleet  # noqa: F401
-    from chalicelib.fleet import dal_times as _fleet_times  # noqa: F401
-    from chalicelib.handover import dal as _handover  # noqa: F401
-    from chalicelib.healthaccess import dal as _healthaccess  # noqa: F401
-    from chalicelib.hospitals import dal as _hospitals  # noqa: F401
-    from chalicelib.incidents import dal as _incidents  # noqa: F401
-    from chalicelib.platform import dal as _platform  # noqa: F401
-    from chalicelib.qr import dal as _qr  # noqa: F401
-    from chalicelib.telemetry import dal as _telemetry  # noqa: F401
-    from chalicelib.timeline import dal as _timeline  # noqa: F401
-    from chalicelib.triage import dal as _triage  # noqa: F401
-    from chalicelib.volunteers import alerts_dal as _volunteer_alerts  # noqa: F401
-    from chalicelib.volunteers import dal as _volunteers  # noqa: F401

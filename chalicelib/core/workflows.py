@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from functools import lru_cache
 from typing import Any
 
 from chalicelib.core.aws import client
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import ServiceUnavailable
+from chalicelib.core.root import provider
 
 
 class AlreadyStarted(Exception):
@@ -35,6 +35,6 @@ class StepFunctionsStarter(WorkflowStarter):
         return str(resp["executionArn"])
 
 
-@lru_cache(maxsize=1)
+@provider
 def get_starter() -> WorkflowStarter:
     return StepFunctionsStarter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chalicelib import tables as catalog
 from chalicelib.core import tables
 from chalicelib.core.aws import client
 from chalicelib.core.config import get_settings
@@ -12,7 +13,7 @@ class BotoServiceProbe(ServiceProbe):
     def tables(self) -> dict[str, str]:
         ddb = client("dynamodb")
         out: dict[str, str] = {}
-        for model in tables.all_models():
+        for model in catalog.all_models():
             name = tables.bound(model).Meta.table_name
             out[name] = ddb.describe_table(TableName=name)["Table"]["TableStatus"]
         return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from chalicelib.core.publisher import Publisher
 from chalicelib.platform.models import (
     CanaryInput,
     ComponentStatus,
@@ -17,7 +18,7 @@ from chalicelib.platform.models import (
     Heartbeat,
     HeartbeatMessage,
 )
-from chalicelib.platform.ports import PlatformStore, Publisher, ServiceProbe
+from chalicelib.platform.ports import PlatformStore, ServiceProbe
 
 HEARTBEAT_TOPIC = "ems/platform/heartbeat"
 

@@ -1,4 +1,4 @@
-"""Side-effect ports of the platform domain (health probes, MQTT publishing)."""
+"""Side-effect ports of the platform domain (health probes, heartbeats, audit)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,6 @@ class ServiceProbe(ABC):
     @abstractmethod
     def state_machines(self) -> dict[str, str]:
         """Logical state machine name -> status (ACTIVE ...)."""
-
-
-class Publisher(ABC):
-    @abstractmethod
-    def publish(self, topic: str, payload: dict[str, object], qos: int = 1) -> None: ...
 
 
 class PlatformStore(ABC):

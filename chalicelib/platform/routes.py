@@ -89,7 +89,7 @@ def audit(ctx: Ctx) -> AuditPage:
 
 @route(bp, "/v1/openapi.json", "GET", summary="This API's OpenAPI 3.1 document", roles=None, tags=("platform",))
 def openapi(ctx: Ctx) -> dict[str, object]:
-    from chalicelib.core.openapi import document
+    from chalicelib.openapi import document
 
     return document()
 

@@ -10,6 +10,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from chalicelib import tables as catalog
 from chalicelib.core import tables
 from infrastructure import constants
 from infrastructure.nag import acknowledge
@@ -39,7 +40,7 @@ class Tables(Construct):
         super().__init__(scope, id)
         self.by_name: dict[str, dynamodb.Table] = {}
         self._indexes: dict[str, list[str]] = {}
-        for model in tables.all_models():
+        for model in catalog.all_models():
             logical = tables.logical_name(model)
             self.by_name[logical] = self._table(logical, tables.schema(model), tables.ttl_attribute(model), stage, key)
         self._backups(stage, key)

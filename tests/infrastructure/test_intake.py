@@ -9,6 +9,7 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 
+from chalicelib import tables as catalog
 from chalicelib.core import tables
 from infrastructure.constructs.intake import KEY_CHARS, public_base_url
 from infrastructure.settings import DeploySettings
@@ -128,6 +129,6 @@ def test_intake_tables_exist_and_every_index_is_granted(synth: Synth) -> None:
     statements = _function_policy(synth)["Properties"]["PolicyDocument"]["Statement"]
     (data,) = (s for s in statements if "dynamodb:Query" in _actions(s))
     granted = json.dumps(data["Resource"])
-    for model in tables.all_models():
+    for model in catalog.all_models():
         for index in tables.schema(model).get("global_secondary_indexes", []):
             assert f'/index/{index["index_name"]}"' in granted, (tables.logical_name(model), index["index_name"])

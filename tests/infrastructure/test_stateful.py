@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aws_cdk.assertions import Match, Template
 
+from chalicelib import tables as catalog
 from chalicelib.core import tables
 from infrastructure.constants import LAMBDA_TIMEOUT_S
 from infrastructure.constructs.queues import queue_names
@@ -18,12 +19,12 @@ def _key_ref(synth: Synth) -> dict[str, list[str]]:
 
 def test_given_the_model_registry_then_one_table_per_model(synth: Synth) -> None:
     names = {r["Properties"]["TableName"] for r in synth.resources("stateful", "AWS::DynamoDB::Table").values()}
-    assert names == {f"ems-{STAGE}-{tables.logical_name(m)}" for m in tables.all_models()}
+    assert names == {f"ems-{STAGE}-{tables.logical_name(m)}" for m in catalog.all_models()}
 
 
 def test_every_table_is_cmk_encrypted_with_pitr_deletion_protection_and_retained(synth: Synth) -> None:
     template = Template.from_json(synth.templates["stateful"])
-    for model in tables.all_models():
+    for model in catalog.all_models():
         template.has_resource(
             "AWS::DynamoDB::Table",
             {
@@ -47,7 +48,7 @@ def test_table_keys_indexes_and_ttl_follow_each_model(synth: Synth) -> None:
         r["Properties"]["TableName"]: r["Properties"]
         for r in synth.resources("stateful", "AWS::DynamoDB::Table").values()
     }
-    for model in tables.all_models():
+    for model in catalog.all_models():
         props, schema = by_name[f"ems-{STAGE}-{tables.logical_name(model)}"], tables.schema(model)
         key = {(k["AttributeName"], k["KeyType"]) for k in schema["key_schema"]}
         assert {(k["AttributeName"], k["KeyType"]) for k in props["KeySchema"]} == key
@@ -111,7 +112,7 @@ def test_each_work_queue_redrives_to_its_dead_letter_queue_and_outlasts_its_cons
 def test_every_table_is_in_the_backup_plan(synth: Synth) -> None:
     (selection,) = synth.resources("stateful", "AWS::Backup::BackupSelection").values()
     selected = selection["Properties"]["BackupSelection"]["Resources"]
-    assert len(selected) == len(tables.all_models())
+    assert len(selected) == len(catalog.all_models())
 
 
 def test_the_identity_key_is_a_generated_secret_encrypted_with_the_data_key_and_kept(synth: Synth) -> None:

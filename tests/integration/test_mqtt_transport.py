@@ -8,8 +8,7 @@ import socket
 
 import pytest
 
-from chalicelib.core.publisher import get_publisher, use_publisher
-from chalicelib.platform.ports import Publisher
+from chalicelib.core.publisher import Publisher, get_publisher, use_publisher
 from devstack.broker import Broker, BrokerError
 from devstack.mqtt_client import MqttError, MqttPublisher, MqttSubscriber
 from tests.integration.mqtt_support import port_open, running_broker, wait_for

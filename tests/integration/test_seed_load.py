@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from moto import mock_aws
 
+from chalicelib import tables as catalog
 from chalicelib.addresses.dal import AddressRecord, to_address
 from chalicelib.core import tables
 from chalicelib.core.config import get_settings
@@ -41,7 +42,7 @@ def loaded(seed: Seed) -> Iterator[dict[str, int]]:
         mp.delenv("EMS_AWS_ENDPOINT_URL", raising=False)
         _reset()
         try:
-            for model in tables.all_models():
+            for model in catalog.all_models():
                 tables.bound(model).create_table(wait=True, billing_mode="PAY_PER_REQUEST")
             yield load(seed)
         finally:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import app as app_module
-from chalicelib.core.openapi import document
+from chalicelib.openapi import document
 
 DOC = Path(__file__).parents[2] / "docs" / "openapi.json"
 

@@ -17,7 +17,7 @@ import app as app_module  # noqa: F401  (registers every route)
 from chalicelib.core import errors, http
 from chalicelib.core.auth import Role
 from chalicelib.core.http import ROUTES, Ctx, route
-from chalicelib.core.openapi import document
+from chalicelib.openapi import document
 
 
 @pytest.fixture(scope="module")
