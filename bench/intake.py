@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 def hook_clients(counter: Counter[str]) -> None:
     from chalicelib.core.aws import client
     from chalicelib.core.tables import bound
-    from chalicelib.tables import all_models
     from chalicelib.incidents.deps import get_incident_store
+    from chalicelib.tables import all_models
 
     caller = threading.get_ident()
 
