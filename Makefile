@@ -57,6 +57,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy app.py chalicelib devstack iot_rules infrastructure admin
+	PYTHONPATH=. $(VENV)/bin/lint-imports
 
 format: venv
 	$(VENV)/bin/ruff format .
