@@ -44,8 +44,8 @@ class PrivateLayersContract(Contract):
             if importer.startswith(allowed):
                 continue
             for imported in sorted(graph.find_modules_directly_imported_by(importer)):
-                owner = domain_of(imported, root)
-                if owner and layer_of(imported) in private and domain_of(importer, root) != owner:
+                owner, user = domain_of(imported, root), domain_of(importer, root)
+                if owner and user and user != owner and layer_of(imported) in private:
                     broken.append((importer, imported))
         return ContractCheck(kept=not broken, metadata={"broken": broken})
 
