@@ -212,17 +212,9 @@ def environment(state: Path) -> None:
 
 def fresh_process_state() -> None:
     """What a new container starts without: settings, clients, table bindings and the cached ports."""
-    from chalicelib.core.auth import reset_keys
-    from chalicelib.core.aws import reset_clients
-    from chalicelib.core.config import get_settings
-    from chalicelib.core.tables import reset_bindings
-    from chalicelib.fleet import deps as fleet_deps
-    from chalicelib.healthaccess import deps as access_deps
-    from chalicelib.hospitals import registry
+    from chalicelib.core import root
 
-    get_settings.cache_clear()
-    reset_clients(), reset_bindings(), reset_keys()
-    fleet_deps.reset(), access_deps.reset(), registry.forget()
+    root.reset()
 
 
 def assign(unit_id: str, incident_id: str) -> None:

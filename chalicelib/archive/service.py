@@ -28,13 +28,11 @@ def import_bundle(who: Principal, data: dict[str, Any], now: datetime) -> Import
 
 def identify(who: Principal, incident_id: str, inp: IdentifyInput, now: datetime) -> IdentifyResult:
     from chalicelib.archive.deps import get_store, identity_key
-    from chalicelib.healthaccess.deps import get_ports
-    from chalicelib.healthaccess.rules import decide
+    from chalicelib.healthaccess.api import decide
     from chalicelib.platform import audit
 
-    ports = get_ports()
     # The crew of the unit on the job, or a dispatcher of the incident's county (the route admits no one else).
-    access = decide(ports, who, incident_id, now)
+    access = decide(who, incident_id, now)
     basis, why = access.basis.value, f"; {access.reason}" if access.reason else ""
     key = identity_key()
     if inp.id_number is not None:
@@ -46,11 +44,9 @@ def identify(who: Principal, incident_id: str, inp: IdentifyInput, now: datetime
     found = store.find(lookup_key)
     if found.person_key is None or found.summary is None:
         reason = "ambiguous" if found.ambiguous else "no_record"
-        audit.record(who, f"incident:{incident_id}", "patient.identify", f"by {by}: {reason}{why}", basis=basis,
-                     store=ports.audit)  # fmt: skip
+        audit.record(who, f"incident:{incident_id}", "patient.identify", f"by {by}: {reason}{why}", basis=basis)
         return IdentifyResult(matched=False, reason=reason)
     if not store.link(incident_id, found.person_key, now):
         raise NotFound("no such incident", code="incident_not_found")
-    audit.record(who, f"incident:{incident_id}", "patient.identify", f"by {by}: matched{why}", basis=basis,
-                 store=ports.audit)  # fmt: skip
+    audit.record(who, f"incident:{incident_id}", "patient.identify", f"by {by}: matched{why}", basis=basis)
     return IdentifyResult(matched=True, summary=found.summary)

@@ -21,23 +21,19 @@ def basis(record: Any) -> str:
 
 
 def grant(record: Any, now: datetime) -> None:
-    from chalicelib.healthaccess.deps import get_ports
-    from chalicelib.healthaccess.entities import Grant, GrantKind
+    from chalicelib.healthaccess.api import grant_hospital
 
-    get_ports().grants.add(Grant(
-        incident_id=record.incident_id, grantee=f"hospital:{record.hospital_id}", kind=GrantKind.HOSPITAL,
-        reason=f"booking {record.booking_id} accepted", granted_by="system", granted_at=now,
-        expires_at=now + timedelta(hours=GRANT_HOURS), basis=basis(record),
-    ))  # fmt: skip
+    grant_hospital(
+        record.incident_id, record.hospital_id, basis(record), f"booking {record.booking_id} accepted", "system", now,
+        now + timedelta(hours=GRANT_HOURS),
+    )  # fmt: skip
 
 
 def ended(record: Any, why: str, now: datetime) -> None:
     """The booking ended before the handover: its grant goes, and the hospital's seats with it."""
     from chalicelib.consultations.service import access_ended
-    from chalicelib.healthaccess.deps import get_ports
-    from chalicelib.healthaccess.service import hospital_may_read, revoke
+    from chalicelib.healthaccess.api import hospital_may_read, revoke
 
-    ports = get_ports()
-    revoke(ports, record.incident_id, f"hospital:{record.hospital_id}", basis(record), why, now)
-    if not hospital_may_read(ports, record.hospital_id, record.incident_id, now):
+    revoke(record.incident_id, f"hospital:{record.hospital_id}", basis(record), why, now)
+    if not hospital_may_read(record.hospital_id, record.incident_id, now):
         access_ended(record.incident_id, record.hospital_id, basis(record), now)

@@ -41,10 +41,9 @@ _HOLDING = (Status.ACCEPTED, Status.ARRIVED)  # the hospitals that have the pati
 
 
 def create(who: Principal, incident_id: str, req: BookingRequest, now: datetime) -> BookingView:
-    from chalicelib.healthaccess.deps import get_ports
-    from chalicelib.healthaccess.service import open_record
+    from chalicelib.healthaccess.api import open_record
 
-    open_record(get_ports(), who, incident_id, "booking.create", now)
+    open_record(who, incident_id, "booking.create", now)
     record = _create(incident_id, req.hospital_id, req.orders, who.subject, now)
     audit.record(who, f"incident:{incident_id}", "booking.create", f"{record.booking_id} to {record.hospital_id}")
     return _view(record)
@@ -98,12 +97,11 @@ def _create(
 def refer(who: Principal, incident_id: str, req: ReferralRequest, now: datetime) -> BookingView:
     """A hospital that has the patient refers them to another, up or down; the other accepts or declines."""
     from chalicelib.core.config import get_settings
-    from chalicelib.healthaccess.deps import get_ports
-    from chalicelib.healthaccess.service import open_record
+    from chalicelib.healthaccess.api import open_record
     from chalicelib.hospitals import registry
     from chalicelib.incidents.dal import IncidentRecord
 
-    open_record(get_ports(), who, incident_id, "referral.create", now, f"to {req.to_hospital_id}: {req.reason}")
+    open_record(who, incident_id, "referral.create", now, f"to {req.to_hospital_id}: {req.reason}")
     earlier = _of_incident(incident_id)
     mine = who.scope_ids("hospital")
     holding = [b.hospital_id for b in earlier if b.hospital_id in mine and b.status in _HOLDING]
@@ -197,11 +195,10 @@ def expire(booking_id: str, now: datetime) -> BookingView | None:
 
 
 def cancel(who: Principal, booking_id: str, body: Cancel, now: datetime) -> BookingView:
-    from chalicelib.healthaccess.deps import get_ports
-    from chalicelib.healthaccess.service import open_record
+    from chalicelib.healthaccess.api import open_record
 
     record = _get(booking_id)
-    open_record(get_ports(), who, record.incident_id, "booking.cancel", now, body.reason)
+    open_record(who, record.incident_id, "booking.cancel", now, body.reason)
     was = Status(record.status)
     _move(record, "cancel", now, [BookingRecord.cancel_reason.set(body.reason)])
     access.ended(record, f"cancelled: {body.reason}", now)
@@ -279,10 +276,9 @@ def _supersede(record: BookingRecord, why: str, now: datetime) -> bool:
 
 
 def of_incident(who: Principal, incident_id: str, now: datetime) -> BookingList:
-    from chalicelib.healthaccess.deps import get_ports
-    from chalicelib.healthaccess.service import open_record
+    from chalicelib.healthaccess.api import open_record
 
-    open_record(get_ports(), who, incident_id, "bookings.read", now)
+    open_record(who, incident_id, "bookings.read", now)
     return BookingList(incident_id=incident_id, bookings=[_view(r) for r in _of_incident(incident_id)])
 
 

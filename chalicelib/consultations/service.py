@@ -114,10 +114,9 @@ def of_incident(who: Principal, incident_id: str, now: datetime) -> Consultation
 
 
 def _open(who: Principal, incident_id: str, action: str, now: datetime, detail: str | None = None) -> Any:
-    from chalicelib.healthaccess.deps import get_ports
-    from chalicelib.healthaccess.service import open_record
+    from chalicelib.healthaccess.api import open_record
 
-    return open_record(get_ports(), who, incident_id, action, now, detail)
+    return open_record(who, incident_id, action, now, detail)
 
 
 def _join(who: Principal, record: ConsultationRecord, role: str, now: datetime) -> ConsultationView:
@@ -183,13 +182,10 @@ def _held_basis(incident_id: str, hospital_id: str) -> str | None:
 
 def _grant(incident_id: str, hospital_id: str, consultation_id: str, now: datetime) -> None:
     """The consulted hospital's own grant for the session, on the consultation's basis."""
-    from chalicelib.healthaccess.deps import get_ports
-    from chalicelib.healthaccess.entities import Grant, GrantKind
+    from chalicelib.healthaccess.api import grant_hospital
 
-    get_ports().grants.add(Grant(incident_id=incident_id, grantee=f"hospital:{hospital_id}", kind=GrantKind.HOSPITAL,
-                                 reason=f"consultation {consultation_id}", granted_by="system", granted_at=now,
-                                 expires_at=now + timedelta(hours=GRANT_HOURS),
-                                 basis=f"consultation:{consultation_id}"))  # fmt: skip
+    grant_hospital(incident_id, hospital_id, f"consultation:{consultation_id}", f"consultation {consultation_id}",
+                   "system", now, now + timedelta(hours=GRANT_HOURS))  # fmt: skip
 
 
 def _notify(hospital_id: str, record: ConsultationRecord, now: datetime) -> None:

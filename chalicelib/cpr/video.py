@@ -35,7 +35,7 @@ def room_name(incident_id: str) -> str:
 
 def caller_join(call_id: str, bearer: str | None, now: datetime) -> CallerVideo:
     """The caller joins as the one sender (master): their phone shows the scene."""
-    from chalicelib.incidents.intake import caller_call
+    from chalicelib.incidents.api import caller_call
 
     _, incident = caller_call(call_id, bearer, now)
     _require_open(incident.incident_id, incident.status, now)
@@ -53,10 +53,9 @@ def staff_join(who: Principal, incident_id: str, now: datetime) -> SceneVideo:
     The health-data rule decides (the scene shows the patient) and puts the join on the audit trail.
     """
     from chalicelib.dispatch.wiring import get_dispatch_store
-    from chalicelib.healthaccess.deps import get_ports
-    from chalicelib.healthaccess.service import open_record
+    from chalicelib.healthaccess.api import open_record
 
-    open_record(get_ports(), who, incident_id, "scene_video.join", now)
+    open_record(who, incident_id, "scene_video.join", now)
     incident = get_dispatch_store().get(incident_id)
     _require_open(incident_id, incident.status if incident else "closed", now)
     hospital = next(iter(sorted(who.scope_ids("hospital"))), None) if who.role is Role.HOSPITAL else None

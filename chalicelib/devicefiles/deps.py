@@ -11,7 +11,7 @@ from chalicelib.devicefiles.ports import Ports
 def get_ports() -> Ports:
     from chalicelib.devicefiles.s3 import S3ObjectStore
     from chalicelib.devicefiles.store import DynamoFileStore
-    from chalicelib.healthaccess.deps import get_ports as access_ports
+    from chalicelib.healthaccess.api import ports as access_ports
 
     return Ports(files=DynamoFileStore(), objects=S3ObjectStore(), access=access_ports())
 

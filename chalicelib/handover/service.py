@@ -25,10 +25,9 @@ _NODES = {"eTimes.03": "dispatched", "eTimes.05": "en_route", "eTimes.06": "on_s
 def hand_over(who: Principal, incident_id: str, now: datetime) -> HandoverView:
     from chalicelib.bookings import service as bookings
     from chalicelib.core.config import get_settings
-    from chalicelib.healthaccess.deps import get_ports
-    from chalicelib.healthaccess.service import open_record
+    from chalicelib.healthaccess.api import open_record
 
-    access = open_record(get_ports(), who, incident_id, "handover.create", now)
+    access = open_record(who, incident_id, "handover.create", now)
     booking = next((b for b in bookings.of_incident_records(incident_id) if b.status == "accepted"), None)
     if booking is None:
         raise Conflict("no accepted booking to hand over to", code="no_accepted_booking")
@@ -64,10 +63,9 @@ def _refresh_kpis(incident_id: str, now: datetime) -> None:
 
 
 def fetch(who: Principal, incident_id: str, now: datetime) -> HandoverView:
-    from chalicelib.healthaccess.deps import get_ports
-    from chalicelib.healthaccess.service import open_record
+    from chalicelib.healthaccess.api import open_record
 
-    open_record(get_ports(), who, incident_id, "handover.read", now)
+    open_record(who, incident_id, "handover.read", now)
     records = list(bound(HandoverRecord).query(incident_id, scan_index_forward=False, limit=1))
     if not records:
         raise NotFound("no handover yet", code="handover_not_found")

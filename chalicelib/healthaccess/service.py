@@ -20,7 +20,7 @@ from chalicelib.healthaccess.refusals import mark_on_trail, reason_of
 from chalicelib.healthaccess.schemas import BreakGlassRequest, GrantView
 from chalicelib.incidents import scope
 from chalicelib.platform import audit
-from chalicelib.platform.models import AuditEvent
+from chalicelib.platform.api import AuditEvent
 
 ALERT_SCHEMA = 1
 

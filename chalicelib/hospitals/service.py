@@ -66,11 +66,10 @@ def report_capacity(who: Principal, hospital_id: str, body: CapacityUpdate, now:
 
 
 def options(who: Principal, incident_id: str, now: datetime) -> HospitalOptions:
-    from chalicelib.healthaccess.deps import get_ports
-    from chalicelib.healthaccess.service import open_record
+    from chalicelib.healthaccess.api import open_record
 
     # The options reveal the patient's level and pathway: the same rule as the rest of the record.
-    open_record(get_ports(), who, incident_id, "hospital_options.read", now)
+    open_record(who, incident_id, "hospital_options.read", now)
     return compute_options(incident_id, now)
 
 
@@ -78,7 +77,7 @@ def compute_options(incident_id: str, now: datetime) -> HospitalOptions:
     """The options without the access check: for bookings, which have made it already."""
     from chalicelib.core.config import get_settings
     from chalicelib.dispatch.deps import get_eta_provider
-    from chalicelib.dispatch.models import Point
+    from chalicelib.dispatch.entities import Point
 
     incident = _incident(incident_id)
     origin = _origin(incident)

@@ -13,10 +13,9 @@ from chalicelib.triage.models import AssessmentInput, TriageResult
 
 
 def portrait(who: Principal, incident_id: str, now: datetime, *, picture: bool = False) -> Portrait:
-    from chalicelib.healthaccess.deps import get_ports
-    from chalicelib.healthaccess.service import open_record
+    from chalicelib.healthaccess.api import open_record
 
-    open_record(get_ports(), who, incident_id, "portrait.read", now, "body map" if picture else None)
+    open_record(who, incident_id, "portrait.read", now, "body map" if picture else None)
     return build(
         incident_id,
         assessment=latest_assessment(incident_id),

@@ -11,10 +11,9 @@ from chalicelib.telemetry.schemas_api import ReadingList, ReadingsQuery, Reading
 
 
 def incident_readings(who: Principal, incident_id: str, query: ReadingsQuery, now: datetime) -> ReadingList:
-    from chalicelib.healthaccess.deps import get_ports
-    from chalicelib.healthaccess.service import open_record
+    from chalicelib.healthaccess.api import open_record
 
-    open_record(get_ports(), who, incident_id, "vitals.read", now)
+    open_record(who, incident_id, "vitals.read", now)
     views = [_view(r) for r in newest(incident_id, query.since, query.limit)]
     return ReadingList(incident_id=incident_id, readings=views, count=len(views))
 

@@ -149,10 +149,9 @@ def kpis(who: Principal, q: KpiQuery) -> Kpis:
 
 
 def _open(who: Principal, incident_id: str, action: str, now: datetime, detail: str | None = None) -> Any:
-    from chalicelib.healthaccess.deps import get_ports
-    from chalicelib.healthaccess.service import open_record
+    from chalicelib.healthaccess.api import open_record
 
-    return open_record(get_ports(), who, incident_id, action, now, detail)
+    return open_record(who, incident_id, action, now, detail)
 
 
 def _band(band_id: str) -> WristbandRecord:

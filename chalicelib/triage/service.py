@@ -16,13 +16,12 @@ from chalicelib.triage.schemas import AssessmentHistory, AssessmentView
 
 
 def assess(who: Principal, incident_id: str, inp: AssessmentInput, now: datetime) -> AssessmentView:
-    from chalicelib.healthaccess.deps import get_ports
-    from chalicelib.healthaccess.service import open_record
+    from chalicelib.healthaccess.api import open_record
 
     # The crew of the unit on the job, or a dispatcher of the incident's county (the route admits no
     # one else: a receiving hospital reads assessments, it does not make them).
     result = triage(inp, now=now)
-    open_record(get_ports(), who, incident_id, "assessment.create", now, f"level {result.level}")
+    open_record(who, incident_id, "assessment.create", now, f"level {result.level}")
     assessment_id = secrets.token_hex(8)
     record = bound(AssessmentRecord)(
         incident_id, f"{now.astimezone(UTC).isoformat()}#{assessment_id}", assessment_id=assessment_id,
@@ -42,10 +41,9 @@ def assess(who: Principal, incident_id: str, inp: AssessmentInput, now: datetime
 
 
 def history(who: Principal, incident_id: str, now: datetime) -> AssessmentHistory:
-    from chalicelib.healthaccess.deps import get_ports
-    from chalicelib.healthaccess.service import open_record
+    from chalicelib.healthaccess.api import open_record
 
-    open_record(get_ports(), who, incident_id, "assessment.read", now)
+    open_record(who, incident_id, "assessment.read", now)
     views = [
         AssessmentView(assessment_id=r.assessment_id, incident_id=incident_id, assessed_at=r.assessed_at, **r.result)
         for r in bound(AssessmentRecord).query(incident_id)

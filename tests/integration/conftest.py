@@ -64,9 +64,6 @@ def _reset() -> None:
     from chalicelib.devicefiles import deps as devicefile_deps
 
     devicefile_deps.reset()
-    from chalicelib.healthaccess import deps as access_deps
-
-    access_deps.reset()
     from chalicelib.hospitals import registry as hospital_registry
 
     hospital_registry.forget()

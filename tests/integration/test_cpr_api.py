@@ -15,7 +15,7 @@ import pytest
 
 from chalicelib.core.tables import bound
 from chalicelib.cpr.dal import SceneVideoRecord
-from chalicelib.incidents.deps import get_incident_store
+from chalicelib.incidents.wiring import get_incident_store
 from chalicelib.video.local import LocalVideo
 from chalicelib.video.ports import JoinInfo, Role, Room, VideoProvider, VideoUnavailable
 from tests.integration.conftest import Env
@@ -408,8 +408,8 @@ def _at(text: str) -> datetime:
 
 
 def _grant(incident_id: str, hospital_id: str) -> None:
-    from chalicelib.healthaccess.deps import get_ports
     from chalicelib.healthaccess.entities import Grant, GrantKind
+    from chalicelib.healthaccess.wiring import get_ports
 
     now = datetime.now(UTC)
     get_ports().grants.add(Grant(incident_id=incident_id, grantee=f"hospital:{hospital_id}", kind=GrantKind.HOSPITAL,
