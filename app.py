@@ -27,7 +27,6 @@ from chalicelib.healthaccess.routes import bp as health_access_routes
 from chalicelib.hospitals.routes import bp as hospital_routes
 from chalicelib.incidents import handlers as incidents
 from chalicelib.incidents.routes import bp as incident_routes
-from chalicelib.platform import handlers as platform
 from chalicelib.platform.routes import bp as platform_routes
 from chalicelib.portrait.routes import bp as portrait_routes
 from chalicelib.qr.routes import bp as qr_routes
@@ -65,21 +64,6 @@ app.register_blueprint(volunteer_routes)
 app.register_blueprint(cpr_routes)
 app.register_blueprint(coresponse_routes)
 finalize(app)
-
-
-@app.lambda_function(name="canary_probe")
-def canary_probe(event: dict[str, Any], context: Any) -> Any:
-    return lambda_entry(platform.canary_probe, event, context)
-
-
-@app.lambda_function(name="canary_failed")
-def canary_failed(event: dict[str, Any], context: Any) -> Any:
-    return lambda_entry(platform.canary_failed, event, context)
-
-
-@app.lambda_function(name="on_platform_heartbeat")
-def on_platform_heartbeat(event: dict[str, Any], context: Any) -> Any:
-    return lambda_entry(platform.on_platform_heartbeat, event, context)
 
 
 @app.lambda_function(name="incident_registered")
@@ -145,8 +129,3 @@ def alert_responders(event: dict[str, Any], context: Any) -> Any:
 @app.lambda_function(name="volunteer_round")
 def volunteer_round(event: dict[str, Any], context: Any) -> Any:
     return lambda_entry(volunteers.volunteer_round, event, context)
-
-
-@app.lambda_function(name="mqtt_authorizer")
-def mqtt_authorizer(event: dict[str, Any], context: Any) -> Any:
-    return lambda_entry(platform.mqtt_authorizer, event, context)

@@ -34,10 +34,6 @@ class Settings(BaseSettings):
     # Step Functions state machines by logical name -> ARN (JSON in env).
     state_machines: dict[str, str] = {}
 
-    # Health: a heartbeat older than this is "stale".
-    heartbeat_max_age_s: int = 180
-    # /v1/health is public and shares the API's concurrency: answer repeats from memory.
-    health_cache_s: float = 10.0
     max_body_bytes: int = 256 * 1024
 
     # QR doorplates: key ring from a Secrets Manager secret (AWS) or a local JSON file (devstack).

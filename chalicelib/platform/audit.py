@@ -6,9 +6,9 @@ import secrets
 
 from chalicelib.core.auth import Principal
 from chalicelib.core.clock import utcnow
-from chalicelib.platform.deps import get_store
-from chalicelib.platform.models import AuditEvent
+from chalicelib.platform.entities import AuditEvent
 from chalicelib.platform.ports import PlatformStore
+from chalicelib.platform.wiring import get_store
 
 
 def record(

@@ -12,9 +12,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.core.tables import bound, register
-from chalicelib.platform.models import AuditEvent, Heartbeat
-from chalicelib.platform.ports import PlatformStore
+from chalicelib.core.tables import register
 
 
 @register
@@ -76,25 +74,3 @@ class IdempotencyRecord(Model):
     data = UnicodeAttribute(null=True)
     in_progress_expiration = NumberAttribute(null=True)
     validation = UnicodeAttribute(null=True)
-
-
-class DynamoPlatformStore(PlatformStore):
-    def put_heartbeat(self, beat: Heartbeat) -> None:
-        bound(HeartbeatRecord)(**beat.model_dump()).save()
-
-    def heartbeats(self) -> dict[str, Heartbeat]:
-        # A handful of components: a scan of this tiny table is the access pattern.
-        rows = bound(HeartbeatRecord).scan()
-        return {
-            r.component: Heartbeat(component=r.component, ok=r.ok, at=r.at, source=r.source, detail=r.detail)
-            for r in rows
-        }
-
-    def append_audit(self, event: AuditEvent) -> None:
-        record = bound(AuditRecord)(**event.model_dump())
-        # Append-only: an existing event id is never overwritten.
-        record.save(condition=AuditRecord.event_id.does_not_exist())
-
-    def audit_for(self, subject: str, limit: int) -> list[AuditEvent]:
-        rows = bound(AuditRecord).query(subject, scan_index_forward=False, limit=limit)
-        return [AuditEvent.model_validate(r.attribute_values) for r in rows]

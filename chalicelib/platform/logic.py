@@ -11,14 +11,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from chalicelib.core.publisher import Publisher
-from chalicelib.platform.models import (
-    CanaryInput,
-    ComponentStatus,
-    HealthResponse,
-    Heartbeat,
-    HeartbeatMessage,
-)
+from chalicelib.platform.entities import Heartbeat
 from chalicelib.platform.ports import PlatformStore, ServiceProbe
+from chalicelib.platform.schemas import CanaryInput, ComponentStatus, HealthResponse, HeartbeatMessage
 
 HEARTBEAT_TOPIC = "ems/platform/heartbeat"
 

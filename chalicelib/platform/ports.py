@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from chalicelib.platform.models import AuditEvent, Heartbeat
+    from chalicelib.platform.entities import AuditEvent, Heartbeat
 
 
 class ServiceProbe(ABC):

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from chalicelib.core.auth import Role
-from chalicelib.platform import handlers
+from chalicelib.platform import routes
 from tests.integration.conftest import Env
 
 JSON = {"Content-Type": "application/json"}
@@ -29,9 +29,9 @@ def test_health_is_503_until_canary_and_mqtt_heartbeat_then_ok(client: Any, aws_
     assert body["components"]["dynamodb"]["status"] == "ok"
     assert body["components"]["stepfunctions"]["status"] == "failing"
     # When the canary runs and its MQTT heartbeat comes back through the rule handler
-    handlers.canary_probe({"execution": "canary-1", "started_at": "2026-11-25T00:00:00Z"})
+    routes.canary_probe.domain_function({"execution": "canary-1", "started_at": "2026-11-25T00:00:00Z"})
     topic, payload = aws_env.publisher.sent[-1]
-    handlers.on_platform_heartbeat({**payload, "topic": topic})
+    routes.on_platform_heartbeat.domain_function({**payload, "topic": topic})
     # Then health is ok with every component
     resp = client.http.get("/v1/health")
     assert resp.status_code == 200, resp.body

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from chalicelib.core.aws import client as aws
-from chalicelib.platform.deps import get_store
+from chalicelib.platform.wiring import get_store
 from tests.integration.conftest import Env
 
 

@@ -16,7 +16,7 @@ from chalicelib.coresponse.ports import CoResponsePorts, Desk, IncidentFactsRead
 from chalicelib.coresponse.schemas import PositionRequest
 from chalicelib.coresponse.service import responders, share
 from chalicelib.dispatch.messages import CO_RESPONSE
-from chalicelib.platform.models import AuditEvent
+from chalicelib.platform.entities import AuditEvent
 from infrastructure.constants import AGENCIES
 from tests.unit.test_health_access import Fleet
 

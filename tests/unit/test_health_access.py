@@ -16,7 +16,7 @@ from chalicelib.healthaccess.entities import Basis, Grant, GrantKind, IncidentRe
 from chalicelib.healthaccess.ports import AccessAlerts, AccessPorts, GrantStore, IncidentDirectory
 from chalicelib.healthaccess.schemas import BreakGlassRequest
 from chalicelib.healthaccess.service import break_glass, open_record
-from chalicelib.platform.models import AuditEvent
+from chalicelib.platform.entities import AuditEvent
 
 NOW = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
 INC = IncidentRef("INC1", "350602", "H01")

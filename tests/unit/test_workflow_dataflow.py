@@ -60,7 +60,7 @@ def test_the_volunteer_rounds_are_started_with_the_documented_input(monkeypatch:
 
 
 def test_the_canary_is_started_with_the_documented_input() -> None:
-    from chalicelib.platform.models import CanaryRequest
+    from chalicelib.platform.schemas import CanaryRequest
     from infrastructure.constants import CANARY_INPUT
 
     assert set(CANARY_INPUT) == set(CanaryRequest().model_dump()) == set(EXECUTION_INPUTS["platform_canary"])
