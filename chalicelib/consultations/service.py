@@ -138,9 +138,9 @@ def _video(call: Any) -> Any:
 
 
 def _room_provider() -> Any:
-    from chalicelib.video.deps import get_video
+    from chalicelib.video.api import provider
 
-    return get_video()
+    return provider()
 
 
 def _room(record: ConsultationRecord) -> Room:

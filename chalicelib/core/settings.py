@@ -3,8 +3,6 @@ pydantic-settings nor the environment is touched at import time (cold start)."""
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -88,8 +86,6 @@ class Settings(BaseSettings):
     volunteer_answer_s: int = Field(60, ge=1, le=600)
     volunteer_position_ttl_s: int = Field(900, ge=1)
     volunteer_alert_window_s: int = Field(1200, ge=60, le=3600)  # within first_response's timeout
-    # Live video (consultations, guided CPR): Kinesis Video Streams WebRTC in AWS, the broker locally.
-    video_provider: Literal["kvs", "local"] = "kvs"
 
     # Health archive: HMAC key of the lookup keys (resident ID, phone + family name + birth date).
     # Unset, the archive refuses to import or identify rather than store a reversible hash.

@@ -23,8 +23,8 @@ from chalicelib.core.optimistic import StillConflicting, rewrite
 from chalicelib.core.tables import bound
 from chalicelib.cpr.dal import SceneVideoRecord
 from chalicelib.cpr.schemas import CallerVideo, SceneParticipant, SceneVideo
-from chalicelib.video.ports import JoinInfo, Room, VideoUnavailable
-from chalicelib.video.ports import Role as VideoRole
+from chalicelib.video.api import JoinInfo, Room, VideoUnavailable
+from chalicelib.video.api import Role as VideoRole
 
 MAX_PARTICIPANTS = 100  # joins are appended (a join URL lapses in minutes); this bounds the item
 
@@ -172,9 +172,9 @@ def _video(call: Any) -> Any:
 
 
 def _provider() -> Any:
-    from chalicelib.video.deps import get_video
+    from chalicelib.video.api import provider
 
-    return get_video()
+    return provider()
 
 
 def _close_failed(exc: Exception) -> bool:

@@ -70,9 +70,6 @@ def _reset() -> None:
     from chalicelib.bookings import deps as booking_deps
 
     booking_deps.reset()
-    from chalicelib.video import deps as video_deps
-
-    video_deps.reset()
     from chalicelib.telemetry import adapters as telemetry_adapters
     from chalicelib.telemetry import store as telemetry_store
     from chalicelib.telemetry import wiring as telemetry_wiring

@@ -18,7 +18,7 @@ his = test_bookings_api.his  # the recording hospital system
 @pytest.fixture
 def local_video(fleet: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     from chalicelib.core.config import get_settings
-    from chalicelib.video.deps import reset
+    from chalicelib.core.root import reset
 
     monkeypatch.setenv("EMS_VIDEO_PROVIDER", "local")
     monkeypatch.setenv("EMS_MQTT_PUBLISH", "mqtt://127.0.0.1:1883")

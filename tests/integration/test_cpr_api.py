@@ -16,7 +16,7 @@ import pytest
 from chalicelib.core.tables import bound
 from chalicelib.cpr.dal import SceneVideoRecord
 from chalicelib.incidents.wiring import get_incident_store
-from chalicelib.video.local import LocalVideo
+from chalicelib.video.adapters.local import LocalVideo
 from chalicelib.video.ports import JoinInfo, Role, Room, VideoProvider, VideoUnavailable
 from tests.integration.conftest import Env
 from tests.integration.test_calls_api import _queued

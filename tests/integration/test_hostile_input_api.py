@@ -230,7 +230,7 @@ def check(resp: Any, what: str) -> None:
 @pytest.fixture
 def city(fleet: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     from chalicelib.core.config import get_settings
-    from chalicelib.video.deps import reset
+    from chalicelib.core.root import reset
 
     monkeypatch.setenv("EMS_VIDEO_PROVIDER", "local")  # moto has no Kinesis Video signaling
     monkeypatch.setenv("EMS_MQTT_PUBLISH", "mqtt://127.0.0.1:1883")

@@ -111,7 +111,7 @@ def test_the_room_is_named_within_the_video_iam_limit() -> None:
 
 def test_the_kvs_adapter_opens_the_scene_room_by_that_name() -> None:
     from chalicelib.cpr.video import room_name
-    from chalicelib.video.kvs import KvsVideo
+    from chalicelib.video.adapters.kvs import KvsVideo
 
     class Kvs:
         class exceptions:  # botocore's shape

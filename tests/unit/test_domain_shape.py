@@ -44,7 +44,7 @@ HELPERS: dict[str, set[str]] = {
     "telemetry": {"alerts", "decode", "readings"},
     "timeline": {"nodes"},
     "triage": {"engine"},
-    "video": {"kvs", "local"},
+    "video": set(),
     "volunteers": {"alerts", "answers", "desk", "lookup", "notify", "registry"},
     "workflow": {"definitions", "milestones"},
 }

@@ -11,7 +11,7 @@ import pytest
 from botocore.credentials import Credentials
 from botocore.stub import Stubber
 
-from chalicelib.video.kvs import KvsVideo
+from chalicelib.video.adapters.kvs import KvsVideo
 from chalicelib.video.ports import Room, VideoUnavailable
 
 REGION = "cn-northwest-1"
