@@ -248,7 +248,7 @@ def call(client: Any, method: str, path: str, headers: dict[str, str], body: Any
 def generated_hospitals(n: int, seed: int) -> list[Any]:
     """`n` hospitals spread evenly over the Zhangzhou area, random grades and capability subsets."""
     from chalicelib.core.counties import nearest_county
-    from chalicelib.hospitals.models import Capability, Hospital
+    from chalicelib.hospitals.entities import Capability, Hospital
 
     rnd = random.Random(seed)
     caps = list(Capability)
@@ -269,7 +269,7 @@ def load_generated(hospitals: list[Any], seed: int, now: datetime) -> int:
     """Write the generated hospitals; about a third with a capacity report (some of it stale)."""
     from chalicelib.core.tables import bound
     from chalicelib.hospitals.dal import HospitalRecord, hospital_record
-    from chalicelib.hospitals.models import Capability
+    from chalicelib.hospitals.entities import Capability
 
     rnd, reported = random.Random(seed + 1), 0
     with bound(HospitalRecord).batch_write() as batch:
@@ -374,7 +374,7 @@ def run(sizes: tuple[int, int], n_warm: int, n_cold: int, seed: int) -> tuple[li
 
         import app as app_module
         from chalicelib.core.publisher import use_publisher
-        from chalicelib.hospitals.models import Capability
+        from chalicelib.hospitals.entities import Capability
         from devstack import aws_resources, tokens
         from devstack.seed import generate, load
 

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from chalicelib.archive import identity
-from chalicelib.archive.models import HealthSummary
+from chalicelib.archive.schemas import HealthSummary
 from chalicelib.archive.summary import summarise
 from chalicelib.core.errors import ValidationFailed
 

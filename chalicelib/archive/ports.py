@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.archive.bundle import Person
-from chalicelib.archive.models import HealthSummary
+from chalicelib.archive.schemas import HealthSummary
 
 
 @dataclass(frozen=True)

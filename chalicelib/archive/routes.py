@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.archive.models import BundleBody, IdentifyInput, IdentifyResult, ImportResult
+from chalicelib.archive.schemas import BundleBody, IdentifyInput, IdentifyResult, ImportResult
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE, union

@@ -6,14 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.archive import identity
-from chalicelib.archive.models import IdentifyInput, IdentifyResult, ImportCounts, ImportResult
+from chalicelib.archive.schemas import IdentifyInput, IdentifyResult, ImportCounts, ImportResult
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import NotFound
 
 
 def import_bundle(who: Principal, data: dict[str, Any], now: datetime) -> ImportResult:
     from chalicelib.archive.bundle import parse
-    from chalicelib.archive.deps import get_store, identity_key
+    from chalicelib.archive.wiring import get_store, identity_key
     from chalicelib.platform import audit
 
     person = parse(data, identity_key())
@@ -27,7 +27,7 @@ def import_bundle(who: Principal, data: dict[str, Any], now: datetime) -> Import
 
 
 def identify(who: Principal, incident_id: str, inp: IdentifyInput, now: datetime) -> IdentifyResult:
-    from chalicelib.archive.deps import get_store, identity_key
+    from chalicelib.archive.wiring import get_store, identity_key
     from chalicelib.healthaccess.api import decide
     from chalicelib.platform import audit
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from chalicelib.archive.models import Allergy, Condition, HealthSummary, Medication, Observation
+from chalicelib.archive.schemas import Allergy, Condition, HealthSummary, Medication, Observation
 
 # Anticoagulants by name (English, zh-CN) or ATC code: bleeding risk changes stroke and trauma care.
 ANTICOAGULANTS = (

@@ -9,7 +9,7 @@ from chalicelib.bookings.logic import Status
 from chalicelib.bookings.schemas import InboundBoard, InboundPatient, OrderView
 from chalicelib.core.auth import Principal
 from chalicelib.core.tables import bound
-from chalicelib.hospitals.models import Capability
+from chalicelib.hospitals.api import Capability
 
 WINDOW = timedelta(hours=12)  # offers and arrivals older than a shift are not on the board
 SHOWN = (Status.OFFERED, Status.ACCEPTED)
@@ -42,11 +42,11 @@ def _patient(r: BookingRecord, now: datetime) -> InboundPatient:
 def _eta(r: BookingRecord, now: datetime) -> int | None:
     """From the unit's last position now; the offer's estimate while the unit is unknown."""
     from chalicelib.dispatch.deps import get_eta_provider
-    from chalicelib.dispatch.models import Point
+    from chalicelib.dispatch.entities import Point
     from chalicelib.fleet.deps import get_fleet_store
-    from chalicelib.hospitals import registry
+    from chalicelib.hospitals import api as hospitals
 
-    hospital = registry.find(r.hospital_id)
+    hospital = hospitals.find(r.hospital_id)
     state = get_fleet_store().get(r.unit_id) if r.unit_id else None
     if hospital is None or state is None:
         return int(r.eta_s) if r.eta_s is not None else None

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from chalicelib.core.errors import Conflict
-from chalicelib.hospitals.models import Capability
+from chalicelib.hospitals.api import Capability
 
 
 class Status(StrEnum):

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from chalicelib.bookings.logic import DeclineReason, PreOrder
 from chalicelib.core.model import Model
-from chalicelib.hospitals.models import Capability
+from chalicelib.hospitals.api import Capability
 
 
 class BookingRequest(Model):

@@ -31,7 +31,7 @@ from chalicelib.core.auth import Principal
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.observability import count, logger
 from chalicelib.core.tables import bound
-from chalicelib.hospitals.models import Capability
+from chalicelib.hospitals.api import Capability
 from chalicelib.hospitals.schemas import HospitalOptions, OptionView
 from chalicelib.platform import audit
 
@@ -98,8 +98,8 @@ def refer(who: Principal, incident_id: str, req: ReferralRequest, now: datetime)
     """A hospital that has the patient refers them to another, up or down; the other accepts or declines."""
     from chalicelib.core.config import get_settings
     from chalicelib.healthaccess.api import open_record
-    from chalicelib.hospitals import registry
-    from chalicelib.incidents.dal import IncidentRecord
+    from chalicelib.hospitals import api as hospitals
+    from chalicelib.incidents import api as incidents
 
     open_record(who, incident_id, "referral.create", now, f"to {req.to_hospital_id}: {req.reason}")
     earlier = _of_incident(incident_id)
@@ -110,14 +110,13 @@ def refer(who: Principal, incident_id: str, req: ReferralRequest, now: datetime)
     if req.to_hospital_id in holding:
         raise ValidationFailed("a hospital cannot refer to itself", code="same_hospital",
                                details=[{"field": "to_hospital_id", "message": "the referring hospital"}])  # fmt: skip
-    target = registry.find(req.to_hospital_id)
+    target = hospitals.find(req.to_hospital_id)
     if target is None:
         raise ValidationFailed("no such hospital", code="unknown_hospital",
                                details=[{"field": "to_hospital_id", "message": "no such hospital"}])  # fmt: skip
     if any(b.kind == "referral" and Status(b.status) in logic.OPEN for b in earlier):
         raise Conflict("the incident has an open referral", code="referral_open")
-    incident = bound(IncidentRecord).get(incident_id, attributes_to_get=[
-        "incident_id", "county", "triage_level", "pathway", "required_capabilities"])  # fmt: skip
+    incident = incidents.existing(incident_id, "triage_level", "pathway", "required_capabilities")
     needs = sorted(incident.required_capabilities or ())
     booking_id = f"RF{now:%Y%m%d%H%M%S}{secrets.token_hex(3)}"
     orders = [{"order_id": f"{booking_id}-{i + 1}", "code": code.value, "status": "draft", "his_id": None}
@@ -235,10 +234,10 @@ def unit_transporting(incident_id: str) -> None:
     """The crew reported transporting: an accepted admission at another hospital than the destination it
     named is superseded. Never raises (the crew's report stands)."""
     from chalicelib.core.clock import utcnow
-    from chalicelib.incidents.dal import IncidentRecord
+    from chalicelib.incidents import api as incidents
 
     try:
-        incident = bound(IncidentRecord).get(incident_id, attributes_to_get=["destination_id"], consistent_read=True)
+        incident = incidents.existing(incident_id, "destination_id", consistent=True)
         if incident.destination_id:
             transporting(incident_id, incident.destination_id, utcnow())
     except Exception:
@@ -297,9 +296,9 @@ def arrive(record: BookingRecord, now: datetime) -> None:
 
 
 def _options(incident_id: str, now: datetime) -> HospitalOptions:
-    from chalicelib.hospitals.service import compute_options
+    from chalicelib.hospitals.api import options_for
 
-    return compute_options(incident_id, now)
+    return options_for(incident_id, now)
 
 
 def _offer(
@@ -312,11 +311,11 @@ def _offer(
     now: datetime,
 ) -> BookingRecord:
     from chalicelib.core.config import get_settings
-    from chalicelib.incidents.dal import IncidentRecord
+    from chalicelib.incidents import api as incidents
 
     target = choice.hospital_id if choice else hospital_id
     assert target is not None
-    incident = bound(IncidentRecord).get(incident_id, attributes_to_get=["incident_id", "county", "unit_id"])
+    incident = incidents.existing(incident_id, "unit_id")
     booking_id = f"BK{now:%Y%m%d%H%M%S}{secrets.token_hex(3)}"
     orders = [{"order_id": f"{booking_id}-{i + 1}", "code": code.value, "status": "draft", "his_id": None}
               for i, code in enumerate(logic.orders_for(options.pathway, asked))]  # fmt: skip
@@ -465,9 +464,9 @@ def _of_incident(incident_id: str) -> list[BookingRecord]:
 
 
 def _hospital_exists(hospital_id: str) -> bool:
-    from chalicelib.hospitals import registry
+    from chalicelib.hospitals import api as hospitals
 
-    return registry.find(hospital_id) is not None
+    return hospitals.find(hospital_id) is not None
 
 
 def _his() -> Any:

@@ -208,9 +208,9 @@ def _accepting_hospital(incident_id: str) -> str | None:
 
 
 def _hospital_exists(hospital_id: str) -> bool:
-    from chalicelib.hospitals import registry
+    from chalicelib.hospitals import api as hospitals
 
-    return registry.find(hospital_id) is not None
+    return hospitals.find(hospital_id) is not None
 
 
 def _get(consultation_id: str) -> ConsultationRecord:

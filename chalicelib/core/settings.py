@@ -3,7 +3,7 @@ pydantic-settings nor the environment is touched at import time (cold start)."""
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -70,25 +70,9 @@ class Settings(BaseSettings):
     data_key_id: str | None = None
     files_retention_days: int = Field(365, ge=1)
 
-    # Hospital routing: capacity older than this is shown as stale; with no qualified hospital this
-    # close (travel time), the nearest able to stabilise is offered with a transfer.
-    capacity_stale_s: int = Field(1800, ge=60)
-    qualified_within_s: int = Field(2700, ge=300)
-    # Bookings: how long a hospital has to accept an offer before it moves to the next option, and
-    # each hospital's information system (FHIR R4 base URL by hospital id; unlisted: not connected).
-    booking_answer_s: int = Field(120, ge=15, le=1800)
-    his_endpoints: dict[str, str] = {}
-    his_timeout_s: float = Field(3.0, gt=0, le=20)
-    his_retries: int = Field(2, ge=0, le=5)
     # First responders: how long an alerted volunteer has to answer before the alert passes to the
     # next nearest, how old a reported position may be and still be alerted on (the app reports every
     # few minutes while on duty), and how long after the call new volunteers are still alerted.
     volunteer_answer_s: int = Field(60, ge=1, le=600)
     volunteer_position_ttl_s: int = Field(900, ge=1)
     volunteer_alert_window_s: int = Field(1200, ge=60, le=3600)  # within first_response's timeout
-
-    # Health archive: HMAC key of the lookup keys (resident ID, phone + family name + birth date).
-    # Unset, the archive refuses to import or identify rather than store a reversible hash.
-    identity_key: SecretStr | None = None
-    # In AWS: the Secrets Manager secret holding it as {"key": "..."} (read once per container).
-    identity_key_secret: str | None = None

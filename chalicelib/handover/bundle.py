@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from chalicelib.archive.models import Allergy, Condition, HealthSummary, Medication
+from chalicelib.archive.api import Allergy, Condition, HealthSummary, Medication
 
 Json = dict[str, Any]
 

@@ -74,12 +74,12 @@ def fetch(who: Principal, incident_id: str, now: datetime) -> HandoverView:
 
 def _facts(incident_id: str, booking: Any, unit_id: str | None, now: datetime) -> HandoverFacts:
     from chalicelib.fleet.dal_times import UnitTimeRecord
-    from chalicelib.hospitals import registry
-    from chalicelib.incidents.dal import IncidentRecord
+    from chalicelib.hospitals import api as hospitals
+    from chalicelib.incidents import api as incidents
     from chalicelib.portrait.service import latest_assessment, patient_summary
     from chalicelib.telemetry.readings import newest
 
-    incident = bound(IncidentRecord).get(incident_id, attributes_to_get=["incident_id", "created_at"])
+    incident = incidents.existing(incident_id)
     times: dict[str, datetime] = {"call_received": incident.created_at}
     for t in bound(UnitTimeRecord).query(incident_id):
         if t.node in _NODES and (unit_id is None or t.unit_id == unit_id):
@@ -90,7 +90,7 @@ def _facts(incident_id: str, booking: Any, unit_id: str | None, now: datetime) -
     if assessment is not None and assessment.input.vitals.model_dump(exclude_none=True):
         values = assessment.input.vitals.model_dump(exclude_none=True)
         readings.append(Reading(at=assessment.at, values=values, source="assessment", news2=None))
-    hospital = registry.find(booking.hospital_id)
+    hospital = hospitals.find(booking.hospital_id)
     result = assessment.result if assessment else None
     return HandoverFacts(
         incident_id=incident_id, unit_id=unit_id or "unknown", hospital_id=booking.hospital_id,

@@ -15,13 +15,11 @@ KEEP_EXPIRED = timedelta(days=1)
 
 class DynamoIncidentDirectory(IncidentDirectory):
     def get(self, incident_id: str) -> IncidentRef | None:
-        from chalicelib.incidents.dal import IncidentRecord
+        from chalicelib.incidents import api as incidents
 
         # Only what decides access: the incident's calls and locations stay unread.
-        wanted = ["incident_id", "county", "destination_id"]
-        try:
-            r = bound(IncidentRecord).get(incident_id, attributes_to_get=wanted)
-        except IncidentRecord.DoesNotExist:
+        r = incidents.look_up(incident_id, "destination_id")
+        if r is None:
             return None
         return IncidentRef(r.incident_id, r.county, r.destination_id)
 

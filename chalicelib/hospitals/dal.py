@@ -17,7 +17,7 @@ from pynamodb.models import Model
 
 from chalicelib.core.geo import cells
 from chalicelib.core.tables import register
-from chalicelib.hospitals.models import Capacity, Hospital
+from chalicelib.hospitals.entities import Capacity, Hospital
 
 
 class HospitalCellIndex(GlobalSecondaryIndex["HospitalRecord"]):

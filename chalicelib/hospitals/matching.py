@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from chalicelib.core.geo import distance_m
-from chalicelib.hospitals.models import Capability, Capacity, Hospital
+from chalicelib.hospitals.entities import Capability, Capacity, Hospital
 
 Eta = Callable[[float, float, Hospital], float]  # seconds from (lat, lon) to the hospital
 

@@ -12,9 +12,10 @@ import threading
 import time
 from collections.abc import Iterable
 
+from chalicelib.core.root import on_reset
 from chalicelib.core.tables import bound
 from chalicelib.hospitals.dal import CAPACITY_FIELDS, HospitalRecord, to_capacity, to_hospital
-from chalicelib.hospitals.models import Capacity, Hospital
+from chalicelib.hospitals.entities import Capacity, Hospital
 
 REGISTRY_TTL_S = 300.0
 _lock = threading.Lock()
@@ -51,8 +52,9 @@ def capacity(hospital_ids: Iterable[str]) -> dict[str, Capacity]:
     return out
 
 
+@on_reset
 def forget() -> None:
-    """Tests and the registry load: read the registry again on next use."""
+    """The registry load (and every reset of the composition root): read the registry again on next use."""
     global _cache
     with _lock:
         _cache = None

@@ -8,7 +8,7 @@ from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE
 from chalicelib.core.http import Ctx, route
-from chalicelib.healthaccess.refusals import audited
+from chalicelib.healthaccess.api import audited
 from chalicelib.hospitals.schemas import CapacityUpdate, CapacityView, HospitalList, HospitalOptions, HospitalsQuery
 
 bp = Blueprint(__name__)
@@ -27,8 +27,9 @@ TAGS = ("hospitals",)
 )
 def get_hospitals(ctx: Ctx) -> HospitalList:
     from chalicelib.hospitals.service import list_hospitals
+    from chalicelib.hospitals.wiring import get_ports
 
-    return list_hospitals(ctx.query, utcnow())
+    return list_hospitals(get_ports(), ctx.query, utcnow())
 
 
 @route(
@@ -44,8 +45,9 @@ def get_hospitals(ctx: Ctx) -> HospitalList:
 )
 def put_capacity(ctx: Ctx) -> CapacityView:
     from chalicelib.hospitals.service import report_capacity
+    from chalicelib.hospitals.wiring import get_ports
 
-    return report_capacity(ctx.who, ctx.params["hospital_id"], ctx.body, utcnow())
+    return report_capacity(get_ports(), ctx.who, ctx.params["hospital_id"], ctx.body, utcnow())
 
 
 @route(
@@ -63,5 +65,6 @@ def put_capacity(ctx: Ctx) -> CapacityView:
 )
 def get_options(ctx: Ctx) -> HospitalOptions:
     from chalicelib.hospitals.service import options
+    from chalicelib.hospitals.wiring import get_ports
 
-    return options(ctx.who, ctx.params["incident_id"], utcnow())
+    return options(get_ports(), ctx.who, ctx.params["incident_id"], utcnow())

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from chalicelib.core.model import Model
-from chalicelib.hospitals.models import Capability, CathLab
+from chalicelib.hospitals.entities import Capability, CathLab
 
 
 class CapacityUpdate(Model):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from chalicelib.core.auth import Principal
+from chalicelib.core.config import settings_of
 from chalicelib.core.errors import NotFound
-from chalicelib.core.tables import bound
-from chalicelib.hospitals import matching, registry
-from chalicelib.hospitals.models import Capability, Capacity, Hospital
+from chalicelib.hospitals import matching
+from chalicelib.hospitals.entities import Capability, Capacity, Hospital, OptionsInput
+from chalicelib.hospitals.ports import HospitalPorts
 from chalicelib.hospitals.schemas import (
     CapacityUpdate,
     CapacityView,
@@ -22,102 +22,73 @@ from chalicelib.hospitals.schemas import (
     SkippedView,
     TransferPlan,
 )
-
-if TYPE_CHECKING:
-    from chalicelib.incidents.dal import IncidentRecord
+from chalicelib.hospitals.settings import HospitalSettings
 
 SHORTLIST = 8  # hospitals whose travel time is estimated per query (nearest qualified, nearest of all)
 
 
-def list_hospitals(q: HospitalsQuery, now: datetime) -> HospitalList:
+def list_hospitals(ports: HospitalPorts, q: HospitalsQuery, now: datetime) -> HospitalList:
     chosen = [
         h
-        for h in registry.hospitals()
+        for h in ports.store.hospitals()
         if (q.capability is None or q.capability in h.capabilities) and (q.county is None or h.county == q.county)
     ]
-    caps = registry.capacity(h.hospital_id for h in chosen)
+    caps = ports.store.capacity(h.hospital_id for h in chosen)
     views = [_hospital_view(h, caps.get(h.hospital_id), now) for h in sorted(chosen, key=lambda h: h.hospital_id)]
     return HospitalList(hospitals=views, count=len(views))
 
 
-def report_capacity(who: Principal, hospital_id: str, body: CapacityUpdate, now: datetime) -> CapacityView:
-    from pynamodb.exceptions import UpdateError
-    from pynamodb.expressions.update import Action
-
-    from chalicelib.hospitals.dal import HospitalRecord
+def report_capacity(
+    ports: HospitalPorts, who: Principal, hospital_id: str, body: CapacityUpdate, now: datetime
+) -> CapacityView:
     from chalicelib.platform import audit
 
     who.require_scope("hospital", hospital_id)
-    r = HospitalRecord
-    actions: list[Action] = [
-        r.ed_beds.set(body.ed_beds), r.icu_beds.set(body.icu_beds), r.ct_available.set(body.ct_available),
-        r.cath_lab.set(body.cath_lab) if body.cath_lab else r.cath_lab.remove(),
-        r.capacity_at.set(now), r.capacity_by.set(who.subject),
-    ]  # fmt: skip
-    try:
-        bound(HospitalRecord)(hospital_id).update(actions=actions, condition=HospitalRecord.hospital_id.exists())
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise NotFound("no such hospital", code="hospital_not_found") from exc
-        raise
-    audit.record(who, f"hospital:{hospital_id}", "capacity.report", f"ED {body.ed_beds}, ICU {body.icu_beds}")
     cap = Capacity(**body.model_dump(), at=now, by=who.subject)
+    if not ports.store.report_capacity(hospital_id, cap):
+        raise NotFound("no such hospital", code="hospital_not_found")
+    audit.record(who, f"hospital:{hospital_id}", "capacity.report", f"ED {body.ed_beds}, ICU {body.icu_beds}")
     return _capacity_view(cap, now)
 
 
-def options(who: Principal, incident_id: str, now: datetime) -> HospitalOptions:
+def options(ports: HospitalPorts, who: Principal, incident_id: str, now: datetime) -> HospitalOptions:
     from chalicelib.healthaccess.api import open_record
 
     # The options reveal the patient's level and pathway: the same rule as the rest of the record.
     open_record(who, incident_id, "hospital_options.read", now)
-    return compute_options(incident_id, now)
+    return compute_options(ports, incident_id, now)
 
 
-def compute_options(incident_id: str, now: datetime) -> HospitalOptions:
+def compute_options(ports: HospitalPorts, incident_id: str, now: datetime) -> HospitalOptions:
     """The options without the access check: for bookings, which have made it already."""
-    from chalicelib.core.config import get_settings
-    from chalicelib.dispatch.deps import get_eta_provider
-    from chalicelib.dispatch.entities import Point
-
-    incident = _incident(incident_id)
-    origin = _origin(incident)
+    incident = ports.sources.incident(incident_id)
+    if incident is None:
+        raise NotFound("no such incident", code="incident_not_found")
+    origin = _origin(ports, incident)
     need = matching.Need(
-        capabilities=frozenset(Capability(c) for c in incident.required_capabilities or ()),
-        level=int(incident.triage_level) if incident.triage_level is not None else None,
+        capabilities=frozenset(Capability(c) for c in incident.required_capabilities),
+        level=incident.triage_level,
         pathway=incident.pathway,
     )
-    provider = get_eta_provider()
 
     def eta(lat: float, lon: float, h: Hospital) -> float:
-        return provider.matrix([Point(lat, lon)], Point(h.lat, h.lon), now)[0].seconds
+        return ports.sources.travel_s(lat, lon, h, now)
 
-    settings = get_settings()
-    shortlist = matching.shortlist(registry.hospitals(), origin.lat, origin.lon, need, SHORTLIST)
+    settings = settings_of(HospitalSettings)
+    shortlist = matching.shortlist(ports.store.hospitals(), origin.lat, origin.lon, need, SHORTLIST)
     ranking = matching.rank(
-        shortlist, registry.capacity(h.hospital_id for h in shortlist), lat=origin.lat, lon=origin.lon, need=need,
+        shortlist, ports.store.capacity(h.hospital_id for h in shortlist), lat=origin.lat, lon=origin.lon, need=need,
         eta=eta, now=now, within_s=settings.qualified_within_s, stale_after_s=settings.capacity_stale_s,
     )  # fmt: skip
     return _options_view(incident_id, need, origin, ranking, now)
 
 
-def _incident(incident_id: str) -> IncidentRecord:
-    from chalicelib.incidents.dal import IncidentRecord
-
-    wanted = ["incident_id", "location", "unit_id", "triage_level", "pathway", "required_capabilities"]
-    try:
-        return bound(IncidentRecord).get(incident_id, attributes_to_get=wanted)
-    except IncidentRecord.DoesNotExist:
-        raise NotFound("no such incident", code="incident_not_found") from None
-
-
-def _origin(incident: IncidentRecord) -> Origin:
+def _origin(ports: HospitalPorts, incident: OptionsInput) -> Origin:
     """The assigned unit's last position (it carries the patient), else the incident's place."""
-    from chalicelib.fleet.deps import get_fleet_store
-
     unit_id = incident.unit_id
-    state = get_fleet_store().get(unit_id) if unit_id else None
-    if state is not None:
-        return Origin(lat=state.unit.lat, lon=state.unit.lon, source="unit", unit_id=unit_id)
+    position = ports.sources.unit_position(unit_id) if unit_id else None
+    if position is not None:
+        return Origin(lat=position[0], lon=position[1], source="unit", unit_id=unit_id)
     where = incident.location or {}
     return Origin(lat=float(where["lat"]), lon=float(where["lon"]), source="incident")
 
@@ -186,10 +157,8 @@ def _hospital_view(h: Hospital, cap: Capacity | None, now: datetime) -> Hospital
 
 
 def _capacity_view(cap: Capacity, now: datetime) -> CapacityView:
-    from chalicelib.core.config import get_settings
-
     age = max(0, round((now - cap.at).total_seconds()))
     return CapacityView(
         ed_beds=cap.ed_beds, icu_beds=cap.icu_beds, ct_available=cap.ct_available, cath_lab=cap.cath_lab,
-        at=cap.at, age_s=age, stale=age > get_settings().capacity_stale_s,
+        at=cap.at, age_s=age, stale=age > settings_of(HospitalSettings).capacity_stale_s,
     )  # fmt: skip

@@ -15,8 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from chalicelib.archive.models import Allergy, Condition, HealthSummary
-from chalicelib.archive.summary import PREGNANCY_CONDITION
+from chalicelib.archive.api import PREGNANCY_CONDITION, Allergy, Condition, HealthSummary
 from chalicelib.clinical.news2 import PARAMETERS as NEWS2_PARAMETERS
 from chalicelib.portrait.models import (
     REGION_IDS,
@@ -38,7 +37,7 @@ from chalicelib.portrait.models import (
     Sources,
 )
 from chalicelib.triage.engine import triage
-from chalicelib.triage.models import AssessmentInput, Label, TriageResult, Vitals
+from chalicelib.triage.schemas import AssessmentInput, Label, TriageResult, Vitals
 
 _RANK: dict[RegionColour, int] = {"green": 0, "orange": 1, "red": 2}
 _STRICTEST: tuple[Precaution, ...] = ("airborne", "droplet", "contact", "standard")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.archive.models import HealthSummary
+from chalicelib.archive.api import HealthSummary
 from chalicelib.core.auth import Principal
-from chalicelib.core.tables import bound
 from chalicelib.portrait.logic import AssessmentFacts, MonitorFacts, build
 from chalicelib.portrait.models import Portrait
-from chalicelib.triage.models import AssessmentInput, TriageResult
+from chalicelib.triage.schemas import AssessmentInput, TriageResult
 
 
 def portrait(who: Principal, incident_id: str, now: datetime, *, picture: bool = False) -> Portrait:
@@ -26,19 +25,18 @@ def portrait(who: Principal, incident_id: str, now: datetime, *, picture: bool =
 
 
 def latest_assessment(incident_id: str) -> AssessmentFacts | None:
-    from chalicelib.triage.dal import AssessmentRecord
+    from chalicelib.triage.api import latest_by_person
 
     # The newest assessment by a person: one the monitor made re-triages vitals only, and the
     # monitor's readings are taken from the readings themselves.
-    for r in bound(AssessmentRecord).query(incident_id, scan_index_forward=False, limit=20):
-        if r.role == "device":
-            continue
-        return AssessmentFacts(
-            at=r.assessed_at,
-            input=AssessmentInput.model_validate(r.source),
-            result=TriageResult.model_validate(r.result),
-        )
-    return None
+    a = latest_by_person(incident_id, within=20)
+    if a is None:
+        return None
+    return AssessmentFacts(
+        at=a.assessed_at,
+        input=AssessmentInput.model_validate(a.source),
+        result=TriageResult.model_validate(a.result),
+    )
 
 
 def _monitor(incident_id: str) -> MonitorFacts | None:
@@ -50,13 +48,10 @@ def _monitor(incident_id: str) -> MonitorFacts | None:
 
 
 def patient_summary(incident_id: str) -> HealthSummary | None:
-    from chalicelib.archive.deps import get_store
-    from chalicelib.incidents.dal import IncidentRecord
+    from chalicelib.archive.api import summary_of
+    from chalicelib.incidents import api as incidents
 
-    try:
-        record = bound(IncidentRecord).get(incident_id, attributes_to_get=["incident_id", "patient_key"])
-    except IncidentRecord.DoesNotExist:
+    record = incidents.look_up(incident_id, "patient_key")
+    if record is None or not record.patient_key:
         return None
-    if not record.patient_key:
-        return None
-    return get_store().find(record.patient_key).summary
+    return summary_of(record.patient_key)

@@ -11,10 +11,10 @@ from chalicelib.clinical.news2 import News2
 from chalicelib.core.clock import utcnow
 from chalicelib.core.tables import bound
 from chalicelib.fleet.dal import UnitRecord
-from chalicelib.fleet.models import UnitStatus
+from chalicelib.fleet.entities import UnitStatus
 from chalicelib.fleet.store import store_fix
-from chalicelib.hospitals.dal import HospitalRecord
-from chalicelib.incidents.dal import IncidentRecord
+from chalicelib.hospitals.api import location
+from chalicelib.incidents import api as incidents
 from chalicelib.telemetry.dal import LATEST, VitalsRecord, reading_key
 from chalicelib.telemetry.logic import UnitNow
 from chalicelib.telemetry.ports import Places, Reading, TelemetryStore
@@ -100,9 +100,8 @@ class DynamoPlaces(Places):
 
     def incident(self, incident_id: str) -> tuple[float, float] | None:
         if incident_id not in _POINTS:
-            try:
-                r = bound(IncidentRecord).get(incident_id, attributes_to_get=["location"])
-            except IncidentRecord.DoesNotExist:
+            r = incidents.look_up(incident_id, "location")
+            if r is None:
                 return None
             _remember(incident_id, (float(r.location["lat"]), float(r.location["lon"])))
         return _POINTS[incident_id]
@@ -110,11 +109,10 @@ class DynamoPlaces(Places):
     def hospital(self, hospital_id: str) -> tuple[float, float] | None:
         key = f"hospital#{hospital_id}"
         if key not in _POINTS:
-            try:
-                r = bound(HospitalRecord).get(hospital_id, attributes_to_get=["lat", "lon"])
-            except HospitalRecord.DoesNotExist:
+            point = location(hospital_id)
+            if point is None:
                 return None
-            _remember(key, (float(r.lat), float(r.lon)))
+            _remember(key, point)
         return _POINTS[key]
 
 

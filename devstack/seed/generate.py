@@ -7,8 +7,8 @@ from random import Random
 from typing import Any
 
 from chalicelib.addresses.models import Address
-from chalicelib.fleet.models import Station, Unit
-from chalicelib.hospitals.models import Hospital
+from chalicelib.fleet.entities import Station, Unit
+from chalicelib.hospitals.entities import Hospital
 from chalicelib.volunteers.models import Aed, Volunteer
 from devstack.seed.addresses import generate_addresses
 from devstack.seed.fleet import stations, units

@@ -8,8 +8,8 @@ maternity and children's hospital has the NICU; the TCM hospital does less.
 
 from __future__ import annotations
 
-from chalicelib.hospitals.models import Capability as C
-from chalicelib.hospitals.models import Hospital
+from chalicelib.hospitals.entities import Capability as C
+from chalicelib.hospitals.entities import Hospital
 
 _CITY_TERTIARY = {
     C.CHEST_PAIN_CENTER,

@@ -9,9 +9,9 @@ import pytest
 
 
 def test_the_identity_key_is_read_from_its_secret_once(aws_env: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chalicelib.archive import deps
+    from chalicelib.archive import wiring
+    from chalicelib.core import root
     from chalicelib.core.aws import client
-    from chalicelib.core.config import get_settings
     from chalicelib.core.errors import ServiceUnavailable
 
     arn = client("secretsmanager").create_secret(
@@ -19,14 +19,12 @@ def test_the_identity_key_is_read_from_its_secret_once(aws_env: Any, monkeypatch
     )["ARN"]
     monkeypatch.delenv("EMS_IDENTITY_KEY", raising=False)
     monkeypatch.setenv("EMS_IDENTITY_KEY_SECRET", arn)
-    get_settings.cache_clear()
-    deps._secret_key.cache_clear()
+    root.reset()
     try:
-        assert deps.identity_key() == b"k" * 64
+        assert wiring.identity_key() == b"k" * 64
         monkeypatch.setenv("EMS_IDENTITY_KEY_SECRET", "no-such-secret")
-        get_settings.cache_clear()
+        root.reset()
         with pytest.raises(ServiceUnavailable):
-            deps.identity_key()
+            wiring.identity_key()
     finally:
-        deps._secret_key.cache_clear()
-        get_settings.cache_clear()
+        root.reset()

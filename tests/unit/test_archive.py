@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from chalicelib.archive import identity
 from chalicelib.archive.bundle import InvalidBundle, parse
-from chalicelib.archive.models import IdentifyInput
+from chalicelib.archive.schemas import IdentifyInput
 
 KEY = b"unit-test-identity-key"
 ID_NUMBER = "11010519491231002X"  # the standard's own example

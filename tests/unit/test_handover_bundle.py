@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.archive.models import Allergy, Condition, HealthSummary, Medication
+from chalicelib.archive.schemas import Allergy, Condition, HealthSummary, Medication
 from chalicelib.handover import bundle as handover
 from chalicelib.handover.bundle import HandoverFacts, Order, Reading, build, validate
 

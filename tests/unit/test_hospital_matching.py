@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from chalicelib.core.geo import distance_m
 from chalicelib.hospitals.matching import Need, qualified, rank, shortlist
-from chalicelib.hospitals.models import Capability as C
-from chalicelib.hospitals.models import Capacity, Hospital
+from chalicelib.hospitals.entities import Capability as C
+from chalicelib.hospitals.entities import Capacity, Hospital
 from devstack.seed.hospitals import hospitals
 
 NOW = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)

@@ -9,12 +9,12 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.archive.models import Allergy, Condition, HealthSummary, Medication
+from chalicelib.archive.schemas import Allergy, Condition, HealthSummary, Medication
 from chalicelib.portrait.logic import AssessmentFacts, MonitorFacts, build, load_rules
 from chalicelib.portrait.models import REGION_IDS, Portrait
 from chalicelib.portrait.svg import ANCHORS, FILL, render
 from chalicelib.triage.engine import triage
-from chalicelib.triage.models import AssessmentInput
+from chalicelib.triage.schemas import AssessmentInput
 
 NOW = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
 SVG = "{http://www.w3.org/2000/svg}"

@@ -13,8 +13,8 @@ import pytest
 from chalicelib.core import errors
 from chalicelib.core.parsing import MAX_DEPTH, json_depth, parse_body
 from chalicelib.hospitals.schemas import CapacityUpdate
-from chalicelib.incidents.models import CallRequest, IncidentRequest
-from chalicelib.triage.models import AssessmentInput
+from chalicelib.incidents.schemas import CallRequest, IncidentRequest
+from chalicelib.triage.schemas import AssessmentInput
 
 
 @dataclass
@@ -186,7 +186,7 @@ def test_a_time_within_a_day_ahead_reaches_the_logic_for_its_own_code() -> None:
 
 
 def test_a_birth_date_must_be_a_birth_date() -> None:
-    from chalicelib.archive.models import IdentifyInput
+    from chalicelib.archive.schemas import IdentifyInput
 
     body = {"phone": "13800000000", "family_name": "王", "birth_date": "9999-01-01"}
     assert fields(refused(IdentifyInput, body)) == {"birth_date"}
@@ -234,6 +234,6 @@ def test_the_local_bridge_dead_letters_a_payload_too_deep_to_read_instead_of_los
 
 @pytest.mark.parametrize("phone", ["(0596) 2345678", "+86 138-0013-8000", "138 0013 8000"])
 def test_a_crew_may_identify_by_a_phone_written_with_separators(phone: str) -> None:
-    from chalicelib.archive.models import IdentifyInput
+    from chalicelib.archive.schemas import IdentifyInput
 
     assert parse(IdentifyInput, {"phone": phone, "family_name": "王", "birth_date": "1950-01-01"}).phone == phone

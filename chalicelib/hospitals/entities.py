@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -52,3 +52,16 @@ class Capacity(BaseModel):
     cath_lab: CathLab | None = Field(None, description="Catheterisation lab; None where there is none")
     at: datetime
     by: str = Field(description="Who reported it")
+
+
+class OptionsInput(BaseModel):
+    """The little of an incident its hospital options are computed from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    incident_id: str
+    location: dict[str, Any] | None = None
+    unit_id: str | None = None
+    triage_level: int | None = None
+    pathway: str | None = None
+    required_capabilities: list[str] = []

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
-from pynamodb.expressions.update import Action
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.archive.bundle import Person
 from chalicelib.archive.dal import HealthRecord
-from chalicelib.archive.models import HealthSummary
 from chalicelib.archive.ports import ArchiveStore, Lookup
+from chalicelib.archive.schemas import HealthSummary
 from chalicelib.core.tables import bound
 
 
@@ -41,16 +40,9 @@ class DynamoArchiveStore(ArchiveStore):
         return Lookup(person_key=item.person_key, summary=HealthSummary.model_validate(item.summary))
 
     def link(self, incident_id: str, person_key: str, at: datetime) -> bool:
-        from chalicelib.incidents.dal import IncidentRecord
+        from chalicelib.incidents import api as incidents
 
-        actions: list[Action] = [IncidentRecord.patient_key.set(person_key), IncidentRecord.updated_at.set(at)]
-        try:
-            bound(IncidentRecord)(incident_id).update(actions=actions, condition=IncidentRecord.incident_id.exists())
-        except UpdateError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return incidents.link_patient(incident_id, person_key, at)
 
     @staticmethod
     def _get(key: str) -> HealthRecord | None:

@@ -1,25 +1,25 @@
-"""Cached factory of the archive store, imported on first use."""
+"""The archive's store and identity key, built on first use (the composition root caches them)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from chalicelib.archive.ports import ArchiveStore
+from chalicelib.core.root import provider
 
 
-@lru_cache(maxsize=1)
+@provider
 def get_store() -> ArchiveStore:
-    from chalicelib.archive.store import DynamoArchiveStore
+    from chalicelib.archive.adapters import DynamoArchiveStore
 
     return DynamoArchiveStore()
 
 
 def identity_key() -> bytes:
     """The HMAC key of every lookup key; without it nothing can be imported or identified."""
-    from chalicelib.core.config import get_settings
+    from chalicelib.archive.settings import ArchiveSettings
+    from chalicelib.core.config import settings_of
     from chalicelib.core.errors import ServiceUnavailable
 
-    settings = get_settings()
+    settings = settings_of(ArchiveSettings)
     if settings.identity_key is not None and settings.identity_key.get_secret_value():
         return settings.identity_key.get_secret_value().encode()
     if settings.identity_key_secret:
@@ -27,7 +27,7 @@ def identity_key() -> bytes:
     raise ServiceUnavailable("the identity key is not configured (EMS_IDENTITY_KEY)", code="identity_key_missing")
 
 
-@lru_cache(maxsize=1)
+@provider
 def _secret_key(secret_id: str) -> bytes:
     import json
 
