@@ -304,13 +304,13 @@ def in_process(api: Api, doors: list[Door]) -> InProcess:
     from chalicelib.core.clock import utcnow
     from chalicelib.core.tables import bound
     from chalicelib.core.workflows import WorkflowStarter
+    from chalicelib.dispatch.entities import Point
     from chalicelib.dispatch.handlers import dispatch_incident
-    from chalicelib.dispatch.models import Point
     from chalicelib.dispatch.tiles import disk, plan_for
-    from chalicelib.incidents import intake, logic
+    from chalicelib.incidents import logic, service
     from chalicelib.incidents.dal import IncidentRecord
-    from chalicelib.incidents.deps import get_incident_store
-    from chalicelib.incidents.handlers import incident_registered
+    from chalicelib.incidents.routes import incident_registered as registered
+    from chalicelib.incidents.wiring import get_incident_store
 
     class NoWorkflow(WorkflowStarter):
         """Stores the incident without starting its execution: the handlers are driven by hand."""
@@ -319,7 +319,7 @@ def in_process(api: Api, doors: list[Door]) -> InProcess:
             return f"arn:aws-cn:states:::execution:{machine}:{name}"
 
     def fresh(door: Door) -> str:
-        loc = intake.qr_location(qr_token(door))
+        loc = service.qr_location(qr_token(door))
         incident, _ = logic.take_call(
             store=get_incident_store(),
             starter=NoWorkflow(),
@@ -331,7 +331,7 @@ def in_process(api: Api, doors: list[Door]) -> InProcess:
 
     # Warm-up on the first door: every client and cache the handlers use exists before hooking.
     warm = fresh(doors[0])
-    incident_registered({"incident_id": warm, "execution": "bench"})
+    registered.domain_function({"incident_id": warm, "execution": "bench"})
     dispatch_incident({"incident_id": warm})
     api.cancel(warm)
 
@@ -343,7 +343,7 @@ def in_process(api: Api, doors: list[Door]) -> InProcess:
             point = Point(door.lat, door.lon)
             out.plan_tiles.append(sum(len(disk(point, res, k)) for res, k in plan_for(point, door.county)))
             trips.take()  # intake's own round trips are in the intake section
-            incident_registered({"incident_id": incident_id, "execution": "bench"})
+            registered.domain_function({"incident_id": incident_id, "execution": "bench"})
             out.register.append(trips.take()[0])
             t = time.perf_counter()
             bound(IncidentRecord).get(incident_id, consistent_read=True)
@@ -373,7 +373,7 @@ def free_per_county() -> int:
     """The most free ALS units any county has (every call here needs ALS)."""
     from chalicelib.core.tables import bound
     from chalicelib.fleet.dal import UnitRecord
-    from chalicelib.fleet.models import UnitStatus, UnitType
+    from chalicelib.fleet.entities import UnitStatus, UnitType
 
     units = bound(UnitRecord).scan()
     free = Counter(u.county for u in units if u.status == UnitStatus.AVAILABLE.value and u.type == UnitType.ALS.value)

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 def hook_clients(counter: Counter[str]) -> None:
     from chalicelib.core.aws import client
     from chalicelib.core.tables import bound
-    from chalicelib.incidents.deps import get_incident_store
+    from chalicelib.incidents.wiring import get_incident_store
     from chalicelib.tables import all_models
 
     caller = threading.get_ident()
@@ -52,8 +52,8 @@ def measure(calls: int) -> str:
     from chalicelib.addresses.dal import AddressRecord
     from chalicelib.core.clock import utcnow
     from chalicelib.core.tables import bound
-    from chalicelib.incidents import intake
-    from chalicelib.incidents.models import CallRequest
+    from chalicelib.incidents import service
+    from chalicelib.incidents.schemas import CallRequest
     from chalicelib.qr.deps import get_key_ring
     from chalicelib.qr.models import QrClaims
     from chalicelib.qr.tokens import sign
@@ -77,7 +77,7 @@ def measure(calls: int) -> str:
     counter: Counter[str] = Counter()
     hook_clients(counter)
     cold_start = time.perf_counter()
-    intake.new_call(CallRequest(qr_token=tokens[0]), utcnow())
+    service.new_call(CallRequest(qr_token=tokens[0]), utcnow())
     cold = (time.perf_counter() - cold_start) * 1000
     cold_trips = sum(counter.values())
     counter.clear()
@@ -90,7 +90,7 @@ def measure(calls: int) -> str:
         # The baseline's GetItem was counted too; the revocation set's Scan (once a minute) is reported apart.
         before = sum(counter.values()) + 1 - counter["Scan"]
         t = time.perf_counter()
-        intake.new_call(CallRequest(qr_token=token, symptoms=["chest_pain"]), utcnow())
+        service.new_call(CallRequest(qr_token=token, symptoms=["chest_pain"]), utcnow())
         latencies.append((time.perf_counter() - t) * 1000)
         assert sum(counter.values()) - counter["Scan"] - before <= 3, counter
     n = len(latencies)
@@ -128,9 +128,9 @@ def with_idempotency_key(tokens: list[str], counter: Counter[str]) -> tuple[list
     import uuid
 
     from chalicelib.core.clock import utcnow
-    from chalicelib.incidents import intake
+    from chalicelib.incidents import service
     from chalicelib.incidents.idempotency import run_once
-    from chalicelib.incidents.models import CallRequest
+    from chalicelib.incidents.schemas import CallRequest
 
     counter.clear()
     latencies = []
@@ -138,7 +138,7 @@ def with_idempotency_key(tokens: list[str], counter: Counter[str]) -> tuple[list
         req = CallRequest(qr_token=token, symptoms=["chest_pain"])
 
         def produce(req: CallRequest = req) -> dict[str, Any]:
-            return intake.new_call(req, utcnow()).model_dump(mode="json")
+            return service.new_call(req, utcnow()).model_dump(mode="json")
 
         t = time.perf_counter()
         run_once("calls", str(uuid.uuid4()), req.model_dump(mode="json"), produce)

@@ -26,7 +26,7 @@ def run_once(
         IdempotencyValidationError,
     )
 
-    from chalicelib.incidents.deps import get_idempotency_store
+    from chalicelib.platform.api import idempotency_layer
 
     if not re.match(KEY_PATTERN, key):
         raise BadRequest("Idempotency-Key must be 8-128 of [A-Za-z0-9_-:.]", code="invalid_idempotency_key")
@@ -37,7 +37,7 @@ def run_once(
         # Lets an in-progress record expire with the invocation, so a timed-out call can be retried.
         config.register_lambda_context(lambda_context)
 
-    @idempotent_function(data_keyword_argument="request", persistence_store=get_idempotency_store(), config=config)
+    @idempotent_function(data_keyword_argument="request", persistence_store=idempotency_layer(), config=config)
     def once(request: dict[str, Any]) -> dict[str, Any]:
         return produce()
 

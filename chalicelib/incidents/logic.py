@@ -16,8 +16,8 @@ from chalicelib.core.geo import distance_m, neighbours
 from chalicelib.core.observability import count, logger
 from chalicelib.core.workflows import AlreadyStarted, WorkflowStarter
 from chalicelib.incidents.entities import Call, Incident
-from chalicelib.incidents.models import Confidence, DeviceLocation, Location, Symptom
 from chalicelib.incidents.ports import IncidentClosed, IncidentStore, LockHeld
+from chalicelib.incidents.schemas import Confidence, DeviceLocation, Location, Symptom
 
 WORKFLOW = "call_to_admission"
 DEDUPE_WINDOW = timedelta(minutes=10)

@@ -1,16 +1,25 @@
+"""Call intake's edge: the callers' and dispatchers' routes, and the workflow's Lambda entry points
+on the incident (registered, handed to a dispatcher, reconciled)."""
+
 from __future__ import annotations
 
-from chalice import Blueprint
+from datetime import timedelta
+from typing import Any
+
+from chalice import Blueprint, Rate
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import QR_KEYS, QR_TOKEN, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.core.i18n import pick_language
+from chalicelib.core.lambdas import lambda_function, schedule
+from chalicelib.core.observability import count
+from chalicelib.core.workflows import get_starter
 from chalicelib.dispatch.schemas import IncidentDetail
-from chalicelib.incidents import intake
+from chalicelib.incidents import logic, service
 from chalicelib.incidents.idempotency import run_once
-from chalicelib.incidents.models import (
+from chalicelib.incidents.schemas import (
     CallCreated,
     CallRequest,
     CallStatus,
@@ -19,9 +28,13 @@ from chalicelib.incidents.models import (
     IncidentRequest,
     PublicLocation,
 )
+from chalicelib.incidents.wiring import get_incident_store
 from chalicelib.platform import audit
 
 bp = Blueprint(__name__)
+
+# Long enough for a normal start to register, short enough that a stuck call waits ~1 min.
+RECONCILE_GRACE = timedelta(seconds=45)
 
 
 @route(
@@ -55,16 +68,16 @@ bp = Blueprint(__name__)
 )
 def create_call(ctx: Ctx) -> CallCreated:
     req: CallRequest = ctx.body
-    # Flood check per client and door, after the token's signature (intake.FloodLimits).
+    # Flood check per client and door, after the token's signature (entities.FloodLimits).
     client = ctx.source_ip or "unknown"
     now = utcnow()
     key = ctx.header("idempotency-key")
     if key is None:
-        return intake.new_call(req, now, client)
+        return service.new_call(req, now, client)
     body = req.model_dump(mode="json")
     return CallCreated.model_validate(
         run_once(
-            "calls", key, body, lambda: intake.new_call(req, now, client).model_dump(mode="json"), ctx.lambda_context
+            "calls", key, body, lambda: service.new_call(req, now, client).model_dump(mode="json"), ctx.lambda_context
         )
     )
 
@@ -85,7 +98,7 @@ def create_call(ctx: Ctx) -> CallCreated:
 )
 def get_call(ctx: Ctx) -> CallStatus:
     lang = pick_language(ctx.header("accept-language"))
-    return intake.call_status(ctx.params["call_id"], ctx.header("authorization"), lang, utcnow())
+    return service.call_status(ctx.params["call_id"], ctx.header("authorization"), lang, utcnow())
 
 
 @route(
@@ -106,9 +119,9 @@ def get_call(ctx: Ctx) -> CallStatus:
 )
 def create_incident(ctx: Ctx) -> IncidentCreated:
     req: IncidentRequest = ctx.body
-    loc = intake.dispatcher_location(req)
+    loc = service.dispatcher_location(req)
     ctx.who.require_scope("county", loc.county)
-    return intake.dispatcher_incident(req, loc, utcnow())
+    return service.dispatcher_incident(req, loc, utcnow())
 
 
 @route(
@@ -125,7 +138,6 @@ def get_incident(ctx: Ctx) -> IncidentDetail:
     from chalicelib.core.observability import mask_phone
     from chalicelib.dispatch import board
     from chalicelib.dispatch.wiring import get_ports
-    from chalicelib.incidents.deps import get_incident_store
 
     store = get_incident_store()
     incident = board.load(get_ports(), ctx.who, ctx.params["incident_id"])
@@ -154,3 +166,26 @@ def get_incident(ctx: Ctx) -> IncidentDetail:
         dispatch=board.dispatch_view(incident),
         attention=incident.attention,
     )
+
+
+@lambda_function(bp, name="incident_registered")
+def incident_registered(event: dict[str, Any]) -> dict[str, str]:
+    incident_id = str(event["incident_id"])
+    get_incident_store().mark_started(incident_id, str(event.get("execution", "")))
+    return {"incident_id": incident_id, "workflow": "started"}
+
+
+@lambda_function(bp, name="incident_needs_dispatcher")
+def incident_needs_dispatcher(event: dict[str, Any]) -> dict[str, str]:
+    incident_id = str(event["incident_id"])
+    # The error name only: causes can carry stack traces and ARNs.
+    reason = str((event.get("error") or {}).get("Error", "WorkflowFailed"))
+    get_incident_store().flag_needs_dispatcher(incident_id, reason)
+    count("IncidentNeedsDispatcher")
+    return {"incident_id": incident_id, "workflow": "needs_dispatcher"}
+
+
+@schedule(bp, Rate(1, unit=Rate.MINUTES), name="reconcile_incidents")
+def reconcile_incidents(event: dict[str, Any]) -> dict[str, Any]:
+    started = logic.reconcile(store=get_incident_store(), starter=get_starter(), now=utcnow(), grace=RECONCILE_GRACE)
+    return {"started": started}

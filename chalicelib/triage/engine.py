@@ -16,8 +16,8 @@ from importlib import resources
 from typing import Any
 
 from chalicelib.clinical.news2 import Observations, score
-from chalicelib.hospitals.models import Capability
-from chalicelib.triage.models import (
+from chalicelib.hospitals.api import Capability
+from chalicelib.triage.schemas import (
     AssessmentInput,
     BeFastSigns,
     Bounds,

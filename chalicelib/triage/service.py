@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
-
-from pynamodb.expressions.update import Action
+from datetime import datetime
 
 from chalicelib.core.auth import Principal
-from chalicelib.core.tables import bound
-from chalicelib.triage.dal import AssessmentRecord
 from chalicelib.triage.engine import triage
-from chalicelib.triage.models import AssessmentInput, TriageResult
-from chalicelib.triage.schemas import AssessmentHistory, AssessmentView
+from chalicelib.triage.entities import Assessment
+from chalicelib.triage.schemas import AssessmentHistory, AssessmentInput, AssessmentView, TriageResult
+from chalicelib.triage.wiring import get_assessment_store
 
 
 def assess(who: Principal, incident_id: str, inp: AssessmentInput, now: datetime) -> AssessmentView:
@@ -23,12 +20,11 @@ def assess(who: Principal, incident_id: str, inp: AssessmentInput, now: datetime
     result = triage(inp, now=now)
     open_record(who, incident_id, "assessment.create", now, f"level {result.level}")
     assessment_id = secrets.token_hex(8)
-    record = bound(AssessmentRecord)(
-        incident_id, f"{now.astimezone(UTC).isoformat()}#{assessment_id}", assessment_id=assessment_id,
-        assessed_at=now, by=who.subject, role=who.role.value, level=result.level, pathway=result.pathway,
-        source=inp.model_dump(mode="json", exclude_none=True), result=result.model_dump(mode="json"),
-    )  # fmt: skip
-    record.save()
+    get_assessment_store().add(Assessment(
+        incident_id, assessment_id, now, by=who.subject, role=who.role.value, level=result.level,
+        pathway=result.pathway, source=inp.model_dump(mode="json", exclude_none=True),
+        result=result.model_dump(mode="json"),
+    ))  # fmt: skip
     _tell_incident(incident_id, result, now)
     from chalicelib.workflow.milestones import Milestone, reached
 
@@ -45,19 +41,15 @@ def history(who: Principal, incident_id: str, now: datetime) -> AssessmentHistor
 
     open_record(who, incident_id, "assessment.read", now)
     views = [
-        AssessmentView(assessment_id=r.assessment_id, incident_id=incident_id, assessed_at=r.assessed_at, **r.result)
-        for r in bound(AssessmentRecord).query(incident_id)
+        AssessmentView(assessment_id=a.assessment_id, incident_id=incident_id, assessed_at=a.assessed_at, **a.result)
+        for a in get_assessment_store().of_incident(incident_id)
     ]
     return AssessmentHistory(incident_id=incident_id, assessments=views, count=len(views))
 
 
 def _tell_incident(incident_id: str, result: TriageResult, now: datetime) -> None:
     """The latest level, pathway and needs on the incident: the board, hospital routing and the unit type read them."""
-    from chalicelib.incidents.dal import IncidentRecord
+    from chalicelib.incidents import api as incidents
 
-    actions: list[Action] = [IncidentRecord.triage_level.set(result.level), IncidentRecord.updated_at.set(now)]
-    pathway, needs = result.pathway, {c.value for c in result.required_capabilities}
-    actions.append(IncidentRecord.pathway.set(pathway) if pathway else IncidentRecord.pathway.remove())
-    r = IncidentRecord.required_capabilities
-    actions.append(r.set(needs) if needs else r.remove())
-    bound(IncidentRecord)(incident_id).update(actions=actions, condition=IncidentRecord.incident_id.exists())
+    needs = [c.value for c in result.required_capabilities]
+    incidents.set_assessment(incident_id, result.level, result.pathway, needs, now)

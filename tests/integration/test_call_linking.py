@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from chalicelib.core.geo import cell_at, distance_m
-from chalicelib.incidents.deps import get_incident_store
 from chalicelib.incidents.logic import CLAIM_RES, DEDUPE_RADIUS_M
+from chalicelib.incidents.wiring import get_incident_store
 from tests.integration.conftest import Env
 
 
@@ -54,8 +54,8 @@ def _plate(code: str, lat: float, lon: float) -> str:
 
 def _simultaneous(tokens: list[str]) -> list[Any]:
     from chalicelib.core.clock import utcnow
-    from chalicelib.incidents import intake
-    from chalicelib.incidents.models import CallRequest
+    from chalicelib.incidents import service
+    from chalicelib.incidents.schemas import CallRequest
 
     go = threading.Barrier(len(tokens))
     results: list[Any] = [None] * len(tokens)
@@ -63,7 +63,7 @@ def _simultaneous(tokens: list[str]) -> list[Any]:
     def scan(i: int) -> None:
         go.wait(timeout=30)
         try:
-            results[i] = intake.new_call(CallRequest(qr_token=tokens[i]), utcnow())
+            results[i] = service.new_call(CallRequest(qr_token=tokens[i]), utcnow())
         except Exception as exc:  # reported below as the lost call it is
             results[i] = exc
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from chalicelib.core.aws import client as aws
-from chalicelib.incidents.deps import get_incident_store
+from chalicelib.incidents.wiring import get_incident_store
 from tests.integration.conftest import Env
 
 JSON = {"Content-Type": "application/json"}
@@ -200,25 +200,25 @@ def test_crash_between_write_and_start_is_healed_by_the_reconciler(
     client: Any, aws_env: Env, door: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from chalicelib.core import workflows
-    from chalicelib.incidents import handlers, intake
+    from chalicelib.incidents import routes, service
 
     class Down(workflows.WorkflowStarter):
         def start(self, machine: str, name: str, payload: dict[str, Any]) -> str:
             raise ConnectionError("Step Functions unreachable")
 
     # Given Step Functions is unreachable when the call arrives
-    monkeypatch.setattr(intake, "get_starter", lambda: Down())
+    monkeypatch.setattr(service, "get_starter", lambda: Down())
     resp = _post(client, {"qr_token": door["token"]})
     # Then the call is still accepted and stored, its workflow pending
     assert resp.status_code == 201
     incident_id = json.loads(resp.body)["incident_id"]
     assert get_incident_store().get(incident_id).workflow == "pending"  # type: ignore[union-attr]
     # When the reconciler runs after the grace period with Step Functions back
-    monkeypatch.setattr(handlers, "RECONCILE_GRACE", __import__("datetime").timedelta(seconds=-1))
-    assert handlers.reconcile_incidents({}) == {"started": [incident_id]}
+    monkeypatch.setattr(routes, "RECONCILE_GRACE", __import__("datetime").timedelta(seconds=-1))
+    assert routes.reconcile_incidents.domain_function({}) == {"started": [incident_id]}
     # Then the execution named by the incident runs and registers it; a second pass does nothing
     _queued(incident_id)
-    assert handlers.reconcile_incidents({}) == {"started": []}
+    assert routes.reconcile_incidents.domain_function({}) == {"started": []}
 
 
 def test_revoked_plate_is_refused_once_the_revocation_set_refreshes(
@@ -284,11 +284,11 @@ def test_concurrent_scans_of_one_plate_open_one_incident(aws_env: Env, door: dic
     from concurrent.futures import ThreadPoolExecutor
 
     from chalicelib.core.clock import utcnow
-    from chalicelib.incidents import intake
-    from chalicelib.incidents.models import CallRequest
+    from chalicelib.incidents import service
+    from chalicelib.incidents.schemas import CallRequest
 
     def scan(_: int) -> str:
-        return intake.new_call(CallRequest(qr_token=door["token"]), utcnow()).incident_id
+        return service.new_call(CallRequest(qr_token=door["token"]), utcnow()).incident_id
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         incidents = set(pool.map(scan, range(6)))

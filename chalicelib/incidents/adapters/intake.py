@@ -14,8 +14,8 @@ from chalicelib.core.config import get_settings
 from chalicelib.core.tables import bound
 from chalicelib.incidents.dal import CallLockRecord, CallRecord, IncidentRecord
 from chalicelib.incidents.entities import Call, Incident
-from chalicelib.incidents.models import Location, Symptom
 from chalicelib.incidents.ports import IncidentClosed, IncidentStore, LockHeld
+from chalicelib.incidents.schemas import Location, Symptom
 
 
 def _incident_record(inc: Incident) -> IncidentRecord:

@@ -1,21 +1,18 @@
-"""Use cases behind the intake routes: wiring ports to the pure logic."""
+"""Call intake's use cases: wiring ports to the pure logic."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.observability import count, logger
-from chalicelib.core.ratelimit import SlidingWindow
 from chalicelib.core.workflows import get_starter
 from chalicelib.cpr.guidance import metronome_bpm, needs_cpr
 from chalicelib.incidents import caller_tokens, logic, texts
-from chalicelib.incidents.deps import get_incident_store
 from chalicelib.incidents.entities import Call
-from chalicelib.incidents.models import (
+from chalicelib.incidents.ports import KeyRing
+from chalicelib.incidents.schemas import (
     CallCreated,
     CallGuidance,
     CallRequest,
@@ -27,7 +24,7 @@ from chalicelib.incidents.models import (
     NearbyAed,
     PublicLocation,
 )
-from chalicelib.incidents.ports import KeyRing
+from chalicelib.incidents.wiring import flood_limits, get_incident_store
 
 if TYPE_CHECKING:
     from chalicelib.dispatch.ports import DispatchIncident
@@ -37,26 +34,6 @@ def _ring() -> KeyRing:
     from chalicelib.qr.deps import get_key_ring
 
     return get_key_ring()
-
-
-@dataclass(frozen=True)
-class FloodLimits:
-    """The app's own flood check on calls, in memory (no I/O on the intake path).
-
-    A token is verified before anything is counted (an HMAC, microseconds), so a forged or
-    damaged token never spends a genuine door's budget: genuine scans count per client and door,
-    refused tokens per client in a budget of their own, and device calls per client.
-    """
-
-    # A household may share one address (NAT): generous, yet far below a flood.
-    scans: SlidingWindow = field(default_factory=lambda: SlidingWindow(limit=10, window_s=60))
-    refused: SlidingWindow = field(default_factory=lambda: SlidingWindow(limit=20, window_s=60))
-    devices: SlidingWindow = field(default_factory=lambda: SlidingWindow(limit=10, window_s=60))
-
-
-@lru_cache(maxsize=1)
-def flood_limits() -> FloodLimits:
-    return FloodLimits()
 
 
 def qr_location(token: str, client: str | None = None) -> Location:
