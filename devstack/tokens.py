@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from chalicelib.core.auth import SCOPE_KINDS, Role
-from chalicelib.coresponse.logic import AGENCIES
+from chalicelib.coresponse.api import AGENCIES
 
 ISSUER = "ems-devstack"
 AUDIENCE = "ems-api"

@@ -15,9 +15,9 @@ from chalicelib.coresponse.ports import PositionStore
 def incident_closed(incident_id: str, store: PositionStore | None = None) -> None:
     try:
         if store is None:
-            from chalicelib.coresponse.store import DynamoPositionStore
+            from chalicelib.coresponse.wiring import get_positions
 
-            store = DynamoPositionStore()
+            store = get_positions()
         store.forget(incident_id)
     except Exception as exc:
         logger().warning("responder positions not deleted", extra={"incident_id": incident_id,

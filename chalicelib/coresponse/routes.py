@@ -27,8 +27,8 @@ TAGS = ("co-response",)
     errors={403: ("agency_not_co_responding",), 409: ("incident_closed",), 422: ("time_in_future", "position_too_old")},
 )
 def post_position(ctx: Ctx) -> PositionAccepted:
-    from chalicelib.coresponse.deps import get_ports
     from chalicelib.coresponse.service import share
+    from chalicelib.coresponse.wiring import get_ports
 
     return share(get_ports(), ctx.who, ctx.params["incident_id"], ctx.body, utcnow())
 
@@ -45,7 +45,7 @@ def post_position(ctx: Ctx) -> PositionAccepted:
     errors={403: ("not_assigned",), 404: ("incident_not_found",)},
 )
 def get_responders(ctx: Ctx) -> ResponderList:
-    from chalicelib.coresponse.deps import get_ports
     from chalicelib.coresponse.service import responders
+    from chalicelib.coresponse.wiring import get_ports
 
     return responders(get_ports(), ctx.who, ctx.params["incident_id"], utcnow())

@@ -94,7 +94,7 @@ def _take_and_wake(incident_id: str, milestone: Milestone, output: dict[str, Any
 def closed(incident_id: str) -> int:
     """The incident ended early (cancelled, or its unit back in service without a handover): every
     parked wait is completed with `closed`, and the workflow ends instead of timing out into an alarm."""
-    from chalicelib.coresponse.cleanup import incident_closed
+    from chalicelib.coresponse.api import incident_closed
 
     incident_closed(incident_id)  # co-responders' positions go with the incident (never raises)
     from chalicelib.cpr.video import close_for_incident
