@@ -18,9 +18,7 @@ from chalicelib.core.lambdas import lambda_entry
 from chalicelib.coresponse.routes import bp as coresponse_routes
 from chalicelib.cpr.routes import bp as cpr_routes
 from chalicelib.devicefiles.routes import bp as device_file_routes
-from chalicelib.dispatch import handlers as dispatch
 from chalicelib.dispatch.routes import bp as dispatch_routes
-from chalicelib.fleet import handlers as fleet
 from chalicelib.fleet.routes import bp as fleet_routes
 from chalicelib.handover.routes import bp as handover_routes
 from chalicelib.healthaccess.routes import bp as health_access_routes
@@ -30,7 +28,6 @@ from chalicelib.incidents.routes import bp as incident_routes
 from chalicelib.platform.routes import bp as platform_routes
 from chalicelib.portrait.routes import bp as portrait_routes
 from chalicelib.qr.routes import bp as qr_routes
-from chalicelib.telemetry import handlers as telemetry
 from chalicelib.telemetry.routes import bp as telemetry_routes
 from chalicelib.timeline import handlers as timeline
 from chalicelib.timeline.routes import bp as timeline_routes
@@ -76,16 +73,6 @@ def incident_needs_dispatcher(event: dict[str, Any], context: Any) -> Any:
     return lambda_entry(incidents.incident_needs_dispatcher, event, context)
 
 
-@app.lambda_function(name="dispatch_incident")
-def dispatch_incident(event: dict[str, Any], context: Any) -> Any:
-    return lambda_entry(dispatch.dispatch_incident, event, context)
-
-
-@app.lambda_function(name="await_unit")
-def await_unit(event: dict[str, Any], context: Any) -> Any:
-    return lambda_entry(dispatch.await_unit, event, context)
-
-
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="reconcile_incidents")
 def reconcile_incidents(event: Any) -> Any:
     return lambda_entry(incidents.reconcile_incidents, event.to_dict(), event.context)
@@ -109,16 +96,6 @@ def await_milestone(event: dict[str, Any], context: Any) -> Any:
 @app.lambda_function(name="refresh_kpis")
 def refresh_kpis(event: dict[str, Any], context: Any) -> Any:
     return lambda_entry(timeline.refresh_kpis, event, context)
-
-
-@app.schedule(Rate(1, unit=Rate.MINUTES), name="fleet_gauges")
-def fleet_gauges(event: Any) -> Any:
-    return lambda_entry(fleet.fleet_gauges, event.to_dict(), event.context)
-
-
-@app.lambda_function(name="ingest_telemetry")
-def ingest_telemetry(event: dict[str, Any], context: Any) -> Any:
-    return lambda_entry(telemetry.ingest_telemetry, event, context)
 
 
 @app.lambda_function(name="alert_responders")

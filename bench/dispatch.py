@@ -305,7 +305,9 @@ def in_process(api: Api, doors: list[Door]) -> InProcess:
     from chalicelib.core.tables import bound
     from chalicelib.core.workflows import WorkflowStarter
     from chalicelib.dispatch.entities import Point
-    from chalicelib.dispatch.handlers import dispatch_incident
+    from chalicelib.dispatch.routes import dispatch_incident as entry
+
+    dispatch_incident = entry.domain_function
     from chalicelib.dispatch.tiles import disk, plan_for
     from chalicelib.incidents import logic, service
     from chalicelib.incidents.dal import IncidentRecord
@@ -393,7 +395,8 @@ def split(ms: list[float], urban: list[bool]) -> list[str]:
 
 
 def report(e2e: EndToEnd, ip: InProcess, moto: str, free_als: int) -> str:
-    from chalicelib.core.config import get_settings
+    from chalicelib.core.config import settings_of
+    from chalicelib.dispatch.settings import DispatchSettings
 
     n, m = len(e2e.crew), len(ip.dispatch)
     ms = [x * 1000 for x in e2e.crew]
@@ -405,7 +408,7 @@ def report(e2e: EndToEnd, ip: InProcess, moto: str, free_als: int) -> str:
     totals = [sum(s.values()) for s in ip.dispatch]
     queries = [s["Query"] for s in ip.dispatch]
     register = per_op(ip.register)
-    want = get_settings().dispatch_candidates
+    want = settings_of(DispatchSettings).dispatch_candidates
     lines = [
         f"{n} QR calls over HTTP to doors in {e2e.counties} counties, one at a time, each cancelled once its crew "
         f"had the job ({len(e2e.units)} distinct units assigned). The devstack runs moto and the Step Functions "

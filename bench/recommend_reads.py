@@ -44,7 +44,7 @@ def load(n: int, rnd: random.Random, now: datetime) -> None:
     from chalicelib.core.counties import nearest_county
     from chalicelib.core.tables import bound
     from chalicelib.fleet.dal import UnitRecord, unit_record
-    from chalicelib.fleet.models import Unit, UnitStatus
+    from chalicelib.fleet.entities import Unit, UnitStatus
 
     with bound(UnitRecord).batch_write() as batch:
         for i, (lat, lon) in enumerate(fleet_points(n, rnd)):
@@ -72,11 +72,11 @@ def measure(n: int, points: list[tuple[float, float]], seed: int) -> dict[str, f
     from chalicelib.core.config import get_settings
     from chalicelib.core.tables import bound, reset_bindings
     from chalicelib.dispatch.eta import ModelEta
-    from chalicelib.dispatch.models import Point
+    from chalicelib.dispatch.entities import Point
     from chalicelib.dispatch.service import recommend_for
-    from chalicelib.dispatch.store import DynamoCandidateSource
+    from chalicelib.dispatch.adapters.candidates import DynamoCandidateSource
     from chalicelib.fleet.dal import StationRecord, UnitRecord
-    from chalicelib.fleet.models import UnitType
+    from chalicelib.fleet.entities import UnitType
 
     now = datetime.now(UTC)
     with mock_aws():

@@ -169,13 +169,16 @@ def in_process(seconds: int) -> InProcess:
     })  # fmt: skip
     os.environ.pop("EMS_AWS_ENDPOINT_URL", None)
     with mock_aws():
-        from chalicelib.core.config import get_settings
+        from chalicelib.core import root
+        from chalicelib.core.config import settings_of
         from chalicelib.core.tables import bound
         from chalicelib.fleet.dal import UnitRecord
         from devstack import aws_resources
         from devstack.seed import generate, load
 
-        get_settings.cache_clear()
+        from chalicelib.telemetry.settings import TelemetrySettings
+
+        root.reset()
         aws_resources.create_tables()
         aws_resources.create_queues(PREFIX)
         load(generate(addresses=20, volunteers=2))
@@ -225,7 +228,7 @@ def in_process(seconds: int) -> InProcess:
             ours_ops=ours.ops,
             naive_ops=theirs.ops,
             ages_s=ages,
-            coalesce_s=get_settings().position_coalesce_s,
+            coalesce_s=settings_of(TelemetrySettings).position_coalesce_s,
             statuses=sum(t.endswith("/status") for t in topics),
         )
 

@@ -22,7 +22,6 @@ OWNERS = (
     "cpr",
     "devicefiles",
     "fleet",
-    "fleet.dal_times",
     "handover",
     "healthaccess",
     "hospitals",

@@ -50,15 +50,17 @@ def create_queues(prefix: str) -> dict[str, str]:
 
 def create_buckets() -> str | None:
     """The device-files bucket and the data key its objects are encrypted with (from settings)."""
-    from chalicelib.core.config import get_settings
+    from chalicelib.core.config import get_settings, settings_of
+    from chalicelib.devicefiles.settings import DeviceFileSettings
 
-    settings = get_settings()
+    settings = settings_of(DeviceFileSettings)
     if not settings.files_bucket:
         return None
     s3 = client("s3")
     existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
     if settings.files_bucket not in existing:
-        location = {} if settings.region == "us-east-1" else {"LocationConstraint": settings.region}
+        region = get_settings().region
+        location = {} if region == "us-east-1" else {"LocationConstraint": region}
         s3.create_bucket(Bucket=settings.files_bucket, CreateBucketConfiguration=location)
     alias = settings.data_key_id
     if alias and alias.startswith("alias/"):

@@ -41,14 +41,12 @@ def _patient(r: BookingRecord, now: datetime) -> InboundPatient:
 
 def _eta(r: BookingRecord, now: datetime) -> int | None:
     """From the unit's last position now; the offer's estimate while the unit is unknown."""
-    from chalicelib.dispatch.deps import get_eta_provider
-    from chalicelib.dispatch.entities import Point
-    from chalicelib.fleet.deps import get_fleet_store
+    from chalicelib.dispatch.api import travel_s
+    from chalicelib.fleet.api import unit
     from chalicelib.hospitals import api as hospitals
 
     hospital = hospitals.find(r.hospital_id)
-    state = get_fleet_store().get(r.unit_id) if r.unit_id else None
+    state = unit(r.unit_id) if r.unit_id else None
     if hospital is None or state is None:
         return int(r.eta_s) if r.eta_s is not None else None
-    eta = get_eta_provider().matrix([Point(state.unit.lat, state.unit.lon)], Point(hospital.lat, hospital.lon), now)
-    return round(eta[0].seconds)
+    return round(travel_s(state.unit.lat, state.unit.lon, hospital.lat, hospital.lon, now))

@@ -54,11 +54,11 @@ def caller_progress(call_id: str, bearer: str | None, body: ProgressRequest, now
 
 def staff_progress(who: Principal, incident_id: str, body: ProgressRequest, now: datetime,
                    max_ahead_s: int) -> ProgressResult:  # fmt: skip
-    from chalicelib.dispatch.wiring import get_dispatch_store
+    from chalicelib.dispatch import api as dispatch
     from chalicelib.platform import audit
 
     at = _when(body, now, max_ahead_s)
-    incident = get_dispatch_store().get(incident_id)
+    incident = dispatch.incident(incident_id)
     if incident is None:
         raise scope.missing()
     scope.require_county(who, incident_id, incident.county, action="cpr.progress")

@@ -52,11 +52,11 @@ def staff_join(who: Principal, incident_id: str, now: datetime) -> SceneVideo:
 
     The health-data rule decides (the scene shows the patient) and puts the join on the audit trail.
     """
-    from chalicelib.dispatch.wiring import get_dispatch_store
+    from chalicelib.dispatch import api as dispatch
     from chalicelib.healthaccess.api import open_record
 
     open_record(who, incident_id, "scene_video.join", now)
-    incident = get_dispatch_store().get(incident_id)
+    incident = dispatch.incident(incident_id)
     _require_open(incident_id, incident.status if incident else "closed", now)
     hospital = next(iter(sorted(who.scope_ids("hospital"))), None) if who.role is Role.HOSPITAL else None
     kind = "hospital" if who.role is Role.HOSPITAL else "dispatcher"
@@ -149,9 +149,9 @@ def _room_record(incident_id: str, who: Principal, now: datetime) -> SceneVideoR
 def _closed_meanwhile(incident_id: str, now: datetime) -> None:
     """The incident may have closed between our check and the room's save, its hook finding no room:
     read it again now that the room is stored, and close the room ourselves if so."""
-    from chalicelib.dispatch.wiring import get_dispatch_store
+    from chalicelib.dispatch import api as dispatch
 
-    incident = get_dispatch_store().get(incident_id)
+    incident = dispatch.incident(incident_id)
     if incident is None or not incident.is_open:
         close_for_incident(incident_id, now)
         raise Conflict("the incident is closed", code="incident_closed")

@@ -6,12 +6,13 @@ from chalice import Blueprint
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
-from chalicelib.core.config import get_settings
+from chalicelib.core.config import settings_of
 from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.devicefiles import service
-from chalicelib.devicefiles.deps import get_ports
 from chalicelib.devicefiles.schemas import FileList, UploadRequest, UploadTicket
+from chalicelib.devicefiles.settings import DeviceFileSettings
+from chalicelib.devicefiles.wiring import get_ports
 from chalicelib.healthaccess.refusals import audited
 
 bp = Blueprint(__name__)
@@ -37,7 +38,7 @@ def request_upload(ctx: Ctx) -> UploadTicket:
         incident_id=ctx.params["incident_id"],
         req=ctx.body,
         now=utcnow(),
-        retention_days=get_settings().files_retention_days,
+        retention_days=settings_of(DeviceFileSettings).files_retention_days,
     )
 
 

@@ -14,9 +14,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 from chalicelib.core.geo import distance_m
-from chalicelib.dispatch.models import Candidate, Point
+from chalicelib.dispatch.entities import Candidate, Point
 from chalicelib.dispatch.tiles import Tile, disk, lower_bound_m, plan_for
-from chalicelib.fleet.models import UnitType
+from chalicelib.fleet.entities import UnitType
 
 # One query: the suitable candidates in a tile and the items it read (ScannedCount).
 Reader = Callable[[Tile, frozenset[UnitType], str | None], tuple[list[Candidate], int]]

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 
 from chalicelib.core.counties import nearest_county
 from chalicelib.core.geo import distance_m
-from chalicelib.dispatch.models import Eta, Point
+from chalicelib.dispatch.entities import Eta, Point
 
 # China has one time zone and no DST, so a fixed offset needs no tz database on Lambda.
 CHINA_TZ = timezone(timedelta(hours=8))

@@ -26,6 +26,16 @@ CO_RESPONSE: dict[str, tuple[str, ...]] = {
 }
 
 
+def unit_topic(unit_id: str) -> str:
+    """The unit's dispatch channel (its onboard terminal and crew app)."""
+    return f"ems/units/{unit_id}/dispatch"
+
+
+def board_topic(county: str) -> str:
+    """The county's dispatch board: alerts its dispatchers must look at."""
+    return f"ems/dispatch/{county}/alerts"
+
+
 def co_responders(symptoms: tuple[str, ...]) -> list[str]:
     return sorted({agency for s in symptoms for agency in CO_RESPONSE.get(s, ())})
 

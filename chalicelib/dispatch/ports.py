@@ -9,8 +9,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from chalicelib.dispatch.models import Point, Recommendation
-from chalicelib.fleet.models import UnitType
+from chalicelib.dispatch.entities import Point, Recommendation
+from chalicelib.fleet.entities import UnitType
 from chalicelib.incidents.entities import CLOSED_STATUSES
 
 CITY = "city"  # the waiting pool of incidents escalated to the whole city

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from chalicelib.core.geo import distance_m
-from chalicelib.dispatch.models import Candidate, Eta, Point, Recommendation
-from chalicelib.fleet.models import UnitType
+from chalicelib.dispatch.entities import Candidate, Eta, Point, Recommendation
+from chalicelib.fleet.entities import UnitType
 
 TOP = 5
 STALE_STATION = "position stale: using station"

@@ -1,4 +1,5 @@
-"""Dispatcher API: the board of open incidents, manual assignment and cancellation."""
+"""Dispatcher API: the board of open incidents, manual assignment and cancellation; and the
+workflow's dispatch tasks (Lambda). Use cases load on first call: app.py imports this at cold start."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from chalice import Blueprint
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.http import Ctx, route
+from chalicelib.core.lambdas import lambda_function
 from chalicelib.dispatch.schemas import (
     AssignRequest,
     AssignResult,
+    AwaitEvent,
     CancelRequest,
     CancelResult,
+    DispatchEvent,
     IncidentList,
     IncidentsQuery,
 )
@@ -34,7 +38,7 @@ _STAFF = (Role.DISPATCHER, Role.ADMIN)
     tags=("dispatch",),
 )
 def list_incidents(ctx: Ctx) -> IncidentList:
-    from chalicelib.dispatch import board
+    from chalicelib.dispatch.service import board
     from chalicelib.dispatch.wiring import get_ports
 
     q: IncidentsQuery = ctx.query
@@ -61,7 +65,7 @@ def list_incidents(ctx: Ctx) -> IncidentList:
     ),
 )
 def assign_unit(ctx: Ctx) -> AssignResult:
-    from chalicelib.dispatch import board
+    from chalicelib.dispatch.service import board
 
     return _command(board.assign, ctx)  # type: ignore[no-any-return]
 
@@ -79,22 +83,46 @@ def assign_unit(ctx: Ctx) -> AssignResult:
     description="409 when the incident is closed or its unit is on scene; audited.",
 )
 def cancel_incident(ctx: Ctx) -> CancelResult:
-    from chalicelib.dispatch import board
+    from chalicelib.dispatch.service import board
+    from chalicelib.workflow.api import closed
 
-    return _command(board.cancel, ctx)  # type: ignore[no-any-return]
+    # A workflow past dispatch ends instead of waiting for a crew that was stood down.
+    return _command(board.cancel, ctx, closed=closed)  # type: ignore[no-any-return]
 
 
-def _command(command: Callable[..., Any], ctx: Ctx) -> Any:
+def _command(command: Callable[..., Any], ctx: Ctx, **more: Any) -> Any:
     """A dispatcher's command on one incident, with the ports it acts through."""
+    from chalicelib.dispatch.api import unit_available
     from chalicelib.dispatch.wiring import get_ports
-    from chalicelib.fleet.deps import get_available_sink, get_fleet_store
+    from chalicelib.fleet import api as fleet
 
     return command(
         ports=get_ports(),
-        fleet=get_fleet_store(),
-        sink=get_available_sink(),
+        fleet=fleet.fleet_store(),
+        sink=fleet.available_sink(unit_available),
         who=ctx.who,
         incident_id=ctx.params["incident_id"],
         req=ctx.body,
         now=utcnow(),
+        **more,
     )
+
+
+@lambda_function(bp, name="dispatch_incident")
+def dispatch_incident(event: dict[str, Any]) -> dict[str, Any]:
+    from chalicelib.dispatch.service import assign
+    from chalicelib.dispatch.wiring import get_ports, get_search, get_waits
+
+    e = DispatchEvent.model_validate(event)
+    return assign.dispatch(
+        e.incident_id, e.escalate, ports=get_ports(), search=get_search(), waits=get_waits(), now=utcnow()
+    )
+
+
+@lambda_function(bp, name="await_unit")
+def await_unit(event: dict[str, Any]) -> dict[str, Any]:
+    from chalicelib.dispatch.service import assign
+    from chalicelib.dispatch.wiring import get_ports
+
+    e = AwaitEvent.model_validate(event)
+    return assign.keep_waiting(e.incident_id, e.task_token, ports=get_ports())

@@ -7,9 +7,9 @@ from datetime import datetime
 from pydantic import ConfigDict, Field
 
 from chalicelib.core.model import Model
-from chalicelib.fleet.models import UnitType
+from chalicelib.fleet.entities import UnitType
 from chalicelib.incidents.entities import OPEN_STATUSES
-from chalicelib.incidents.models import IncidentView, PublicLocation, Symptom
+from chalicelib.incidents.schemas import IncidentView, PublicLocation, Symptom
 
 _ONE_OPEN_STATUS = "^(" + "|".join(sorted(OPEN_STATUSES)) + ")$"
 UNIT_ID = r"^[A-Za-z0-9_-]{1,32}$"
@@ -95,3 +95,17 @@ class IncidentDetail(IncidentView):
 
     dispatch: DispatchView
     attention: str | None = Field(None, description="Why the incident was handed to a dispatcher, if it was")
+
+
+class DispatchEvent(Model):
+    """The call-to-admission workflow's `dispatch_incident` task."""
+
+    incident_id: str = Field(min_length=1, max_length=64)
+    escalate: bool = False
+
+
+class AwaitEvent(Model):
+    """The workflow's `await_unit` task: its wait began, with this task token."""
+
+    incident_id: str = Field(min_length=1, max_length=64)
+    task_token: str = Field(min_length=1, max_length=4096)

@@ -14,7 +14,7 @@ import h3
 
 from chalicelib.core.counties import nearest_county
 from chalicelib.core.geo import COARSE_RES, FINE_RES, cells, distance_m
-from chalicelib.dispatch.models import Point
+from chalicelib.dispatch.entities import Point
 
 URBAN = frozenset({"350602", "350603", "350604", "350605"})
 # (resolution, disk radius in steps) per phase, finest first. Res 8 k=2 covers ~1 km, res 7 ~3.5 km;

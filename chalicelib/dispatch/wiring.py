@@ -1,29 +1,52 @@
-"""Dispatch's ports and settings, built on first use (never at import: cold start, moto)."""
+"""Dispatch's ports, built on first use (never at import: cold start, moto)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from chalicelib.core.clock import utcnow
-from chalicelib.core.config import get_settings
-from chalicelib.dispatch.assign import Ports, Search, Waits
-from chalicelib.dispatch.deps import get_candidate_source, get_eta_provider
-from chalicelib.dispatch.models import Point
+from chalicelib.core.config import get_settings, settings_of
+from chalicelib.core.root import provider
+from chalicelib.dispatch.candidates import CandidateSource
+from chalicelib.dispatch.entities import Point
+from chalicelib.dispatch.eta import EtaProvider
 from chalicelib.dispatch.ports import DispatchStore
 from chalicelib.dispatch.service import RecommendationResult, recommend_for
-from chalicelib.fleet.models import UnitType
+from chalicelib.dispatch.service.assign import Ports, Search, Waits
+from chalicelib.dispatch.settings import DispatchSettings
+from chalicelib.fleet.entities import UnitType
 
 
-@lru_cache(maxsize=1)
+@provider
+def get_eta_provider() -> EtaProvider:
+    from chalicelib.dispatch.eta import ModelEta, profiles_with
+
+    s = settings_of(DispatchSettings)
+    model = ModelEta(profiles_with(s.eta_profiles))
+    if s.eta_provider == "model":
+        return model
+    if s.eta_provider == "amazon-location":
+        from chalicelib.dispatch.adapters.routing import FallbackEta, LocationRoutesEta
+
+        return FallbackEta(LocationRoutesEta(), model, timeout_s=s.route_timeout_s)
+    raise ValueError(f"unknown EMS_ETA_PROVIDER: {s.eta_provider!r}")
+
+
+@provider
+def get_candidate_source() -> CandidateSource:
+    from chalicelib.dispatch.adapters.candidates import DynamoCandidateSource
+
+    return DynamoCandidateSource()
+
+
+@provider
 def get_dispatch_store() -> DispatchStore:
-    from chalicelib.dispatch.claims import DynamoDispatchStore
+    from chalicelib.dispatch.adapters.claims import DynamoDispatchStore
 
     return DynamoDispatchStore()
 
 
-@lru_cache(maxsize=1)
+@provider
 def get_ports() -> Ports:
-    from chalicelib.dispatch.adapters import (
+    from chalicelib.dispatch.adapters.aws import (
         EventBridgeCoResponders,
         MqttCrewChannel,
         StepFunctionsWaker,
@@ -40,12 +63,13 @@ def get_ports() -> Ports:
 
 
 def get_waits() -> Waits:
-    s = get_settings()
+    s = settings_of(DispatchSettings)
     return Waits(county_s=s.escalate_after_s, city_s=s.redispatch_after_s)
 
 
 def get_search() -> Search:
-    s = get_settings()
+    want = settings_of(DispatchSettings).dispatch_candidates
+    max_age_s = get_settings().position_max_age_s
 
     def search(point: Point, needs: UnitType, county: str, city_wide: bool) -> RecommendationResult:
         return recommend_for(
@@ -55,15 +79,9 @@ def get_search() -> Search:
             utcnow(),
             get_candidate_source(),
             get_eta_provider(),
-            want=s.dispatch_candidates,
-            max_age_s=s.position_max_age_s,
+            want=want,
+            max_age_s=max_age_s,
             city_wide=city_wide,
         )
 
     return search
-
-
-def reset() -> None:
-    """Tests only."""
-    get_dispatch_store.cache_clear()
-    get_ports.cache_clear()

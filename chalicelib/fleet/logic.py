@@ -12,20 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from chalicelib.core.errors import Conflict
-from chalicelib.fleet.models import UnitStatus as S
-
-
-class TimeNode(StrEnum):
-    """NEMSIS v3.5 eTimes elements; their codes sort in the order they happen."""
-
-    UNIT_NOTIFIED = "eTimes.03"
-    EN_ROUTE = "eTimes.05"
-    ON_SCENE = "eTimes.06"
-    AT_PATIENT = "eTimes.07"
-    LEFT_SCENE = "eTimes.09"
-    AT_DESTINATION = "eTimes.11"
-    BACK_IN_SERVICE = "eTimes.13"
-    CANCELLED = "eTimes.14"
+from chalicelib.fleet.entities import TimeNode
+from chalicelib.fleet.entities import UnitStatus as S
 
 
 class Actor(StrEnum):

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from chalicelib.core.errors import Conflict
-from chalicelib.fleet.entities import TimeStamp, UnitAvailable, UnitState
+from chalicelib.fleet.entities import Station, TimeStamp, UnitAvailable, UnitState, UnitStatus
 from chalicelib.fleet.logic import Step
-from chalicelib.fleet.models import Station, UnitStatus
 
 
 class VersionConflict(Conflict):

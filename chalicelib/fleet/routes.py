@@ -1,14 +1,21 @@
-"""Fleet API: crew status reports, the dispatcher's fleet view, the crew's assignment."""
+"""Fleet API: crew status reports, the dispatcher's fleet view, the crew's assignment; and the
+fleet's scheduled gauges."""
 
 from __future__ import annotations
 
-from chalice import Blueprint
+from typing import Any
+
+from chalice import Blueprint, Rate
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
+from chalicelib.core.config import get_settings
+from chalicelib.core.counties import COUNTIES
 from chalicelib.core.http import Ctx, route
-from chalicelib.fleet import queries, service
-from chalicelib.fleet.deps import get_available_sink, get_fleet_settings, get_fleet_store
+from chalicelib.core.lambdas import schedule
+from chalicelib.core.observability import gauge
+from chalicelib.fleet.entities import UnitStatus
+from chalicelib.fleet.ports import UnitAvailableSink
 from chalicelib.fleet.schemas import (
     AssignmentView,
     PositionReport,
@@ -21,6 +28,9 @@ from chalicelib.fleet.schemas import (
     UnitsQuery,
     UnitView,
 )
+from chalicelib.fleet.service import commands as service
+from chalicelib.fleet.service import views as queries
+from chalicelib.fleet.wiring import get_available_sink, get_fleet_store
 
 bp = Blueprint(__name__)
 _STAFF = (Role.DISPATCHER, Role.ADMIN)
@@ -51,8 +61,8 @@ _STAFF = (Role.DISPATCHER, Role.ADMIN)
 def post_status(ctx: Ctx) -> StatusResult:
     return service.change_status(
         store=get_fleet_store(),
-        sink=get_available_sink(),
-        settings=get_fleet_settings(),
+        sink=_available_sink(),
+        settings=get_settings(),
         who=ctx.who,
         unit_id=ctx.params["unit_id"],
         req=ctx.body,
@@ -74,7 +84,7 @@ def post_status(ctx: Ctx) -> StatusResult:
 def post_time(ctx: Ctx) -> TimeNodeView:
     return service.amend_time(
         store=get_fleet_store(),
-        settings=get_fleet_settings(),
+        settings=get_settings(),
         who=ctx.who,
         unit_id=ctx.params["unit_id"],
         req=ctx.body,
@@ -100,7 +110,7 @@ def post_time(ctx: Ctx) -> TimeNodeView:
 def post_position(ctx: Ctx) -> PositionResult:
     return service.report_position(
         store=get_fleet_store(),
-        settings=get_fleet_settings(),
+        settings=get_settings(),
         who=ctx.who,
         unit_id=ctx.params["unit_id"],
         req=ctx.body,
@@ -120,7 +130,7 @@ def post_position(ctx: Ctx) -> PositionResult:
 )
 def list_units(ctx: Ctx) -> UnitList:
     q: UnitsQuery = ctx.query
-    max_age = get_fleet_settings().position_max_age_s
+    max_age = get_settings().position_max_age_s
     return queries.list_units(get_fleet_store(), ctx.who, q.county, q.status, utcnow(), max_age)
 
 
@@ -135,7 +145,7 @@ def list_units(ctx: Ctx) -> UnitList:
     errors={404: ("unit_not_found",)},
 )
 def get_unit(ctx: Ctx) -> UnitView:
-    max_age = get_fleet_settings().position_max_age_s
+    max_age = get_settings().position_max_age_s
     return queries.one_unit(get_fleet_store(), ctx.who, ctx.params["unit_id"], utcnow(), max_age)
 
 
@@ -150,8 +160,25 @@ def get_unit(ctx: Ctx) -> UnitView:
     errors={404: ("unit_not_found", "no_assignment")},
 )
 def get_assignment(ctx: Ctx) -> AssignmentView:
-    from chalicelib.dispatch.board import crew_job
+    from chalicelib.dispatch.api import crew_job
 
     view = queries.assignment(get_fleet_store(), ctx.who, ctx.params["unit_id"])
     # The crew app's fallback when the MQTT message was missed: the same job, read on demand.
     return view.model_copy(update={"job": crew_job(view.incident_id, view.unit_id)})
+
+
+def _available_sink() -> UnitAvailableSink:
+    from chalicelib.dispatch.api import unit_available
+
+    # Dispatch first hands the unit to a waiting incident; the MQTT announcement follows.
+    return get_available_sink(unit_available)
+
+
+@schedule(bp, Rate(1, unit=Rate.MINUTES), name="fleet_gauges")
+def fleet_gauges(event: dict[str, Any]) -> dict[str, int]:
+    """Units available per county, every minute, for the ops dashboard (one Query per county)."""
+    store = get_fleet_store()
+    counts = {c.code: len(store.in_county(c.code, UnitStatus.AVAILABLE)) for c in COUNTIES}
+    for county, available in counts.items():
+        gauge("UnitsAvailable", available, county=county)
+    return counts

@@ -9,8 +9,8 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.core.bounds import EventTime, Latitude, Longitude, Measure
 from chalicelib.core.model import Model
+from chalicelib.fleet.entities import UnitStatus, UnitType
 from chalicelib.fleet.logic import TimeNode
-from chalicelib.fleet.models import UnitStatus, UnitType
 
 
 def _upper(value: Any) -> Any:

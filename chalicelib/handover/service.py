@@ -73,7 +73,7 @@ def fetch(who: Principal, incident_id: str, now: datetime) -> HandoverView:
 
 
 def _facts(incident_id: str, booking: Any, unit_id: str | None, now: datetime) -> HandoverFacts:
-    from chalicelib.fleet.dal_times import UnitTimeRecord
+    from chalicelib.fleet.api import times_of
     from chalicelib.hospitals import api as hospitals
     from chalicelib.incidents import api as incidents
     from chalicelib.portrait.service import latest_assessment, patient_summary
@@ -81,9 +81,9 @@ def _facts(incident_id: str, booking: Any, unit_id: str | None, now: datetime) -
 
     incident = incidents.existing(incident_id)
     times: dict[str, datetime] = {"call_received": incident.created_at}
-    for t in bound(UnitTimeRecord).query(incident_id):
-        if t.node in _NODES and (unit_id is None or t.unit_id == unit_id):
-            times[_NODES[t.node]] = t.at
+    for t in times_of(incident_id):
+        if t.node.value in _NODES and (unit_id is None or t.unit_id == unit_id):
+            times[_NODES[t.node.value]] = t.at
     assessment = latest_assessment(incident_id)
     readings = [Reading(at=r.at, values=dict(r.values), source="monitor", news2=int(r.news2))
                 for r in newest(incident_id, None, MAX_READINGS)]  # fmt: skip

@@ -8,12 +8,12 @@ from chalicelib.healthaccess.ports import AccessPorts
 
 @provider
 def get_ports() -> AccessPorts:
-    from chalicelib.fleet.deps import get_fleet_store
+    from chalicelib.fleet.api import fleet_store
     from chalicelib.healthaccess.adapters import BoardAlerts, DynamoGrantStore, DynamoIncidentDirectory
     from chalicelib.platform.api import audit_store as get_store
 
     return AccessPorts(
-        fleet=get_fleet_store(),
+        fleet=fleet_store(),
         incidents=DynamoIncidentDirectory(),
         grants=DynamoGrantStore(),
         audit=get_store(),

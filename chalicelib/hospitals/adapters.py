@@ -71,13 +71,12 @@ class LiveOptionSources(OptionSources):
         )  # fmt: skip
 
     def unit_position(self, unit_id: str) -> tuple[float, float] | None:
-        from chalicelib.fleet.deps import get_fleet_store
+        from chalicelib.fleet.api import unit
 
-        state = get_fleet_store().get(unit_id)
+        state = unit(unit_id)
         return (state.unit.lat, state.unit.lon) if state is not None else None
 
     def travel_s(self, lat: float, lon: float, hospital: Hospital, at: datetime) -> float:
-        from chalicelib.dispatch.deps import get_eta_provider
-        from chalicelib.dispatch.models import Point
+        from chalicelib.dispatch.api import travel_s
 
-        return get_eta_provider().matrix([Point(lat, lon)], Point(hospital.lat, hospital.lon), at)[0].seconds
+        return travel_s(lat, lon, hospital.lat, hospital.lon, at)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.core.geo import distance_m
-from chalicelib.fleet.models import UnitStatus
+from chalicelib.fleet.entities import UnitStatus
 from chalicelib.telemetry.schemas import Position
 
 # An ambulance parks within this distance of the address point (a courtyard, a building's far

@@ -11,7 +11,7 @@ from chalicelib.clinical.news2 import News2
 from chalicelib.telemetry.decode import Reject
 from chalicelib.telemetry.logic import Arrival, UnitNow
 from chalicelib.telemetry.schemas import DeviceStatus, Position, Vitals
-from chalicelib.triage.models import TriageResult
+from chalicelib.triage.schemas import TriageResult
 
 
 @dataclass(frozen=True)

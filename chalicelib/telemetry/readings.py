@@ -7,7 +7,7 @@ from datetime import datetime
 from chalicelib.core.auth import Principal
 from chalicelib.core.tables import bound
 from chalicelib.telemetry.dal import VitalsRecord, reading_time
-from chalicelib.telemetry.schemas_api import ReadingList, ReadingsQuery, ReadingView
+from chalicelib.telemetry.schemas import ReadingList, ReadingsQuery, ReadingView
 
 
 def incident_readings(who: Principal, incident_id: str, query: ReadingsQuery, now: datetime) -> ReadingList:

@@ -9,16 +9,19 @@ them is a broken message (dead-lettered with the field named), never a patient s
 Unknown fields are refused, so a renamed field is caught at the edge instead of being
 silently dropped. A new version adds a model with `v: Literal[2]`; devices of both
 versions coexist because `parse` dispatches on `v`.
+
+Below them, the bodies of the readings API (HTTP).
 """
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, TypeAdapter
 
-from chalicelib.core.bounds import Latitude, Longitude
+from chalicelib.core.bounds import Latitude, Longitude, Moment
 from chalicelib.core.model import Model
 
 UNIT_ID = r"^[A-Za-z0-9_-]{1,32}$"
@@ -100,3 +103,25 @@ def parse(topic: str, payload: dict[str, Any]) -> Position | Vitals | DeviceStat
     if message.unit_id != parts[2]:
         raise WrongUnit(f"payload names unit {message.unit_id!r} on the topic of {parts[2]!r}")
     return message
+
+
+# The readings API (HTTP)
+class ReadingsQuery(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    since: Moment | None = Field(None, description="Only readings taken after this time")
+    limit: int = Field(200, ge=1, le=1000, description="The newest readings, at most this many")
+
+
+class ReadingView(Model):
+    at: datetime = Field(description="Device time of the reading")
+    unit_id: str
+    values: dict[str, Any] = Field(description="hr, sbp, dbp, spo2, rr, temp_c, etco2, glucose_mmol, rhythm as sent")
+    news2: int = Field(description="From the monitor's parameters only: a lower bound")
+    risk: str = Field(description="NEWS2 risk band: low, low_medium, medium, high")
+
+
+class ReadingList(Model):
+    incident_id: str
+    readings: list[ReadingView] = Field(description="Oldest first")
+    count: int

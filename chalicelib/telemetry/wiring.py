@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from chalicelib.core.config import get_settings, settings_of
+from chalicelib.core.root import provider
+from chalicelib.telemetry.service import Ports
+from chalicelib.telemetry.settings import TelemetrySettings
 
-from chalicelib.core.config import get_settings
-from chalicelib.telemetry.ingest import Ports
 
-
-@lru_cache(maxsize=1)
+@provider
 def get_ports() -> Ports:
-    from chalicelib.fleet.deps import get_fleet_store
-    from chalicelib.telemetry.adapters import AssessmentRetriage, FleetArrivals, ModelEtaUpdates, QueueOutbox
-    from chalicelib.telemetry.store import DynamoPlaces, DynamoTelemetryStore
+    from chalicelib.fleet.api import fleet_store
+    from chalicelib.telemetry.adapters.dynamo import DynamoPlaces, DynamoTelemetryStore
+    from chalicelib.telemetry.adapters.outbound import AssessmentRetriage, FleetArrivals, ModelEtaUpdates, QueueOutbox
 
-    s = get_settings()
+    s = settings_of(TelemetrySettings)
     return Ports(
-        store=DynamoTelemetryStore(s.vitals_ttl_days),
+        store=DynamoTelemetryStore(get_settings().vitals_ttl_days),
         places=DynamoPlaces(),
-        arrivals=FleetArrivals(get_fleet_store()),
+        arrivals=FleetArrivals(fleet_store()),
         outbox=QueueOutbox(s.telemetry_rejects_queue),
         coalesce_s=s.position_coalesce_s,
         retriage=AssessmentRetriage(),
         etas=ModelEtaUpdates(),
     )
-
-
-def reset() -> None:
-    get_ports.cache_clear()

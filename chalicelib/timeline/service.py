@@ -164,7 +164,7 @@ def _band(band_id: str) -> WristbandRecord:
 def _nodes(incident_id: str) -> tuple[dict[str, datetime], dict[str, str], str | None, Any]:
     """Every known node of the incident: the call, its units' NEMSIS times (the earliest per node), the bands',
     and the response's around the ambulance (telephone CPR, volunteers), whose source is their namespace."""
-    from chalicelib.fleet.dal_times import UnitTimeRecord
+    from chalicelib.fleet.api import times_of
     from chalicelib.incidents.dal import IncidentRecord
 
     try:
@@ -175,9 +175,10 @@ def _nodes(incident_id: str) -> tuple[dict[str, datetime], dict[str, str], str |
         return {}, {}, None, None
     nodes: dict[str, datetime] = {"call": incident.created_at}
     sources = {"call": "call"}
-    for t in bound(UnitTimeRecord).query(incident_id):
-        if t.node not in nodes or t.at < nodes[t.node]:
-            nodes[t.node], sources[t.node] = t.at, "unit"
+    for t in times_of(incident_id):
+        node = t.node.value
+        if node not in nodes or t.at < nodes[node]:
+            nodes[node], sources[node] = t.at, "unit"
     for h in bound(HospitalTimeRecord).query(incident_id):
         nodes[h.node], sources[h.node] = h.at, "wristband"
     for node, at in response_nodes.nodes_of(incident_id).items():

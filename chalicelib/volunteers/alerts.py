@@ -91,13 +91,13 @@ def _alert_keepers(rnd: RoundRecord, now: datetime) -> None:
 
 def open_round(incident_id: str, now: datetime) -> RoundRecord | None:
     """The round of the incident, made from the incident the first time; None once the job is closed."""
-    from chalicelib.dispatch.wiring import get_dispatch_store
+    from chalicelib.dispatch import api as dispatch
 
     try:
         return bound(RoundRecord).get(incident_id, consistent_read=True)
     except DoesNotExist:
         pass
-    inc = get_dispatch_store().get(incident_id)
+    inc = dispatch.incident(incident_id)
     if inc is None:
         raise LookupError(f"no incident {incident_id}")
     if not inc.is_open:
@@ -128,7 +128,7 @@ def open_round(incident_id: str, now: datetime) -> RoundRecord | None:
 def advance(incident_id: str, now: datetime, generation: int | None = None) -> Outcome:
     """One round. `generation` is the execution's (None: an inline round after a decline): an execution
     whose round was restarted by a newer one stops."""
-    from chalicelib.dispatch.wiring import get_dispatch_store
+    from chalicelib.dispatch import api as dispatch
 
     rnd = bound(RoundRecord).get(incident_id, consistent_read=True)
     if generation is not None and int(rnd.generation) != generation:
@@ -139,7 +139,7 @@ def advance(incident_id: str, now: datetime, generation: int | None = None) -> O
         reason = rnd.ended_reason or "closed"
         stand_down(rnd, alerts, reason, now, keep_accepted=reason in KEEPS_ACCEPTED)
         return Outcome(done=True, reason=reason)
-    inc = get_dispatch_store().get(incident_id)
+    inc = dispatch.incident(incident_id)
     reason = _stop_reason(rnd, inc, now)
     if reason:
         stand_down(rnd, alerts, reason, now, keep_accepted=reason in KEEPS_ACCEPTED)

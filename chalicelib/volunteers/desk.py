@@ -80,9 +80,9 @@ def _alerted_before(incident_id: str) -> bool:
 
 
 def _allowed(who: Principal, incident_id: str, *, dispatchers_only: bool = False) -> DispatchIncident:
-    from chalicelib.dispatch.wiring import get_dispatch_store
+    from chalicelib.dispatch import api as dispatch
 
-    inc = get_dispatch_store().get(incident_id)
+    inc = dispatch.incident(incident_id)
     if inc is None:
         raise scope.missing()
     if who.role is Role.DISPATCHER:

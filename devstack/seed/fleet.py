@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from chalicelib.fleet.models import Station, Unit, UnitStatus, UnitType
+from chalicelib.fleet.entities import Station, Unit, UnitStatus, UnitType
 
 # A fixed instant, never the wall clock: the seed must be identical on every run.
 SEED_TIME = datetime(2025, 6, 1, 0, 0, tzinfo=UTC)

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from chalicelib.dispatch.messages import CO_RESPONSE, DISPATCHED, EVENT_SOURCE, co_response
-from chalicelib.dispatch.models import Point
+from chalicelib.dispatch.entities import Point
 from chalicelib.dispatch.ports import DispatchIncident
-from chalicelib.fleet.models import UnitType
+from chalicelib.fleet.entities import UnitType
 from infrastructure import constants
 from infrastructure.constructs.grants import TASK_RESPONSE
 from tests.infrastructure.conftest import STAGE, Synth
@@ -153,7 +153,7 @@ def _dispatch_event(symptoms: tuple[str, ...]) -> dict[str, Any]:
         created_at=now,
         unit_id="u-1",
     )
-    # As EventBridge wraps what the app puts (chalicelib.dispatch.adapters.EventBridgeCoResponders).
+    # As EventBridge wraps what the app puts (chalicelib.dispatch.adapters.aws.EventBridgeCoResponders).
     return {"source": EVENT_SOURCE, "detail-type": DISPATCHED, "detail": co_response(incident, now)}
 
 

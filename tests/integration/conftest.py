@@ -47,27 +47,9 @@ def _reset() -> None:
     from chalicelib.qr import deps as qr_deps
 
     qr_deps.reset()
-    from chalicelib.fleet import deps as fleet_deps
-
-    fleet_deps.reset()
-    from chalicelib.dispatch import deps as dispatch_deps
-    from chalicelib.dispatch import wiring
-
-    dispatch_deps.reset()
-    wiring.reset()
-    from chalicelib.devicefiles import deps as devicefile_deps
-
-    devicefile_deps.reset()
     from chalicelib.bookings import deps as booking_deps
 
     booking_deps.reset()
-    from chalicelib.telemetry import adapters as telemetry_adapters
-    from chalicelib.telemetry import store as telemetry_store
-    from chalicelib.telemetry import wiring as telemetry_wiring
-
-    telemetry_wiring.reset()
-    telemetry_adapters._queue_url.cache_clear()
-    telemetry_store.forget_places()
 
 
 @pytest.fixture

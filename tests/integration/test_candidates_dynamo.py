@@ -7,11 +7,11 @@ from typing import Any
 
 from chalicelib.core.tables import bound
 from chalicelib.dispatch.eta import ModelEta
-from chalicelib.dispatch.models import Point
+from chalicelib.dispatch.entities import Point
 from chalicelib.dispatch.service import recommend_for
-from chalicelib.dispatch.store import DynamoCandidateSource
+from chalicelib.dispatch.adapters.candidates import DynamoCandidateSource
 from chalicelib.fleet.dal import StationRecord, UnitRecord, station_record, unit_record
-from chalicelib.fleet.models import Station, Unit, UnitStatus, UnitType
+from chalicelib.fleet.entities import Station, Unit, UnitStatus, UnitType
 
 NOW = datetime(2025, 3, 4, 4, 0, tzinfo=UTC)
 HERE = Point(24.5109, 117.6536)

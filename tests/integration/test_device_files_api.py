@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from chalicelib.core.tables import bound
-from chalicelib.fleet import deps
+from chalicelib.core import root
 from chalicelib.incidents.dal import IncidentRecord
 from chalicelib.platform.dal import AuditRecord
 from tests.integration.test_fleet_api import assign
@@ -26,11 +26,11 @@ JSON = {"Content-Type": "application/json"}
 def fleet(aws_env: Any) -> Iterator[Any]:
     from devstack.seed import generate, load
 
-    deps.reset()
+    root.reset()
     load(generate(addresses=50, volunteers=5))
     assign("AMB01", "INC1")  # county 350602
     yield aws_env
-    deps.reset()
+    root.reset()
 
 
 def announce(client: Any, headers: dict[str, str], body: dict[str, Any], incident: str = "INC1") -> Any:

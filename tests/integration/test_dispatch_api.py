@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from chalicelib.core.tables import bound
-from chalicelib.fleet import deps
+from chalicelib.core import root
 from chalicelib.fleet.dal import UnitRecord, availability_actions
-from chalicelib.fleet.dal_times import UnitTimeRecord
-from chalicelib.fleet.models import UnitStatus
+from chalicelib.fleet.dal import UnitTimeRecord
+from chalicelib.fleet.entities import UnitStatus
 
 JSON = {"Content-Type": "application/json"}
 CITY_DESK = "350602"  # the seeded central county (芗城区)
@@ -25,10 +25,10 @@ CITY_DESK = "350602"  # the seeded central county (芗城区)
 def fleet(aws_env: Any) -> Iterator[Any]:
     from devstack.seed import generate, load
 
-    deps.reset()
+    root.reset()
     load(generate(addresses=50, volunteers=5))
     yield aws_env
-    deps.reset()
+    root.reset()
 
 
 def only_free(*unit_ids: str) -> None:
@@ -95,7 +95,7 @@ def execution_status(env: Any, incident_id: str) -> str:
 def parked(incident_id: str) -> list[str]:
     """The milestones the incident's workflow waits for now (its parked task tokens)."""
     from chalicelib.incidents.dal import IncidentRecord
-    from chalicelib.workflow.milestones import Milestone
+    from chalicelib.workflow.api import Milestone
 
     record = bound(IncidentRecord).get(incident_id, consistent_read=True)
     return [m.value for m in Milestone if getattr(record, f"token_{m.value}")]
@@ -321,7 +321,7 @@ def test_simultaneous_claims_of_one_unit_have_exactly_one_winner(fleet: Any) -> 
     import threading
     from datetime import UTC, datetime
 
-    from chalicelib.dispatch.claims import DynamoDispatchStore
+    from chalicelib.dispatch.adapters.claims import DynamoDispatchStore
     from chalicelib.dispatch.ports import Claim
     from chalicelib.incidents.dal import IncidentRecord
 

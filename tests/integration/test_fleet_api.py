@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from chalicelib.core.tables import bound
-from chalicelib.fleet import deps
+from chalicelib.core import root
+from chalicelib.fleet.api import fleet_store
 from chalicelib.fleet.dal import UnitRecord
-from chalicelib.fleet.dal_times import UnitTimeRecord
+from chalicelib.fleet.dal import UnitTimeRecord
 
 SEEDED = 34
 
@@ -22,15 +23,15 @@ SEEDED = 34
 def fleet(aws_env: Any) -> Iterator[Any]:
     from devstack.seed import generate, load
 
-    deps.reset()
+    root.reset()
     load(generate(addresses=50, volunteers=5))
     yield aws_env
-    deps.reset()
+    root.reset()
 
 
 def assign(unit_id: str, incident_id: str) -> None:
     """An open incident near the unit, and dispatch's claim of the unit for it."""
-    from chalicelib.dispatch.claims import DynamoDispatchStore
+    from chalicelib.dispatch.adapters.claims import DynamoDispatchStore
     from chalicelib.dispatch.ports import Claim
     from chalicelib.incidents.dal import IncidentRecord
 
@@ -114,7 +115,7 @@ def test_given_a_stale_read_when_another_change_landed_then_409_version_conflict
     fleet: Any, client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assign("AMB01", "INC3")
-    store = deps.get_fleet_store()
+    store = fleet_store()
     stale = store.get("AMB01")
     crew = fleet.token("crew", "unit:AMB01")
     assert post(client, crew, "AMB01", {"status": "en_route"}).status_code == 200

@@ -14,9 +14,9 @@ fleet = test_fleet_api.fleet  # the seeded-fleet fixture
 
 
 def test_each_county_reports_its_available_units(fleet: Any, client: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    from chalicelib.fleet.handlers import fleet_gauges
+    from chalicelib.fleet.routes import fleet_gauges
 
-    before = fleet_gauges({})
+    before = fleet_gauges.domain_function({})
     assert len(before) == 11 and sum(before.values()) > 0
     county = next(c for c, n in before.items() if n > 0)
     emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"UnitsAvailable"' in line]
@@ -29,4 +29,4 @@ def test_each_county_reports_its_available_units(fleet: Any, client: Any, capsys
 
     unit_id = next(r.unit_id for r in bound(UnitRecord).scan() if r.county == county and r.status == "AVAILABLE")
     assert post(client, fleet.token("admin"), unit_id, {"status": "out_of_service"}).status_code == 200
-    assert fleet_gauges({})[county] == before[county] - 1
+    assert fleet_gauges.domain_function({})[county] == before[county] - 1

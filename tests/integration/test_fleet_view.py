@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from chalicelib.core.tables import bound
-from chalicelib.fleet import deps
+from chalicelib.core import root
 from chalicelib.fleet.dal import UnitRecord
 
 
@@ -17,10 +17,10 @@ from chalicelib.fleet.dal import UnitRecord
 def fleet(aws_env: Any) -> Iterator[Any]:
     from devstack.seed import generate, load
 
-    deps.reset()
+    root.reset()
     load(generate(addresses=50, volunteers=5))
     yield aws_env
-    deps.reset()
+    root.reset()
 
 
 def get(client: Any, path: str, headers: dict[str, str]) -> Any:

@@ -14,7 +14,7 @@ from chalicelib.core import tables
 from chalicelib.core.config import get_settings
 from chalicelib.core.geo import cells, ring_cells
 from chalicelib.fleet.dal import UnitRecord, availability_actions, to_unit
-from chalicelib.fleet.models import UnitStatus
+from chalicelib.fleet.entities import UnitStatus
 from chalicelib.hospitals.dal import HospitalRecord, to_hospital
 from chalicelib.volunteers.dal import VolunteerRecord, to_volunteer
 from devstack.seed import Seed, generate, load

@@ -14,7 +14,7 @@ import pytest
 from chalicelib.core.geo import distance_m
 from chalicelib.core.tables import bound
 from chalicelib.fleet.dal import UnitRecord
-from chalicelib.fleet.dal_times import UnitTimeRecord
+from chalicelib.fleet.dal import UnitTimeRecord
 from chalicelib.telemetry.dal import LATEST, VitalsRecord
 from devstack.iot_sql import parse
 from iot_rules import load_rules

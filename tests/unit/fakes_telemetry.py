@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.clinical.news2 import News2
-from chalicelib.fleet.models import UnitStatus
+from chalicelib.fleet.entities import UnitStatus
 from chalicelib.telemetry.decode import Inbound, Reject
-from chalicelib.telemetry.ingest import Ports
+from chalicelib.telemetry.service import Ports
 from chalicelib.telemetry.logic import Arrival, UnitNow
 from chalicelib.telemetry.ports import Arrivals, Outbox, Places, Reading, TelemetryStore
 from chalicelib.telemetry.schemas import DeviceStatus, Position

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.dispatch.adapters import unit_topic
+from chalicelib.dispatch.api import unit_topic
 from chalicelib.telemetry.schemas import TOPIC_KINDS
 from iot_rules.policies import ACCOUNT, PARTITION, REGION, THING_NAME, ambulance_policy, template, unit_topics
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib.dispatch.eta import DEFAULT, ModelEta, profiles_with
-from chalicelib.dispatch.models import Point
+from chalicelib.dispatch.entities import Point
 
 CN = timezone(timedelta(hours=8))
 XIANGCHENG = Point(24.5109, 117.6536)  # urban district seat

@@ -11,9 +11,8 @@ import pytest
 from botocore.stub import Stubber
 
 from chalicelib.dispatch.eta import EtaProvider, ModelEta, RoutingError
-from chalicelib.dispatch.fallback import FallbackEta
-from chalicelib.dispatch.location_adapter import LocationRoutesEta
-from chalicelib.dispatch.models import Eta, Point
+from chalicelib.dispatch.adapters.routing import FallbackEta, LocationRoutesEta
+from chalicelib.dispatch.entities import Eta, Point
 
 AT = datetime(2025, 3, 4, 8, 30, tzinfo=timezone(timedelta(hours=8)))
 DEST = Point(24.5109, 117.6536)

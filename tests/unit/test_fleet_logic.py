@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib.fleet.logic import Actor, IllegalTransition, TimeNode, allowed, at_patient, transition
-from chalicelib.fleet.models import UnitStatus as S
+from chalicelib.fleet.entities import UnitStatus as S
 
 PEOPLE = [Actor.CREW, Actor.DISPATCHER, Actor.ADMIN]
 

@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 from chalicelib.core.auth import Principal, Role
 from chalicelib.core.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.core.settings import Settings
-from chalicelib.fleet import queries, service
+from chalicelib.fleet.service import commands as service
+from chalicelib.fleet.service import views as queries
 from chalicelib.fleet.entities import TimeStamp, UnitAvailable, UnitState
 from chalicelib.fleet.logic import IllegalTransition, Step
-from chalicelib.fleet.models import Station, Unit, UnitStatus, UnitType
+from chalicelib.fleet.entities import Station, Unit, UnitStatus, UnitType
 from chalicelib.fleet.ports import FleetStore, UnitAvailableSink, VersionConflict
 from chalicelib.fleet.schemas import StatusRequest, StatusResult
 
@@ -32,7 +33,7 @@ def workflow() -> Iterator[list[tuple[str, str]]]:
     """What the workflow is told; its side (completing waits, closing rooms) is tested with the workflow."""
     told: list[tuple[str, str]] = []
     with pytest.MonkeyPatch.context() as m:
-        m.setattr("chalicelib.workflow.milestones.unit_status", lambda i, s: told.append((i, s)))
+        m.setattr("chalicelib.workflow.api.unit_status", lambda i, s: told.append((i, s)))
         yield told
 
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.dispatch.models import Candidate, Eta, Point, suitable_types
+from chalicelib.dispatch.entities import Candidate, Eta, Point, suitable_types
 from chalicelib.dispatch.recommend import STALE_NO_STATION, STALE_STATION, origin_of, recommend
-from chalicelib.fleet.models import UnitType
+from chalicelib.fleet.entities import UnitType
 
 NOW = datetime(2025, 3, 4, 4, 0, tzinfo=UTC)
 HERE = Point(24.51, 117.65)

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from chalicelib.core.geo import cells, distance_m
 from chalicelib.dispatch.candidates import search
-from chalicelib.dispatch.models import Candidate, Point
+from chalicelib.dispatch.entities import Candidate, Point
 from chalicelib.dispatch.tiles import Tile, disk, lower_bound_m, plan_for
-from chalicelib.fleet.models import UnitType
+from chalicelib.fleet.entities import UnitType
 
 NOW = datetime(2025, 3, 4, tzinfo=UTC)
 HERE = Point(24.51, 117.65)

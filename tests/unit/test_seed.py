@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import pytest
 
-from chalicelib.fleet.models import UnitStatus, UnitType
+from chalicelib.fleet.entities import UnitStatus, UnitType
 from devstack.seed import Seed, fixtures, generate
 from devstack.seed.geography import COUNTIES, allocate
 from devstack.seed.responders import AS_OF

@@ -207,7 +207,7 @@ def test_internal_reads_stay_lax() -> None:
 def test_a_telemetry_reject_too_large_for_a_queue_message_keeps_its_beginning_and_size() -> None:
     import base64
 
-    from chalicelib.telemetry.adapters import _entry
+    from chalicelib.telemetry.adapters.outbound import _entry
     from chalicelib.telemetry.decode import Reason, Reject
 
     payload = base64.b64encode(b"z" * 200_000).decode()

@@ -10,9 +10,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.fleet.models import UnitStatus
+from chalicelib.fleet.entities import UnitStatus
 from chalicelib.telemetry.decode import Inbound, Reason, Reject, Valid, decode
-from chalicelib.telemetry.ingest import ingest
+from chalicelib.telemetry.service import ingest
 from tests.unit.fakes_telemetry import FixedPlaces, MemoryOutbox, MemoryTelemetry, inbound, ports, unit
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
@@ -97,7 +97,7 @@ def test_a_failed_position_write_does_not_hold_back_the_units_readings() -> None
 
 
 def test_rejects_are_sent_in_batches_within_the_size_limit() -> None:
-    from chalicelib.telemetry.adapters import _chunks
+    from chalicelib.telemetry.adapters.outbound import _chunks
 
     big = [Reject(str(i), Reason.INVALID_JSON, "x", payload_b64="A" * 90_000) for i in range(5)]
     small = [Reject(f"s{i}", Reason.INVALID_JSON, "x") for i in range(25)]

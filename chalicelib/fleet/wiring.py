@@ -1,0 +1,46 @@
+"""The fleet's ports, built on first use (never at import: cold start, moto)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from chalicelib.core.root import on_reset, provider
+from chalicelib.fleet.entities import UnitAvailable
+from chalicelib.fleet.ports import FleetStore, UnitAvailableSink
+
+_sink: UnitAvailableSink | None = None
+
+
+@provider
+def get_fleet_store() -> FleetStore:
+    from chalicelib.fleet.adapters.store import DynamoFleetStore
+
+    return DynamoFleetStore()
+
+
+@provider
+def station_points() -> dict[str, tuple[float, float]]:
+    """About twenty stations, read once per container: stale positions fall back to them."""
+    from chalicelib.fleet.adapters.free_units import station_points as read
+
+    return read()
+
+
+@on_reset
+def _forget_sink() -> None:
+    use_available_sink(None)
+
+
+def use_available_sink(sink: UnitAvailableSink | None) -> None:
+    """Install a sink (a test fake); None restores the default: the hand-off, then MQTT."""
+    global _sink
+    _sink = sink
+
+
+def get_available_sink(hand_off: Callable[[UnitAvailable], None]) -> UnitAvailableSink:
+    """`hand_off` is the caller's: the route composes it (dispatch's), so the fleet imports no dispatch."""
+    if _sink is not None:
+        return _sink
+    from chalicelib.fleet.adapters.sinks import HandOffThenAnnounce, MqttAvailableSink
+
+    return HandOffThenAnnounce(hand_off, MqttAvailableSink())
