@@ -32,7 +32,6 @@ from chalicelib.telemetry.routes import bp as telemetry_routes
 from chalicelib.timeline import handlers as timeline
 from chalicelib.timeline.routes import bp as timeline_routes
 from chalicelib.triage.routes import bp as triage_routes
-from chalicelib.volunteers import handlers as volunteers
 from chalicelib.volunteers.routes import bp as volunteer_routes
 from chalicelib.workflow import milestones
 
@@ -96,13 +95,3 @@ def await_milestone(event: dict[str, Any], context: Any) -> Any:
 @app.lambda_function(name="refresh_kpis")
 def refresh_kpis(event: dict[str, Any], context: Any) -> Any:
     return lambda_entry(timeline.refresh_kpis, event, context)
-
-
-@app.lambda_function(name="alert_responders")
-def alert_responders(event: dict[str, Any], context: Any) -> Any:
-    return lambda_entry(volunteers.alert_responders, event, context)
-
-
-@app.lambda_function(name="volunteer_round")
-def volunteer_round(event: dict[str, Any], context: Any) -> Any:
-    return lambda_entry(volunteers.volunteer_round, event, context)

@@ -94,7 +94,8 @@ def _points(rng: random.Random, total: int) -> Iterator[tuple[str, float, float]
 def _write(aeds: int, volunteers: int, seed: int) -> None:
     from chalicelib.core.geo import cells
     from chalicelib.core.tables import bound
-    from chalicelib.volunteers.dal import AedRecord, VolunteerRecord
+    from chalicelib.aeds.dal import AedRecord
+    from chalicelib.volunteers.dal import VolunteerRecord
 
     rng = random.Random(seed)
     with bound(AedRecord).batch_write() as batch:
@@ -115,8 +116,9 @@ def _write(aeds: int, volunteers: int, seed: int) -> None:
 
 
 def _measure(calls: list[tuple[float, float]]) -> dict[str, Any]:
+    from chalicelib.aeds.service import usable_aed_near
     from chalicelib.volunteers import logic, lookup
-    from chalicelib.volunteers.models import PlaceKind
+    from chalicelib.volunteers.entities import PlaceKind
 
     def available(c: Any) -> bool:
         return logic.available(c, "INC-BENCH", PlaceKind.PUBLIC, NOW, 900)
@@ -124,7 +126,7 @@ def _measure(calls: list[tuple[float, float]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, run in (
         ("3 nearest volunteers within 500 m", lambda la, lo: lookup.volunteers_near(la, lo, 500, 3, available)),
-        ("nearest usable AED within 200 m", lambda la, lo: lookup.usable_aed_near(la, lo, 200, NOW)),
+        ("nearest usable AED within 200 m", lambda la, lo: usable_aed_near(la, lo, 200, NOW)),
     ):
         queries, items, ms = [], [], []
         for lat, lon in calls:

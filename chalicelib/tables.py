@@ -15,6 +15,7 @@ from chalicelib.core import tables
 # Domains that own tables, each in its `dal.py`.
 OWNERS = (
     "addresses",
+    "aeds",
     "archive",
     "bookings",
     "consultations",
@@ -32,7 +33,6 @@ OWNERS = (
     "timeline",
     "triage",
     "volunteers",
-    "volunteers.alerts_dal",
 )
 
 

@@ -9,41 +9,40 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist
-
+from chalicelib.aeds.entities import Aed
+from chalicelib.aeds.ports import AedStore
+from chalicelib.aeds.schemas import KeeperView
+from chalicelib.aeds.service import aed_store
 from chalicelib.core.auth import Principal, Role
 from chalicelib.core.errors import Forbidden, NotFound
-from chalicelib.core.tables import bound
-from chalicelib.volunteers.alerts_dal import AedKeeperRecord
-from chalicelib.volunteers.answers import volunteer_of
-from chalicelib.volunteers.dal import AedRecord, VolunteerRecord
-from chalicelib.volunteers.schemas import KeeperView
+from chalicelib.volunteers.api import is_registered, volunteer_of
 
 
-def subscribe(who: Principal, aed_id: str, volunteer_id: str | None, now: datetime) -> KeeperView:
+def subscribe(
+    who: Principal, aed_id: str, volunteer_id: str | None, now: datetime, store: AedStore | None = None
+) -> KeeperView:
     from chalicelib.platform import audit
 
-    aed = _aed(aed_id)
+    s = aed_store(store)
+    aed = _aed(s, aed_id)
     vid = _keeper_id(who, aed, volunteer_id)
-    try:
-        bound(VolunteerRecord).get(vid, attributes_to_get=["volunteer_id"])
-    except DoesNotExist:
-        raise NotFound("no such volunteer", code="volunteer_not_found") from None
-    bound(AedKeeperRecord)(aed_id, vid, subscribed_at=now, subscribed_by=who.subject).save()
+    if not is_registered(vid):
+        raise NotFound("no such volunteer", code="volunteer_not_found")
+    s.add_keeper(aed_id, vid, now, who.subject)
     audit.record(who, f"aed:{aed_id}", "aed.keeper.subscribe", vid)
     return KeeperView(aed_id=aed_id, volunteer_id=vid, subscribed=True, subscribed_at=now)
 
 
-def unsubscribe(who: Principal, aed_id: str, volunteer_id: str | None) -> KeeperView:
+def unsubscribe(who: Principal, aed_id: str, volunteer_id: str | None, store: AedStore | None = None) -> KeeperView:
     from chalicelib.platform import audit
 
     vid = volunteer_id if who.role is Role.ADMIN and volunteer_id else volunteer_of(who)
-    bound(AedKeeperRecord)(aed_id, vid).delete()
+    aed_store(store).remove_keeper(aed_id, vid)
     audit.record(who, f"aed:{aed_id}", "aed.keeper.unsubscribe", vid)
     return KeeperView(aed_id=aed_id, volunteer_id=vid, subscribed=False)
 
 
-def _keeper_id(who: Principal, aed: AedRecord, volunteer_id: str | None) -> str:
+def _keeper_id(who: Principal, aed: Aed, volunteer_id: str | None) -> str:
     if who.role is Role.ADMIN:
         if not volunteer_id:
             raise NotFound("name the volunteer who keeps it", code="volunteer_not_found")
@@ -53,8 +52,8 @@ def _keeper_id(who: Principal, aed: AedRecord, volunteer_id: str | None) -> str:
     return volunteer_of(who)
 
 
-def _aed(aed_id: str) -> AedRecord:
-    try:
-        return bound(AedRecord).get(aed_id)
-    except DoesNotExist:
-        raise NotFound("no such AED", code="aed_not_found") from None
+def _aed(store: AedStore, aed_id: str) -> Aed:
+    aed = store.get(aed_id)
+    if aed is None:
+        raise NotFound("no such AED", code="aed_not_found")
+    return aed

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta, timezone
 
+from chalicelib.aeds.entities import Aed, AedStatus, AedVerification
 from chalicelib.core.geo import distance_m
-from chalicelib.volunteers.models import Aed, AedStatus, AedVerification
 
 CHINA = timezone(timedelta(hours=8))  # one time zone, no daylight saving
 

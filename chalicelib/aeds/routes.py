@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.aeds.schemas import AedList, AedQuery, AedSubmission, AedView, Verification
+from chalicelib.aeds.schemas import AedList, AedQuery, AedSubmission, AedView, KeeperView, Verification
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.http import Ctx, route
-from chalicelib.volunteers.schemas import KeeperView
 
 bp = Blueprint(__name__)
 TAGS = ("aeds",)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import Field
 
+from chalicelib.aeds.entities import AedStatus, AedVerification
 from chalicelib.core.bounds import Latitude, Longitude, Measure
 from chalicelib.core.model import Model
-from chalicelib.volunteers.models import AedStatus, AedVerification
 
 
 class AedQuery(Model):
@@ -46,3 +48,10 @@ class AedSubmission(Model):
 
 class Verification(Model):
     verified: bool
+
+
+class KeeperView(Model):
+    aed_id: str
+    volunteer_id: str
+    subscribed: bool
+    subscribed_at: datetime | None = None

@@ -5,22 +5,43 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist
-
 from chalicelib.aeds import logic
+from chalicelib.aeds.entities import Aed, AedVerification
+from chalicelib.aeds.ports import AedStore
 from chalicelib.aeds.schemas import AedList, AedQuery, AedSubmission, AedView, Verification
 from chalicelib.core.auth import Principal
 from chalicelib.core.counties import nearest_county
 from chalicelib.core.errors import NotFound
-from chalicelib.core.tables import bound
-from chalicelib.volunteers.dal import AedRecord, aed_record, to_aed
-from chalicelib.volunteers.models import Aed, AedVerification
+from chalicelib.core.geo import fine_ranges, nearest_first
 
 
-def around(q: AedQuery, now: datetime) -> AedList:
-    from chalicelib.volunteers.lookup import aeds_near
+def aed_store(store: AedStore | None = None) -> AedStore:
+    """The store passed in (tests), else the configured one."""
+    if store is not None:
+        return store
+    from chalicelib.aeds.wiring import get_store
 
-    aeds = aeds_near(q.lat, q.lon, q.radius)
+    return get_store()
+
+
+def aeds_near(lat: float, lon: float, radius_m: float, store: AedStore | None = None) -> list[Aed]:
+    """Every AED in the fine-cell ranges within the radius (a superset: the caller measures distances)."""
+    s = aed_store(store)
+    return [a for coarse, lo, hi in fine_ranges(lat, lon, radius_m) for a in s.in_range(coarse, lo, hi)]
+
+
+def usable_aed_near(
+    lat: float, lon: float, radius_m: float, now: datetime, store: AedStore | None = None
+) -> tuple[Aed, float] | None:
+    """The nearest AED within the radius that can be used now (verified, in service, building open)."""
+    read = nearest_first(lat, lon, radius_m, 1, aed_store(store).in_range,
+                         lambda a: (a.lat, a.lon) if logic.usable(a, now) else None)  # fmt: skip
+    usable = [(a, d) for a, d in logic.nearest(read, lat, lon, radius_m) if logic.usable(a, now)]
+    return usable[0] if usable else None
+
+
+def around(q: AedQuery, now: datetime, store: AedStore | None = None) -> AedList:
+    aeds = aeds_near(q.lat, q.lon, q.radius, store)
     found = [
         (a, d) for a, d in logic.nearest(aeds, q.lat, q.lon, q.radius) if a.verification is not AedVerification.REJECTED
     ]
@@ -28,32 +49,28 @@ def around(q: AedQuery, now: datetime) -> AedList:
     return AedList(aeds=views, count=len(views))
 
 
-def submit(who: Principal, body: AedSubmission, now: datetime) -> AedView:
+def submit(who: Principal, body: AedSubmission, now: datetime, store: AedStore | None = None) -> AedView:
     from chalicelib.platform import audit
 
     aed = Aed(
         aed_id=f"AEDP{now:%Y%m%d}{secrets.token_hex(3)}", name_zh=body.name_zh, name_en=body.name_en or body.name_zh,
         county=nearest_county(body.lat, body.lon).code, lat=body.lat, lon=body.lon, hours=body.hours,
-        indoor=body.indoor, owner=body.owner, verification=AedVerification.PENDING,
+        indoor=body.indoor, owner=body.owner, verification=AedVerification.PENDING, submitted_by=who.subject,
     )  # fmt: skip
-    record = aed_record(aed)
-    record.submitted_by = who.subject
-    bound(AedRecord)(**record.attribute_values).save(condition=AedRecord.aed_id.does_not_exist())
+    aed_store(store).add(aed)
     audit.record(who, f"aed:{aed.aed_id}", "aed.submit")
     return _view(aed, 0.0, now)
 
 
-def verify(who: Principal, aed_id: str, body: Verification, now: datetime) -> AedView:
+def verify(who: Principal, aed_id: str, body: Verification, now: datetime, store: AedStore | None = None) -> AedView:
     from chalicelib.platform import audit
 
-    try:
-        record = bound(AedRecord).get(aed_id)
-    except DoesNotExist:
-        raise NotFound("no such AED", code="aed_not_found") from None
     outcome = AedVerification.VERIFIED if body.verified else AedVerification.REJECTED
-    record.update(actions=[AedRecord.verification.set(outcome.value)])
+    aed = aed_store(store).set_verification(aed_id, outcome)
+    if aed is None:
+        raise NotFound("no such AED", code="aed_not_found")
     audit.record(who, f"aed:{aed_id}", "aed.verify", outcome.value)
-    return _view(to_aed(record), 0.0, now)
+    return _view(aed, 0.0, now)
 
 
 def _view(a: Aed, distance: float, now: datetime) -> AedView:

@@ -8,7 +8,10 @@ reads the few coarse cells of a k-ring instead of the whole fleet.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple, TypeVar
+
+T = TypeVar("T")
 
 # Resolution 6: ~3.7 km hexagon edge. A k=1 ring (7 cells) covers a ~6 km radius,
 # enough for urban dispatch; rural searches widen k.
@@ -104,6 +107,27 @@ def nearest_first_ranges(lat: float, lon: float, radius_m: float) -> list[tuple[
     bounded number of items however dense the registry; the whole list covers the disk like `fine_ranges`.
     """
     return sorted(_grouped(lat, lon, radius_m, 8))
+
+
+def nearest_first(
+    lat: float,
+    lon: float,
+    radius_m: float,
+    wanted: int,
+    read: Callable[[str, str, str], list[T]],
+    place: Callable[[T], tuple[float, float] | None],
+) -> list[T]:
+    """Read `nearest_first_ranges` in order (`read(coarse, lo, hi)`) until `wanted` of what was read lie
+    nearer than anything unread; `place` gives an item's point, or None for one that does not count."""
+    found: list[T] = []
+    ranges = nearest_first_ranges(lat, lon, radius_m)
+    for i, (_, coarse, lo, hi) in enumerate(ranges):
+        found += read(coarse, lo, hi)
+        horizon = min(ranges[i + 1][0] if i + 1 < len(ranges) else radius_m, radius_m)
+        near = [p for p in map(place, found) if p is not None and distance_m(lat, lon, *p) <= horizon]
+        if len(near) >= wanted:
+            break
+    return found
 
 
 def _grouped(lat: float, lon: float, radius_m: float, parent_res: int) -> list[tuple[float, str, str, str]]:

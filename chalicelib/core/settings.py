@@ -47,9 +47,3 @@ class Settings(BaseSettings):
     # Monitor readings stay this long, for the hospital and the quality review (telemetry, handover).
     vitals_ttl_days: int = Field(30, ge=1)
 
-    # First responders: how long an alerted volunteer has to answer before the alert passes to the
-    # next nearest, how old a reported position may be and still be alerted on (the app reports every
-    # few minutes while on duty), and how long after the call new volunteers are still alerted.
-    volunteer_answer_s: int = Field(60, ge=1, le=600)
-    volunteer_position_ttl_s: int = Field(900, ge=1)
-    volunteer_alert_window_s: int = Field(1200, ge=60, le=3600)  # within first_response's timeout

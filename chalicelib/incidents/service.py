@@ -141,7 +141,7 @@ def _cpr_guidance(call_id: str, lang: str, aed_near: bool) -> CallGuidance:
 def _aeds_for_caller(call: Call, lang: str, now: datetime) -> list[NearbyAed] | None:
     """AEDs usable now within 200 m of the caller; None (not an error) when the registry cannot be read,
     so the status, the unit and the guidance still reach the caller."""
-    from chalicelib.aeds.service import usable_near
+    from chalicelib.aeds.api import usable_near
 
     try:
         found = usable_near(call.location.lat, call.location.lon, now)

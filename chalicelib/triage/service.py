@@ -30,7 +30,7 @@ def assess(who: Principal, incident_id: str, inp: AssessmentInput, now: datetime
 
     reached(incident_id, Milestone.ASSESSED)
     if result.pathway == "cardiac_arrest":
-        from chalicelib.volunteers.handlers import arrest_found
+        from chalicelib.volunteers.api import arrest_found
 
         arrest_found(incident_id)  # e.g. a dispatcher's telephone triage found what the caller did not say
     return AssessmentView(assessment_id=assessment_id, incident_id=incident_id, assessed_at=now, **result.model_dump())

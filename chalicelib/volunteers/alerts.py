@@ -19,13 +19,14 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.expressions.update import Action
 
-from chalicelib.core.config import get_settings
+from chalicelib.aeds import api as aeds
+from chalicelib.core.config import settings_of
 from chalicelib.core.observability import count
 from chalicelib.core.tables import bound
 from chalicelib.volunteers import logic, lookup, notify
-from chalicelib.volunteers.alerts_dal import AedKeeperRecord, AlertRecord, RoundRecord
-from chalicelib.volunteers.dal import VolunteerRecord
-from chalicelib.volunteers.models import OPEN_ALERTS, AlertKind, AlertStatus, PlaceKind, VolunteerTier
+from chalicelib.volunteers.dal import AlertRecord, RoundRecord, VolunteerRecord
+from chalicelib.volunteers.entities import OPEN_ALERTS, AlertKind, AlertStatus, PlaceKind, VolunteerTier
+from chalicelib.volunteers.settings import VolunteerSettings
 
 CREW_THERE = frozenset({"on_scene", "transporting", "at_hospital"})
 
@@ -64,8 +65,8 @@ def _alert_keepers(rnd: RoundRecord, now: datetime) -> None:
     whatever their duty or position: they are where the AED is. Once per arrest."""
     if not rnd.aed:
         return
-    answer_by = now + timedelta(seconds=get_settings().volunteer_answer_s)
-    keepers = [k.volunteer_id for k in bound(AedKeeperRecord).query(rnd.aed["aed_id"])]
+    answer_by = now + timedelta(seconds=settings_of(VolunteerSettings).volunteer_answer_s)
+    keepers = aeds.keepers_of(rnd.aed["aed_id"])
     people = {v.volunteer_id: v for v in bound(VolunteerRecord).batch_get(keepers)} if keepers else {}
     for keeper in people.values():
         # The same rules as any volunteer's, but where they are does not matter: they are at the AED.
@@ -103,7 +104,7 @@ def open_round(incident_id: str, now: datetime) -> RoundRecord | None:
     if not inc.is_open:
         return None
     lat, lon = inc.point.lat, inc.point.lon
-    aed = lookup.usable_aed_near(lat, lon, logic.AED_RADIUS_M, now)
+    aed = aeds.usable_aed_near(lat, lon, logic.AED_RADIUS_M, now)
     record = bound(RoundRecord)(
         incident_id,
         county=inc.county,
@@ -155,7 +156,7 @@ def advance(incident_id: str, now: datetime, generation: int | None = None) -> O
     states += [logic.AlertState(a.volunteer_id, AlertStatus.OFFERED, a.answer_by) for a in offered]
     # Until the round ends: back when the next offer runs out, or after an answer window to search again
     # (someone may have come on duty or into reach, or an accepted volunteer may have declined since).
-    search_again = now + timedelta(seconds=get_settings().volunteer_answer_s)
+    search_again = now + timedelta(seconds=settings_of(VolunteerSettings).volunteer_answer_s)
     follow_up = min(logic.next_check(states, now, expired) or search_again, search_again)
     wait_s = max(1, int((follow_up - now).total_seconds() + 0.999))
     return Outcome(done=False, wait_s=wait_s, offered=len(offered))
@@ -168,13 +169,13 @@ def _stop_reason(rnd: RoundRecord, inc: Any, now: datetime) -> str | None:
         return "unsafe_scene"
     if inc.status in CREW_THERE:
         return "crew_on_scene"
-    if now - rnd.started_at > timedelta(seconds=get_settings().volunteer_alert_window_s):
+    if now - rnd.started_at > timedelta(seconds=settings_of(VolunteerSettings).volunteer_alert_window_s):
         return "window_over"
     return None
 
 
 def _offer(rnd: RoundRecord, asked: set[str], wanted: int, now: datetime) -> list[AlertRecord]:
-    s = get_settings()
+    s = settings_of(VolunteerSettings)
     place, ttl = PlaceKind(rnd.place), s.volunteer_position_ttl_s
 
     def keep(c: logic.Candidate) -> bool:
@@ -288,7 +289,7 @@ def release(volunteer_id: str, incident_id: str) -> None:
 def time_node(incident_id: str, volunteer_id: str, node: str, at: datetime, by: str) -> None:
     """The volunteer's step on the incident's timeline too (the alert keeps its own copy: best effort)."""
     from chalicelib.core.observability import logger
-    from chalicelib.timeline.nodes import record_node
+    from chalicelib.timeline.api import record_node
 
     try:
         record_node(incident_id, f"volunteer.{volunteer_id}.{node}", at, by)

@@ -11,11 +11,10 @@ from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.observability import count
 from chalicelib.core.tables import bound
-from chalicelib.volunteers import alerts, logic, notify, views
-from chalicelib.volunteers.alerts_dal import AlertRecord, RoundRecord
-from chalicelib.volunteers.dal import VolunteerRecord
-from chalicelib.volunteers.models import AlertStatus, ResponderNode
-from chalicelib.volunteers.schemas import AlertList, AlertView, NodeReport
+from chalicelib.volunteers import alerts, logic, notify
+from chalicelib.volunteers.dal import AlertRecord, RoundRecord, VolunteerRecord
+from chalicelib.volunteers.entities import AlertKind, AlertStatus, PlaceKind, ResponderNode
+from chalicelib.volunteers.schemas import AedBrief, AlertList, AlertView, NodeReport, Place
 
 MY_ALERTS = 20
 
@@ -32,13 +31,13 @@ def mine(who: Principal) -> AlertList:
     records = bound(AlertRecord).by_volunteer.query(vid, scan_index_forward=False, limit=MY_ALERTS)
     found = list(records)
     rounds = {r.incident_id: r for r in bound(RoundRecord).batch_get({a.incident_id for a in found})}
-    return AlertList(alerts=[views.alert(a, rounds[a.incident_id]) for a in found if a.incident_id in rounds])
+    return AlertList(alerts=[alert_view(a, rounds[a.incident_id]) for a in found if a.incident_id in rounds])
 
 
 def accept(who: Principal, alert_id: str, now: datetime) -> AlertView:
     alert, rnd = _own(who, alert_id)
     if AlertStatus(alert.status) is AlertStatus.ACCEPTED:
-        return views.alert(alert, rnd)  # a repeated tap
+        return alert_view(alert, rnd)  # a repeated tap
     if rnd.ended_at is not None or rnd.unsafe or AlertStatus(alert.status) is not AlertStatus.OFFERED:
         raise Conflict(f"the alert is {alert.status}", code="alert_not_open")
     if not _engage(alert.volunteer_id, alert.incident_id, now):
@@ -56,7 +55,7 @@ def accept(who: Principal, alert_id: str, now: datetime) -> AlertView:
     alerts.time_node(alert.incident_id, alert.volunteer_id, "accepted", now, who.subject)
     notify.to_desk(rnd, "volunteer_accepted", 1, alert.volunteer_id)
     alert.refresh(consistent_read=True)
-    return views.alert(alert, rnd)
+    return alert_view(alert, rnd)
 
 
 def decline(who: Principal, alert_id: str, now: datetime) -> AlertView:
@@ -73,7 +72,7 @@ def decline(who: Principal, alert_id: str, now: datetime) -> AlertView:
     except Exception:
         count("VolunteerRoundAfterDeclineFailed")
     alert.refresh(consistent_read=True)
-    return views.alert(alert, rnd)
+    return alert_view(alert, rnd)
 
 
 def report(who: Principal, alert_id: str, body: NodeReport, now: datetime) -> AlertView:
@@ -93,7 +92,7 @@ def report(who: Principal, alert_id: str, body: NodeReport, now: datetime) -> Al
         alerts.release(alert.volunteer_id, alert.incident_id)
     notify.to_desk(rnd, f"volunteer_{body.node.value}", 1, alert.volunteer_id)
     alert.refresh(consistent_read=True)
-    return views.alert(alert, rnd)
+    return alert_view(alert, rnd)
 
 
 def _own(who: Principal, alert_id: str) -> tuple[AlertRecord, RoundRecord]:
@@ -128,3 +127,41 @@ def _engage(volunteer_id: str, incident_id: str, now: datetime) -> bool:
             return False
         raise
     return True
+
+
+# -- views ------------------------------------------------------------------------------------------
+
+_SHOWS_PLACE = (AlertStatus.ACCEPTED, AlertStatus.DONE)
+
+
+def nodes(a: AlertRecord) -> dict[ResponderNode, object]:
+    return {n: at for n in ResponderNode if (at := getattr(a, f"{n.value}_at")) is not None}
+
+
+def aed_brief(rnd: RoundRecord, bring: bool) -> AedBrief | None:
+    return AedBrief(**rnd.aed, bring=bring) if rnd.aed else None
+
+
+def alert_view(a: AlertRecord, rnd: RoundRecord) -> AlertView:
+    """The volunteer's view: the exact place and the address once they accept, before that a point
+    rounded to ~100 m (enough to judge the distance, not enough to find a door)."""
+    status = AlertStatus(a.status)
+    exact = status in _SHOWS_PLACE
+    place = (
+        Place(lat=rnd.lat, lon=rnd.lon, address=rnd.address, exact=True)
+        if exact
+        else Place(lat=round(rnd.lat, 3), lon=round(rnd.lon, 3), exact=False)
+    )
+    return AlertView(
+        alert_id=notify.alert_id(a.incident_id, a.volunteer_id),
+        kind=AlertKind(a.kind),
+        status=status,
+        place_kind=PlaceKind(rnd.place),
+        place=place,
+        distance_m=int(a.distance_m),
+        offered_at=a.offered_at,
+        answer_by=a.answer_by,
+        aed=aed_brief(rnd, a.bring_aed),
+        nodes=nodes(a),
+        reason=a.reason,
+    )

@@ -1,4 +1,12 @@
-"""Volunteer and AED tables, both searched by coarse H3 cell around a cardiac arrest.
+"""The volunteers' tables.
+
+- `volunteers`: hash `volunteer_id`; the sparse GSI `on-duty-by-cell` (coarse cell / fine cell) for who is
+  on duty near a cardiac arrest.
+- `volunteer_rounds`: hash `incident_id`; one per arrest: what volunteers may be told (the place, the
+  nature, the AED nearby), the radius and place kind the alerts used, the dispatcher's unsafe-scene flag.
+  Alerts are built from it, never from the incident: a volunteer's view cannot leak what it holds.
+- `volunteer_alerts`: hash `incident_id`, range `volunteer_id` (one alert per volunteer per arrest);
+  GSI `by-volunteer` (`volunteer_id` / `offered_at`) for the volunteer's own list.
 
 Invariant: `duty_cell` holds a volunteer's coarse cell while, and only while, they
 are on duty with a reported position, so the `on-duty-by-cell` index is sparse. The index leaves out name
@@ -11,6 +19,7 @@ from datetime import datetime
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    JSONAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -21,7 +30,7 @@ from pynamodb.models import Model
 
 from chalicelib.core.geo import cells
 from chalicelib.core.tables import register
-from chalicelib.volunteers.models import Aed, Volunteer
+from chalicelib.volunteers.entities import Volunteer
 
 
 class OnDutyByCellIndex(GlobalSecondaryIndex["VolunteerRecord"]):
@@ -60,36 +69,62 @@ class VolunteerRecord(Model):
     on_duty_by_cell = OnDutyByCellIndex()
 
 
-class AedCellIndex(GlobalSecondaryIndex["AedRecord"]):
-    class Meta:
-        index_name = "by-cell"
-        projection = AllProjection()
-
-    cell_coarse = UnicodeAttribute(hash_key=True)
-    cell_fine = UnicodeAttribute(range_key=True)
-
-
 @register
-class AedRecord(Model):
+class RoundRecord(Model):
     class Meta:
-        table_name = "aeds"
+        table_name = "volunteer_rounds"
         billing_mode = "PAY_PER_REQUEST"
 
-    aed_id = UnicodeAttribute(hash_key=True)
-    name_zh = UnicodeAttribute()
-    name_en = UnicodeAttribute()
+    incident_id = UnicodeAttribute(hash_key=True)
     county = UnicodeAttribute()
     lat = NumberAttribute()
     lon = NumberAttribute()
-    cell_coarse = UnicodeAttribute()
-    cell_fine = UnicodeAttribute()
-    hours = UnicodeAttribute()
-    status = UnicodeAttribute()
-    indoor = UnicodeAttribute(null=True)
-    owner = UnicodeAttribute(null=True)
-    verification = UnicodeAttribute(default="verified")
-    submitted_by = UnicodeAttribute(null=True)
-    by_cell = AedCellIndex()
+    address = UnicodeAttribute(null=True)  # shown to a volunteer once they accept
+    place = UnicodeAttribute()  # PlaceKind
+    radius_m = NumberAttribute()
+    started_at = UTCDateTimeAttribute()
+    aed = JSONAttribute(null=True)  # the usable AED nearest the patient within 200 m, if any
+    generation = NumberAttribute(default=0)  # the alerting execution that owns the round (ADR 0009)
+    unsafe = BooleanAttribute(default=False)
+    unsafe_note = UnicodeAttribute(null=True)
+    ended_at = UTCDateTimeAttribute(null=True)
+    ended_reason = UnicodeAttribute(null=True)
+
+
+class AlertsByVolunteer(GlobalSecondaryIndex["AlertRecord"]):
+    class Meta:
+        index_name = "by-volunteer"
+        projection = AllProjection()
+
+    volunteer_id = UnicodeAttribute(hash_key=True)
+    offered_at = UTCDateTimeAttribute(range_key=True)
+
+
+@register
+class AlertRecord(Model):
+    class Meta:
+        table_name = "volunteer_alerts"
+        billing_mode = "PAY_PER_REQUEST"
+
+    incident_id = UnicodeAttribute(hash_key=True)
+    volunteer_id = UnicodeAttribute(range_key=True)
+    status = UnicodeAttribute()  # AlertStatus
+    kind = UnicodeAttribute(default="responder")  # AlertKind: a nearby volunteer, or the AED's keeper
+    rank = NumberAttribute()  # 1 = nearest when alerted (0: the AED's keeper)
+    distance_m = NumberAttribute()
+    offered_at = UTCDateTimeAttribute()
+    answer_by = UTCDateTimeAttribute()
+    answered_at = UTCDateTimeAttribute(null=True)
+    bring_aed = BooleanAttribute(default=False)
+    reason = UnicodeAttribute(null=True)  # why it was cancelled
+    # Time nodes (ResponderNode), one attribute each so the first report stands (if_not_exists).
+    en_route_at = UTCDateTimeAttribute(null=True)
+    aed_fetched_at = UTCDateTimeAttribute(null=True)
+    on_scene_at = UTCDateTimeAttribute(null=True)
+    cpr_started_at = UTCDateTimeAttribute(null=True)
+    aed_attached_at = UTCDateTimeAttribute(null=True)
+    handed_to_crew_at = UTCDateTimeAttribute(null=True)
+    by_volunteer = AlertsByVolunteer()
 
 
 def duty_actions(on_duty: bool, lat: float | None, lon: float | None, at: datetime) -> list[Action]:
@@ -131,12 +166,3 @@ def volunteer_record(volunteer: Volunteer) -> VolunteerRecord:
 
 def to_volunteer(record: VolunteerRecord) -> Volunteer:
     return Volunteer.model_validate(record.attribute_values)
-
-
-def aed_record(aed: Aed) -> AedRecord:
-    coarse, fine = cells(aed.lat, aed.lon)
-    return AedRecord(**aed.model_dump(mode="json"), cell_coarse=coarse, cell_fine=fine)
-
-
-def to_aed(record: AedRecord) -> Aed:
-    return Aed.model_validate({k: v for k, v in record.attribute_values.items() if k in Aed.model_fields})

@@ -11,11 +11,11 @@ from chalicelib.core.auth import Principal, Role
 from chalicelib.core.errors import Conflict, Forbidden
 from chalicelib.core.tables import bound
 from chalicelib.incidents import scope
-from chalicelib.volunteers import alerts, notify, views
-from chalicelib.volunteers.alerts_dal import AlertRecord, RoundRecord
-from chalicelib.volunteers.dal import VolunteerRecord
-from chalicelib.volunteers.models import AlertStatus
-from chalicelib.volunteers.schemas import IncidentResponders, SceneSafety
+from chalicelib.volunteers import alerts, notify
+from chalicelib.volunteers.answers import aed_brief, nodes
+from chalicelib.volunteers.dal import AlertRecord, RoundRecord, VolunteerRecord
+from chalicelib.volunteers.entities import AlertKind, AlertStatus
+from chalicelib.volunteers.schemas import IncidentResponders, ResponderView, SceneSafety
 
 if TYPE_CHECKING:
     from chalicelib.dispatch.ports import DispatchIncident
@@ -41,18 +41,18 @@ def responders(who: Principal, incident_id: str) -> IncidentResponders:
         contacts = {v.volunteer_id: v for v in bound(VolunteerRecord).batch_get(wanted)}
         audit.record(who, f"incident:{incident_id}", "volunteers.contacts", ",".join(sorted(wanted)))
     listed = [
-        views.responder(a, *((c.name, c.phone) if (c := contacts.get(a.volunteer_id)) else (None, None))) for a in found
+        responder_view(a, *((c.name, c.phone) if (c := contacts.get(a.volunteer_id)) else (None, None))) for a in found
     ]
     return IncidentResponders(
         incident_id=incident_id, alerting=rnd.ended_at is None, unsafe=rnd.unsafe, radius_m=int(rnd.radius_m),
-        aed=views.aed(rnd, any(a.bring_aed for a in found)), volunteers=listed,
+        aed=aed_brief(rnd, any(a.bring_aed for a in found)), volunteers=listed,
     )  # fmt: skip
 
 
 def scene_safety(who: Principal, incident_id: str, body: SceneSafety, now: datetime) -> IncidentResponders:
     """Unsafe: every open alert is stood down and no one new is asked. Safe again: alerting resumes."""
     from chalicelib.platform import audit
-    from chalicelib.volunteers.handlers import start_round
+    from chalicelib.volunteers.service import start_round
 
     inc = _allowed(who, incident_id, dispatchers_only=True)
     rnd = alerts.open_round(incident_id, now)
@@ -90,3 +90,19 @@ def _allowed(who: Principal, incident_id: str, *, dispatchers_only: bool = False
     elif dispatchers_only or who.role is not Role.CREW or inc.unit_id not in who.scope_ids("unit"):
         raise Forbidden("the county's dispatchers and the crew on the job", code="not_assigned")
     return inc
+
+
+def responder_view(a: AlertRecord, name: str | None = None, phone: str | None = None) -> ResponderView:
+    return ResponderView(
+        volunteer_id=a.volunteer_id,
+        kind=AlertKind(a.kind),
+        status=AlertStatus(a.status),
+        rank=int(a.rank),
+        distance_m=int(a.distance_m),
+        offered_at=a.offered_at,
+        answered_at=a.answered_at,
+        bring_aed=a.bring_aed,
+        nodes=nodes(a),
+        name=name,
+        phone=phone,
+    )

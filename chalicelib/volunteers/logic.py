@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from chalicelib.core.counties import COUNTIES
 from chalicelib.core.geo import distance_m
-from chalicelib.volunteers.models import AlertStatus, PlaceKind, VolunteerTier
+from chalicelib.volunteers.entities import AlertStatus, PlaceKind, VolunteerTier
 
 AT_ONCE = 3
 URBAN_RADIUS_M = 500

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.aeds.api import Aed
 from chalicelib.core.observability import count, logger
-from chalicelib.volunteers.models import Aed
 
 SCHEMA = 1
 

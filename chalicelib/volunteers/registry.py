@@ -14,7 +14,7 @@ from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.tables import bound
 from chalicelib.volunteers.answers import volunteer_of
 from chalicelib.volunteers.dal import VolunteerRecord, duty_actions, to_volunteer, volunteer_record
-from chalicelib.volunteers.models import Volunteer
+from chalicelib.volunteers.entities import Volunteer
 from chalicelib.volunteers.schemas import DutyRequest, LocationUpdate, VolunteerProfile, VolunteerRegistration
 
 
@@ -62,6 +62,14 @@ def _update(vid: str, actions: list[Action], now: datetime, *, on_duty_only: boo
         _record(vid)  # 404 when unregistered
         raise Conflict("go on duty first", code="not_on_duty") from exc
     return profile(to_volunteer(_record(vid)), now.date())
+
+
+def is_registered(vid: str) -> bool:
+    try:
+        bound(VolunteerRecord).get(vid, attributes_to_get=["volunteer_id"])
+    except DoesNotExist:
+        return False
+    return True
 
 
 def _record(vid: str) -> VolunteerRecord:

@@ -1,12 +1,16 @@
-"""Volunteer API: registry, duty and location, cardiac-arrest alerts, and the dispatcher's view."""
+"""Volunteer API: registry, duty and location, cardiac-arrest alerts, and the dispatcher's view; and the
+alert rounds' Lambda entry points (the call-to-admission and `first_response` workflows' steps)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from chalice import Blueprint
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.http import Ctx, route
+from chalicelib.core.lambdas import lambda_function
 from chalicelib.volunteers.schemas import (
     AlertList,
     AlertView,
@@ -122,3 +126,25 @@ def put_scene_safety(ctx: Ctx) -> IncidentResponders:
     from chalicelib.volunteers.desk import scene_safety
 
     return scene_safety(ctx.who, ctx.params["incident_id"], ctx.body, utcnow())
+
+
+# -- Lambda entry points ------------------------------------------------------------------------------
+
+
+@lambda_function(bp, name="alert_responders")
+def alert_responders(event: dict[str, Any]) -> dict[str, Any]:
+    from chalicelib.volunteers import service
+
+    return service.alert_responders(str(event["incident_id"]))
+
+
+@lambda_function(bp, name="volunteer_round")
+def volunteer_round(event: dict[str, Any]) -> dict[str, Any]:
+    from chalicelib.volunteers import service
+
+    return service.volunteer_round(
+        str(event["incident_id"]),
+        first=bool(event.get("first")),
+        generation=int(event.get("generation") or 0),
+        error=event.get("error"),
+    )

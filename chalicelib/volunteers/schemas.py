@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 
 from chalicelib.core.bounds import CalendarDate, EventTime, Latitude, Longitude
 from chalicelib.core.model import Model
-from chalicelib.volunteers.models import AlertKind, AlertStatus, PlaceKind, ResponderNode, VolunteerTier
+from chalicelib.volunteers.entities import AlertKind, AlertStatus, PlaceKind, ResponderNode, VolunteerTier
 
 _ID = r"^[A-Za-z0-9_-]{2,40}$"
 
@@ -128,10 +128,3 @@ class IncidentResponders(Model):
 class SceneSafety(Model):
     unsafe: bool
     note: str | None = Field(None, max_length=200)
-
-
-class KeeperView(Model):
-    aed_id: str
-    volunteer_id: str
-    subscribed: bool
-    subscribed_at: datetime | None = None

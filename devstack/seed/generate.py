@@ -9,7 +9,8 @@ from typing import Any
 from chalicelib.addresses.models import Address
 from chalicelib.fleet.entities import Station, Unit
 from chalicelib.hospitals.entities import Hospital
-from chalicelib.volunteers.models import Aed, Volunteer
+from chalicelib.aeds.entities import Aed
+from chalicelib.volunteers.entities import Volunteer
 from devstack.seed.addresses import generate_addresses
 from devstack.seed.fleet import stations, units
 from devstack.seed.geography import COUNTIES, County

@@ -7,7 +7,8 @@ from random import Random
 
 from pydantic import SecretStr
 
-from chalicelib.volunteers.models import Aed, AedStatus, Volunteer, VolunteerTier
+from chalicelib.aeds.entities import Aed, AedStatus
+from chalicelib.volunteers.entities import Volunteer, VolunteerTier
 from devstack.seed.geography import COUNTIES, allocate, scatter
 from devstack.seed.names import AED_PLACES, GIVEN, MOBILE_PREFIXES, SURNAMES
 

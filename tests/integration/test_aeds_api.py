@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from chalicelib.core.tables import bound
-from chalicelib.volunteers.dal import AedRecord
+from chalicelib.aeds.dal import AedRecord
 from tests.integration import test_fleet_api
 
 fleet = test_fleet_api.fleet  # the seeded city (230 AEDs)

@@ -418,8 +418,9 @@ def _grant(incident_id: str, hospital_id: str) -> None:
 
 
 def _aed(aed_id: str, lat: float, lon: float, **kw: Any) -> None:
-    from chalicelib.volunteers.dal import AedRecord, aed_record
-    from chalicelib.volunteers.models import Aed
+    from chalicelib.aeds.adapters import aed_record
+    from chalicelib.aeds.dal import AedRecord
+    from chalicelib.aeds.entities import Aed
 
     fields = {"hours": "24h", **kw}
     aed = Aed(aed_id=aed_id, name_zh=f"{aed_id}号AED", name_en=f"AED {aed_id}", county="350602", lat=lat, lon=lon,

@@ -25,10 +25,10 @@ fleet = test_dispatch_api.fleet
 
 @pytest.fixture
 def city(fleet: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    from chalicelib.core.config import get_settings
+    from chalicelib.core.root import reset
 
     monkeypatch.setenv("EMS_VOLUNTEER_ANSWER_S", str(ANSWER_S))
-    get_settings.cache_clear()
+    reset()
     yield fleet
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from chalicelib.aeds.logic import nearest, open_at, usable
-from chalicelib.volunteers.models import Aed, AedStatus, AedVerification
+from chalicelib.aeds.entities import Aed, AedStatus, AedVerification
 
 
 def china(hour: int, minute: int = 0) -> datetime:

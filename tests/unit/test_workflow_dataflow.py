@@ -50,7 +50,7 @@ def test_the_incident_workflow_is_started_with_the_documented_input() -> None:
 
 def test_the_volunteer_rounds_are_started_with_the_documented_input(monkeypatch: pytest.MonkeyPatch) -> None:
     from chalicelib.core import workflows
-    from chalicelib.volunteers.handlers import start_round
+    from chalicelib.volunteers.service import start_round
 
     starter = Recorder()
     monkeypatch.setattr(workflows, "get_starter", lambda: starter)

@@ -1,6 +1,6 @@
-"""Lambda entry points of the first-responder alerts.
+"""The alert rounds in the workflow.
 
-`alert_responders` runs beside dispatch in the call-to-admission workflow: for a cardiac arrest it
+`alert_responders` (routes.py) runs beside dispatch in the call-to-admission workflow: for a cardiac arrest it
 starts the `first_response` execution (named by the incident: starting twice is a no-op), whose
 `volunteer_round` steps run the alert rounds, waiting in between for the next answer window to end.
 A separate execution, so a long alert round never holds up the ambulance's workflow, nor it the round.
@@ -16,12 +16,12 @@ from chalicelib.core.observability import logger
 MACHINE = "first_response"
 
 
-def alert_responders(event: dict[str, Any]) -> dict[str, Any]:
-    from chalicelib.dispatch.wiring import get_dispatch_store
+def alert_responders(incident_id: str) -> dict[str, Any]:
+    """For an open cardiac arrest, start the alert rounds' execution."""
+    from chalicelib.dispatch import api as dispatch
     from chalicelib.volunteers.alerts import is_arrest
 
-    incident_id = str(event["incident_id"])
-    inc = get_dispatch_store().get(incident_id)
+    inc = dispatch.incident(incident_id)
     if inc is None:
         raise LookupError(f"no incident {incident_id}")
     if not (inc.is_open and is_arrest(inc.symptoms)):
@@ -40,17 +40,14 @@ def start_round(incident_id: str, name: str | None = None, generation: int = 0) 
     return True
 
 
-def volunteer_round(event: dict[str, Any]) -> dict[str, Any]:
+def volunteer_round(incident_id: str, *, first: bool, generation: int, error: Any = None) -> dict[str, Any]:
+    """One round of the execution (the first opens it), or, after the rounds failed, the desk told."""
     from chalicelib.volunteers import alerts
 
-    incident_id = str(event["incident_id"])
-    if event.get("error") is not None:
-        return _failed(incident_id, event["error"])
-    now, generation = utcnow(), int(event.get("generation") or 0)
-    if event.get("first"):
-        outcome = alerts.start(incident_id, now, generation)
-    else:
-        outcome = alerts.advance(incident_id, now, generation)
+    if error is not None:
+        return _failed(incident_id, error)
+    now = utcnow()
+    outcome = alerts.start(incident_id, now, generation) if first else alerts.advance(incident_id, now, generation)
     logger().info("volunteer round", extra={"incident_id": incident_id, **outcome.as_dict()})
     return outcome.as_dict()
 
@@ -68,12 +65,12 @@ def _failed(incident_id: str, error: Any) -> dict[str, Any]:
     """The rounds failed: the desk alerts volunteers by phone instead (the error name only)."""
     from chalicelib.core.observability import count
     from chalicelib.core.publisher import get_publisher
-    from chalicelib.dispatch.wiring import get_dispatch_store
+    from chalicelib.dispatch import api as dispatch
     from chalicelib.volunteers.alerts import failed
 
     count("VolunteerAlertingFailed")
     failed(incident_id, utcnow())
-    inc = get_dispatch_store().get(incident_id)
+    inc = dispatch.incident(incident_id)
     if inc is not None:
         reason = str((error or {}).get("Error", "Failed")) if isinstance(error, dict) else "Failed"
         payload = {"schema": 1, "type": "volunteer_alerting_failed", "incident_id": incident_id, "reason": reason}
