@@ -23,6 +23,11 @@ from infrastructure import constants
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _RUNTIME = ("app.py", "chalicelib")
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".pytest_cache")
+# With `autogen_policy: false` chalice gives every function its own role and reads its inline
+# policy from this file; the file is empty because the `Api` construct removes that inline policy
+# and attaches each role's own managed policy instead.
+FUNCTION_POLICY_FILE = "function-policy.json"
+_EMPTY_POLICY = json.dumps({"Version": "2012-10-17", "Statement": []}, indent=2) + "\n"
 
 
 def stage_project(build_dir: Path, *, bundle_dependencies: bool, source: Path = REPO_ROOT) -> Path:
@@ -45,6 +50,7 @@ def stage_project(build_dir: Path, *, bundle_dependencies: bool, source: Path = 
     _write_if_changed(project / "requirements.txt", requirements)
     config = {"version": "2.0", "app_name": constants.SERVICE, "stages": {}}
     _write_if_changed(project / ".chalice" / "config.json", json.dumps(config, indent=2) + "\n")
+    _write_if_changed(project / ".chalice" / FUNCTION_POLICY_FILE, _EMPTY_POLICY)
     return project
 
 

@@ -1,5 +1,6 @@
 """The Chalice app via `chalice.cdk.Chalice`: the API handler, every `@app.lambda_function` and every
-event source (`@app.schedule` and the like, whose rules chalice writes into the SAM template)."""
+event source (`@app.schedule` and the like, whose rules chalice writes into the SAM template), each
+function with its own role."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from chalice.utils import to_cfn_resource_name
 from constructs import Construct
 
 from infrastructure import constants
-from infrastructure.chalice_project import packaging_sandbox, stage_project
+from infrastructure.access import API_HANDLER, function_names
+from infrastructure.chalice_project import FUNCTION_POLICY_FILE, packaging_sandbox, stage_project
 from infrastructure.constructs import grants
 from infrastructure.constructs.api_gateway import RestApiSettings
 from infrastructure.nag import acknowledge
@@ -48,9 +50,22 @@ class Api(Construct):
             for c in children
             if isinstance(c, CfnResource) and c.cfn_resource_type == "AWS::Serverless::Function"
         }
-        self.role = self.chalice.get_role("DefaultRole")
-        # A managed policy (not inline): everything the functions may do, in one reviewable place.
-        self.policy = iam.ManagedPolicy(self, "FunctionPolicy", roles=[self.role])
+        # Chalice name -> logical id, for every function (the API's is chalice's "api_handler").
+        self.names = {name: logical_id(name) for name in function_names()}
+        missing = sorted(set(self.names.values()) ^ set(self.functions))
+        if missing:
+            raise ValueError(f"functions and chalice names disagree: {missing}")
+        # One role per function (`autogen_policy: false`), each with its own managed policy (not
+        # inline): what one function may do, in one reviewable place.
+        self.roles: dict[str, iam.CfnRole] = {}
+        self.policies: dict[str, iam.ManagedPolicy] = {}
+        for name, logical in sorted(self.names.items()):
+            role = self.chalice.get_resource(to_cfn_resource_name(f"{name}_role"))
+            assert isinstance(role, iam.CfnRole)
+            self.roles[name] = role
+            # By name (the role's Ref), not chalice's `get_role`, whose role is imported from its ARN.
+            attached = iam.Role.from_role_name(self, f"{logical}RoleName", role.ref)
+            self.policies[name] = iam.ManagedPolicy(self, f"{logical}Policy", roles=[attached])
         self.rest_api = self.chalice.get_resource("RestAPI")
         self.api_name = f"{constants.prefix(settings.stage)}api"
         self._logging()
@@ -66,41 +81,54 @@ class Api(Construct):
             raise KeyError(f"no chalice function named {name!r} in app.py (referenced by a workflow or IoT rule)")
         return self.chalice.get_function(logical)
 
+    def policy(self, name: str) -> iam.ManagedPolicy:
+        """The managed policy of one function's role, by chalice name."""
+        if name not in self.policies:
+            raise KeyError(f"no chalice function named {name!r}")
+        return self.policies[name]
+
     def _logging(self) -> None:
         # Chalice's generated inline policy allows logs on arn:*:logs:*:*:*; replace it with
-        # the functions' own encrypted log groups.
-        default_role = self.chalice.get_resource("DefaultRole")
-        assert isinstance(default_role, iam.CfnRole)
-        default_role.policies = None
-        log_arns = []
-        for logical, fn in self.functions.items():
+        # each function's own encrypted log group.
+        for name, logical in self.names.items():
+            self.roles[name].policies = None
             group = logs.LogGroup(
                 self,
                 f"{logical}Logs",
-                log_group_name=Fn.join("", ["/aws/lambda/", fn.ref]),
+                log_group_name=Fn.join("", ["/aws/lambda/", self.functions[logical].ref]),
                 retention=logs.RetentionDays[constants.LOG_RETENTION],
                 encryption_key=self._key,
                 removal_policy=RemovalPolicy.RETAIN,
             )
-            log_arns.append(group.log_group_arn)
-        self.policy.add_statements(
-            iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=log_arns)
-        )
+            self.policies[name].add_statements(
+                iam.PolicyStatement(
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[group.log_group_arn]
+                )
+            )
 
     def _unscoped(self) -> None:
-        """Actions with no resource type in the Service Authorization Reference: `*` or nothing.
-        One acknowledgment for all (a finding id carries a single reason)."""
-        self.policy.add_statements(
-            iam.PolicyStatement(actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources=["*"]),
-            grants.task_response(),
-        )
-        acknowledge(
-            self.policy,
-            "X-Ray PutTraceSegments/PutTelemetryRecords and Step Functions "
-            f"{'/'.join(a.split(':')[1] for a in grants.TASK_RESPONSE)} support no resource-level permissions; "
-            "for the latter the task token, handed out only by a waiting execution, names the task.",
-            "AwsSolutions-IAM5[Resource::*]",
-        )
+        """X-Ray for every function: its actions have no resource type in the Service Authorization
+        Reference, so `*` it is. The task responses (also `*`) go to the functions that complete
+        task tokens only (`grant_task_responses`)."""
+        for policy in self.policies.values():
+            policy.add_statements(
+                iam.PolicyStatement(actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources=["*"])
+            )
+            # One acknowledgment for both `*` statements (a finding id carries a single reason).
+            acknowledge(
+                policy,
+                "X-Ray PutTraceSegments/PutTelemetryRecords and Step Functions "
+                f"{'/'.join(a.split(':')[1] for a in grants.TASK_RESPONSE)} support no resource-level "
+                "permissions; for the latter the task token, handed out only by a waiting execution, names "
+                "the task.",
+                "AwsSolutions-IAM5[Resource::*]",
+            )
+
+
+def logical_id(name: str) -> str:
+    """The function's logical id in the template, from its chalice name."""
+    # chalice's SAM generator names the API function apart from the others.
+    return "APIHandler" if name == API_HANDLER else to_cfn_resource_name(name)
 
 
 def _stage_config(settings: DeploySettings, environment: Mapping[str, str]) -> dict[str, Any]:
@@ -109,6 +137,9 @@ def _stage_config(settings: DeploySettings, environment: Mapping[str, str]) -> d
         # Edge-optimized endpoints are not offered in the China regions.
         "api_gateway_endpoint_type": "REGIONAL",
         "xray": True,
+        # A role per function, its inline policy read from an empty file (and then removed).
+        "autogen_policy": False,
+        "iam_policy_file": FUNCTION_POLICY_FILE,
         "lambda_memory_size": constants.LAMBDA_MEMORY_MB,
         "lambda_timeout": constants.LAMBDA_TIMEOUT_S,
         "environment_variables": dict(environment),

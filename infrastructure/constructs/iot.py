@@ -32,7 +32,7 @@ class IotRules(Construct):
         queues: Mapping[str, sqs.IQueue],
         work_queues: Mapping[str, sqs.IQueue],
         key: kms.IKey,
-        function_policy: iam.ManagedPolicy,
+        function_policy: Callable[[str], iam.ManagedPolicy],
     ) -> None:
         super().__init__(scope, id)
         self._function, self._queues = function, {**queues, **work_queues}
@@ -62,6 +62,7 @@ class IotRules(Construct):
                 self._allow_invoke(rule["name"], name, topic_rule)
                 if "sqs" in rule["errorAction"]:
                     failure_queue.setdefault(name, rule["errorAction"]["sqs"]["queue"])
+        self._key = key
         self._on_failure(failure_queue, function_policy)
         self._consume(work_queues, function_policy)
         if self._delivers_to:
@@ -95,10 +96,11 @@ class IotRules(Construct):
             source_account=Aws.ACCOUNT_ID,
         )
 
-    def _consume(self, work_queues: Mapping[str, sqs.IQueue], policy: iam.ManagedPolicy) -> None:
+    def _consume(self, work_queues: Mapping[str, sqs.IQueue], policy_of: Callable[[str], iam.ManagedPolicy]) -> None:
         """Each work queue drained by its consumer in batches, reporting failures per message."""
         for name, queue in sorted(work_queues.items()):
             consumer = iot_rules.CONSUMERS[name]
+            policy = policy_of(consumer.function)
             mapping = lambda_.CfnEventSourceMapping(
                 self,
                 f"{name}-consumer",
@@ -116,16 +118,16 @@ class IotRules(Construct):
                     resources=[queue.queue_arn],
                 ),
                 grants.sqs_send([self._queues[consumer.rejects]]),
+                grants.kms_data(self._key),
             )
 
-    def _on_failure(self, failure_queue: Mapping[str, str], policy: iam.ManagedPolicy) -> None:
+    def _on_failure(self, failure_queue: Mapping[str, str], policy_of: Callable[[str], iam.ManagedPolicy]) -> None:
         """IoT invokes asynchronously: a message the handler rejects would vanish after
         Lambda's retries. Send it, with the error, to the rule's dead-letter queue."""
-        if failure_queue:
-            # Lambda delivers on-failure records with the function's own role.
-            policy.add_statements(grants.sqs_send(self._queues[q] for q in sorted(set(failure_queue.values()))))
         for name, queue_name in failure_queue.items():
             queue = self._queues[queue_name]
+            # Lambda delivers on-failure records with the function's own role.
+            policy_of(name).add_statements(grants.sqs_send([queue]), grants.kms_data(self._key))
             lambda_.CfnEventInvokeConfig(
                 self,
                 f"{name}-on-failure",

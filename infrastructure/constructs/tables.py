@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from aws_cdk import RemovalPolicy
@@ -45,10 +46,11 @@ class Tables(Construct):
             self.by_name[logical] = self._table(logical, tables.schema(model), tables.ttl_attribute(model), stage, key)
         self._backups(stage, key)
 
-    def data_arns(self) -> list[str]:
-        """Every table and index ARN, named one by one (no `index/*`)."""
+    def data_arns(self, logicals: Iterable[str] | None = None) -> list[str]:
+        """The ARNs of these tables (default: every table) and of their indexes, named one by one (no `index/*`)."""
         arns = []
-        for logical, table in self.by_name.items():
+        for logical in self.by_name if logicals is None else logicals:
+            table = self.by_name[logical]
             arns.append(table.table_arn)
             arns.extend(f"{table.table_arn}/index/{index}" for index in self._indexes[logical])
         return arns

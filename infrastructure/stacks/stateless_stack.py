@@ -7,23 +7,19 @@ from pathlib import Path
 from typing import Any
 
 from aws_cdk import Aws, Stack
-from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from chalicelib.dispatch.messages import DISPATCHED, EVENT_SOURCE
 from chalicelib.workflow import definitions
-from infrastructure import constants
-from infrastructure.constructs import grants
+from infrastructure import access, constants
+from infrastructure.constructs import function_grants
 from infrastructure.constructs.api import Api
 from infrastructure.constructs.auth import Oidc, external_oidc
 from infrastructure.constructs.co_response import CoResponse
-from infrastructure.constructs.device_files import grant_objects
 from infrastructure.constructs.intake import IntakeProtection, public_base_url
 from infrastructure.constructs.iot import IotRules
 from infrastructure.constructs.iot_devices import AppAuthorizer, IotDevices
 from infrastructure.constructs.monitoring import Monitoring
 from infrastructure.constructs.workflows import Workflows, state_machine_arn
-from infrastructure.nag import acknowledge, nag_arn
 from infrastructure.settings import DeploySettings
 from infrastructure.stacks.stateful_stack import StatefulStack
 from iot_rules import CONSUMERS
@@ -72,7 +68,7 @@ class StatelessStack(Stack):
             queues=stateful.queues,
             work_queues=stateful.work_queues,
             key=stateful.key,
-            function_policy=api.policy,
+            function_policy=api.policy,  # by chalice name
         )
         IotDevices(self, "IotDevices", stage=stage)
         AppAuthorizer(self, "AppAuthorizer", stage=stage, function=api.function("mqtt_authorizer"))
@@ -119,30 +115,14 @@ class StatelessStack(Stack):
         return env
 
     def _grant(self, api: Api, stateful: StatefulStack, machine_arns: list[str], co_response: CoResponse) -> None:
-        topics = self.format_arn(service="iot", resource="topic", resource_name=f"{constants.MQTT_TOPIC_ROOT}/*")
-        api.policy.add_statements(
-            grants.dynamodb_data(stateful.tables.data_arns()),
-            grants.kms_data(stateful.key),
-            grants.secret_read(stateful.qr_keys),
-            grants.secret_read(stateful.identity_key),
-            iam.PolicyStatement(actions=["iot:Publish"], resources=[topics]),
-            iam.PolicyStatement(
-                actions=["states:DescribeStateMachine", "states:StartExecution"], resources=machine_arns
-            ),
-            grants.put_events(co_response.bus_arn, source=EVENT_SOURCE, detail_types=[DISPATCHED]),
+        resources = function_grants.Resources(
+            tables=stateful.tables,
+            key=stateful.key,
+            qr_keys=stateful.qr_keys,
+            identity_key=stateful.identity_key,
+            device_files=stateful.device_files,
+            machine_arns=machine_arns,
+            bus_arn=co_response.bus_arn,
+            telemetry_rejects=stateful.queues[TELEMETRY_REJECTS],
         )
-        grant_objects(api.policy, stateful.device_files)
-        channels = self.format_arn(service="kinesisvideo", resource="channel", resource_name="ems-*/*")
-        api.policy.add_statements(grants.video_rooms(channels))
-        acknowledge(
-            api.policy,
-            "Video rooms are signaling channels created per consultation at run time (ems-<id>); the name "
-            "prefix is the boundary.",
-            f"AwsSolutions-IAM5[Resource::{nag_arn(self, 'kinesisvideo', 'channel/ems-*/*')}]",
-        )
-        acknowledge(
-            api.policy,
-            f"Functions publish below {constants.MQTT_TOPIC_ROOT}/ only (unit, incident and platform topics "
-            "are created at run time); the topic tree is the boundary.",
-            f"AwsSolutions-IAM5[Resource::{nag_arn(self, 'iot', f'topic/{constants.MQTT_TOPIC_ROOT}/*')}]",
-        )
+        function_grants.grant(api.policies, access.derive(), resources)

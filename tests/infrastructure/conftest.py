@@ -34,6 +34,25 @@ class Synth:
     def resources(self, kind: str, type_: str) -> dict[str, dict[str, Any]]:
         return {k: r for k, r in self.templates[kind]["Resources"].items() if r["Type"] == type_}
 
+    def function_policies(self) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Function logical id -> (logical id, resource) of the managed policy on its own role."""
+        by_role = {
+            ref["Ref"]: (logical, policy)
+            for logical, policy in self.resources("stateless", "AWS::IAM::ManagedPolicy").items()
+            for ref in policy["Properties"].get("Roles", [])
+            if isinstance(ref, dict) and "Ref" in ref
+        }
+        return {
+            logical: by_role[fn["Properties"]["Role"]["Fn::GetAtt"][0]]
+            for logical, fn in self.resources("stateless", "AWS::Serverless::Function").items()
+        }
+
+    def function_statements(self, function: str | None = None) -> list[dict[str, Any]]:
+        """The statements of one function's policy (by logical id), or of every function's."""
+        policies = self.function_policies()
+        chosen = [policies[function]] if function else list(policies.values())
+        return [s for _, policy in chosen for s in policy["Properties"]["PolicyDocument"]["Statement"]]
+
 
 def _synth(region: str, root: Path) -> Synth:
     import aws_cdk as cdk

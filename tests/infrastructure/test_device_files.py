@@ -105,8 +105,15 @@ def _text(value: Any) -> str:
 
 
 def test_the_functions_reach_only_put_and_get_below_incidents(synth: Synth) -> None:
-    ((logical, (statement,)),) = _s3_statements(synth).items()
-    assert "FunctionPolicy" in logical  # the app's functions, and no other role
+    found = _s3_statements(synth)
+    functions = {logical for logical, _ in synth.function_policies().values()}
+    assert found and set(found) <= functions  # the app's functions, and no other role
+    assert synth.function_policies()["APIHandler"][0] in found  # the upload and download routes
+    for (statement,) in found.values():
+        _only_put_and_get_below_incidents(statement)
+
+
+def _only_put_and_get_below_incidents(statement: dict[str, Any]) -> None:
     assert statement["Effect"] == "Allow"
     assert sorted(_list(statement["Action"])) == ["s3:GetObject", "s3:PutObject"]
     (resource,) = _list(statement["Resource"])

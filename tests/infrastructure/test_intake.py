@@ -31,10 +31,9 @@ def _actions(statement: dict[str, Any]) -> list[str]:
     return [actions] if isinstance(actions, str) else actions
 
 
-def _function_policy(synth: Synth) -> dict[str, Any]:
-    policies = synth.resources("stateless", "AWS::IAM::ManagedPolicy")
-    (policy,) = (p for p in policies.values() if '"DefaultRole"' in json.dumps(p["Properties"]["Roles"]))
-    return policy  # type: ignore[no-any-return]
+def _function_policy(synth: Synth, function: str = "APIHandler") -> dict[str, Any]:
+    """The managed policy of one function's own role (by logical id; default: the API's)."""
+    return synth.function_policies()[function][1]
 
 
 def test_the_qr_key_secret_is_generated_encrypted_with_the_data_key_and_retained(synth: Synth) -> None:
@@ -55,11 +54,10 @@ def test_the_qr_key_secret_is_generated_encrypted_with_the_data_key_and_retained
 
 def test_only_the_functions_may_read_the_secret_and_only_its_value(synth: Synth) -> None:
     readers = [(kind, logical, s) for kind, logical, s in _statements(synth) if "secretsmanager" in json.dumps(s)]
-    assert len(readers) == 2  # the QR key ring and the archive's identity key, one statement each
+    functions = {logical for logical, _ in synth.function_policies().values()}
     named = set()
-    for kind, _, statement in readers:
-        assert kind == "stateless"
-        assert statement in _function_policy(synth)["Properties"]["PolicyDocument"]["Statement"]
+    for kind, logical, statement in readers:
+        assert kind == "stateless" and logical in functions
         assert _actions(statement) == ["secretsmanager:GetSecretValue"]
         resource = json.dumps(statement["Resource"])
         assert "*" not in resource
@@ -117,7 +115,10 @@ def test_reconcile_runs_every_minute_with_its_log_group_alarm_and_tracing(synth:
         if {"Ref": "ReconcileIncidents"} in g["Properties"].get("LogGroupName", {}).get("Fn::Join", [[], []])[1]
     ]
     assert len(groups) == 1
-    assert json.dumps({"Fn::GetAtt": [groups[0], "Arn"]}) in json.dumps(_function_policy(synth))
+    # Its own log group, in its own role's policy, and in no other function's.
+    policies = {f: json.dumps(p) for f, (_, p) in synth.function_policies().items()}
+    log_group = json.dumps({"Fn::GetAtt": [groups[0], "Arn"]})
+    assert [f for f, p in policies.items() if log_group in p] == ["ReconcileIncidents"]
     alarms = [a["Properties"] for a in synth.resources("stateless", "AWS::CloudWatch::Alarm").values()]
     dimension = {"Name": "FunctionName", "Value": {"Ref": "ReconcileIncidents"}}
     assert any(a.get("MetricName") == "Errors" and dimension in a["Dimensions"] for a in alarms)

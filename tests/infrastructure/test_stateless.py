@@ -51,20 +51,41 @@ def test_each_function_has_an_encrypted_log_group_with_retention(synth: Synth) -
         assert "KmsKeyId" in group["Properties"] and group["Properties"]["RetentionInDays"] >= (90 if waf else 365)
 
 
-def test_chalice_inline_policy_with_wildcard_logs_is_gone(synth: Synth) -> None:
-    assert "Policies" not in synth.templates["stateless"]["Resources"]["DefaultRole"]["Properties"]
+def test_every_function_has_its_own_role_without_chalices_inline_policy(synth: Synth) -> None:
+    functions = synth.resources("stateless", "AWS::Serverless::Function")
+    roles = {f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions.values()}
+    assert len(roles) == len(functions) and "DefaultRole" not in synth.templates["stateless"]["Resources"]
+    for role in roles:
+        # Chalice's inline policy allowed logs on arn:*:logs:*:*:*; each role has one managed policy instead.
+        assert "Policies" not in synth.templates["stateless"]["Resources"][role]["Properties"]
+    policies = synth.function_policies()
+    assert len({logical for logical, _ in policies.values()}) == len(functions)
+    for function, (_, policy) in policies.items():
+        assert policy["Properties"]["Roles"] == [{"Ref": functions[function]["Properties"]["Role"]["Fn::GetAtt"][0]}]
+
+
+def test_task_responses_only_for_the_functions_that_complete_task_tokens(synth: Synth) -> None:
+    from infrastructure import access
+    from infrastructure.constructs.api import logical_id
+    from infrastructure.constructs.grants import TASK_RESPONSE
+
+    derived = access.derive()
+    for name, reach in derived.items():
+        granted = any(set(TASK_RESPONSE) & set(_list(s["Action"])) for s in synth.function_statements(logical_id(name)))
+        assert granted == (access.Capability.TASK_RESPONSES in reach), name
+    assert any(access.Capability.TASK_RESPONSES not in reach for reach in derived.values())
 
 
 def test_functions_publish_only_below_the_ems_topic_tree(synth: Synth) -> None:
-    statements = [
-        s
-        for p in synth.resources("stateless", "AWS::IAM::ManagedPolicy").values()
-        for s in p["Properties"]["PolicyDocument"]["Statement"]
-        if s["Action"] == "iot:Publish"
-    ]
-    assert len(statements) == 1
-    resource = statements[0]["Resource"]
-    assert resource != "*" and ':topic/ems/*"' in json.dumps(resource)
+    statements = [s for s in synth.function_statements() if s["Action"] == "iot:Publish"]
+    assert statements and [s for s in synth.function_statements("APIHandler") if s in statements]
+    for statement in statements:
+        resource = statement["Resource"]
+        assert resource != "*" and ':topic/ems/*"' in json.dumps(resource)
+
+
+def _list(value: object) -> list[object]:
+    return value if isinstance(value, list) else [value]
 
 
 def test_api_is_regional_traced_logged_and_answers_in_the_error_shape(synth: Synth) -> None:
