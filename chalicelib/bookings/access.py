@@ -13,11 +13,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.bookings.logic import basis_of
+
 GRANT_HOURS = 12  # the receiving hospital's access to the record: the stay in the ED and a margin
 
 
 def basis(record: Any) -> str:
-    return f"{'referral' if record.kind == 'referral' else 'booking'}:{record.booking_id}"
+    return basis_of(record.kind, record.booking_id)
 
 
 def grant(record: Any, now: datetime) -> None:
@@ -31,7 +33,7 @@ def grant(record: Any, now: datetime) -> None:
 
 def ended(record: Any, why: str, now: datetime) -> None:
     """The booking ended before the handover: its grant goes, and the hospital's seats with it."""
-    from chalicelib.consultations.service import access_ended
+    from chalicelib.consultations.api import access_ended
     from chalicelib.healthaccess.api import hospital_may_read, revoke
 
     revoke(record.incident_id, f"hospital:{record.hospital_id}", basis(record), why, now)

@@ -99,3 +99,13 @@ def teams_for(pathway: str | None, needs: Iterable[Capability]) -> list[str]:
     if Capability.ECMO in needs:
         teams.append("ecmo")
     return teams
+
+
+def inbound_topic(hospital_id: str) -> str:
+    """The hospital's inbound MQTT topic: offers, acceptances, ETA, green-channel and consultation calls."""
+    return f"ems/hospitals/{hospital_id}/inbound"
+
+
+def basis_of(kind: str | None, booking_id: str) -> str:
+    """The reason a hospital's grant lives by: `referral:RF..` for a referral, else `booking:BK..`."""
+    return f"{'referral' if kind == 'referral' else 'booking'}:{booking_id}"

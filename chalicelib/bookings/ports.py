@@ -57,3 +57,11 @@ class BookingMessages(ABC):
     @abstractmethod
     def to_desk(self, county: str, message: dict[str, Any]) -> None:
         """The county desk: an incident no hospital accepted."""
+
+
+class AdmissionWatch(ABC):
+    """Whoever waits for a hospital to accept the patient: the call-to-admission workflow."""
+
+    @abstractmethod
+    def accepted(self, incident_id: str, booking_id: str) -> None:
+        """A hospital accepted the incident's admission (never raises: the acceptance stands)."""

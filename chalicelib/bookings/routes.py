@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalice import Blueprint
 
 from chalicelib.bookings.schemas import (
@@ -18,7 +20,8 @@ from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE, union
 from chalicelib.core.http import Ctx, route
-from chalicelib.healthaccess.refusals import audited
+from chalicelib.core.lambdas import lambda_function
+from chalicelib.healthaccess.api import audited
 
 bp = Blueprint(__name__)
 
@@ -110,9 +113,10 @@ def post_referral(ctx: Ctx) -> BookingView:
     description="Only the offered hospital, only while the offer is open (409 `booking_not_open`).",
 )
 def post_accept(ctx: Ctx) -> BookingView:
+    from chalicelib.bookings.adapters.workflow import WorkflowAdmissionWatch
     from chalicelib.bookings.service import accept
 
-    return accept(ctx.who, ctx.params["booking_id"], ctx.body, utcnow())
+    return accept(ctx.who, ctx.params["booking_id"], ctx.body, utcnow(), WorkflowAdmissionWatch())
 
 
 @route(
@@ -166,3 +170,27 @@ def get_inbound(ctx: Ctx) -> InboundBoard:
     from chalicelib.bookings.inbound import board
 
     return board(ctx.who, ctx.params["hospital_id"], utcnow())
+
+
+# -- Lambda entry points of the call-to-admission workflow ------------------------------------------
+
+
+@lambda_function(bp, name="booking_timeout")
+def booking_timeout(event: dict[str, Any]) -> dict[str, Any]:
+    """The workflow's timer ran out on an offer: expire it and offer the next hospital (a no-op once answered)."""
+    from chalicelib.bookings.service import expire
+
+    booking_id = str(event["booking_id"])
+    view = expire(booking_id, utcnow())
+    if view is None:
+        return {"booking_id": booking_id, "expired": False}
+    return {"booking_id": booking_id, "expired": True, "next_booking_id": view.next_booking_id}
+
+
+@lambda_function(bp, name="booking_state")
+def booking_state(event: dict[str, Any]) -> dict[str, Any]:
+    """The workflow's look at the admission: offer the top hospital if nothing is open (`offer`), expire an
+    offer past its time; returns {"state": accepted | waiting | exhausted, "answer_s"}."""
+    from chalicelib.bookings.service import workflow_state
+
+    return workflow_state(str(event["incident_id"]), utcnow(), offer=bool(event.get("offer", False)))

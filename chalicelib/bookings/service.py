@@ -17,6 +17,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.bookings import access, logic
 from chalicelib.bookings.dal import BookingRecord
 from chalicelib.bookings.logic import Status
+from chalicelib.bookings.ports import AdmissionWatch, BookingMessages, HospitalSystem
 from chalicelib.bookings.schemas import (
     Accept,
     BookingList,
@@ -27,7 +28,9 @@ from chalicelib.bookings.schemas import (
     OrderView,
     ReferralRequest,
 )
+from chalicelib.bookings.settings import BookingSettings
 from chalicelib.core.auth import Principal
+from chalicelib.core.config import settings_of
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.observability import count, logger
 from chalicelib.core.tables import bound
@@ -96,7 +99,6 @@ def _create(
 
 def refer(who: Principal, incident_id: str, req: ReferralRequest, now: datetime) -> BookingView:
     """A hospital that has the patient refers them to another, up or down; the other accepts or declines."""
-    from chalicelib.core.config import get_settings
     from chalicelib.healthaccess.api import open_record
     from chalicelib.hospitals import api as hospitals
     from chalicelib.incidents import api as incidents
@@ -127,8 +129,7 @@ def refer(who: Principal, incident_id: str, req: ReferralRequest, now: datetime)
         referral_reason=req.reason, rank=None,
         qualified="yes" if {Capability(c) for c in needs} <= target.capabilities else "no",
         level=incident.triage_level, pathway=incident.pathway, needs=needs, eta_s=None, created_at=now,
-        created_by=who.subject, answer_by=now + timedelta(seconds=get_settings().booking_answer_s), orders=orders,
-        teams=[],
+        created_by=who.subject, answer_by=now + timedelta(seconds=_answer_s()), orders=orders, teams=[],
     )  # fmt: skip
     record.save(condition=BookingRecord.booking_id.does_not_exist())
     summary = _summary(record, "referral_offered", now)
@@ -137,7 +138,7 @@ def refer(who: Principal, incident_id: str, req: ReferralRequest, now: datetime)
     return _view(record)
 
 
-def accept(who: Principal, booking_id: str, body: Accept, now: datetime) -> BookingView:
+def accept(who: Principal, booking_id: str, body: Accept, now: datetime, watch: AdmissionWatch) -> BookingView:
     record = _get(booking_id)
     who.require_scope("hospital", record.hospital_id)
     _move(record, "accept", now, [BookingRecord.answered_at.set(now), BookingRecord.answered_by.set(who.subject)])
@@ -149,9 +150,7 @@ def accept(who: Principal, booking_id: str, body: Accept, now: datetime) -> Book
     _register(record, now)
     _tell_crew(record, now)
     if record.kind != "referral":
-        from chalicelib.workflow.milestones import Milestone, reached
-
-        reached(record.incident_id, Milestone.ACCEPTED, {"booking_id": record.booking_id})
+        watch.accepted(record.incident_id, record.booking_id)
     if record.kind == "referral" and record.referred_by:
         message = {**_summary(record, "referral_accepted", now), "referred_to": record.hospital_id,
                    "registration_no": record.registration_no}  # fmt: skip
@@ -292,6 +291,24 @@ def arrive(record: BookingRecord, now: datetime) -> None:
     _tell_hospital(record, "patient_arrived", now)
 
 
+def arrive_by_id(booking_id: str, now: datetime) -> None:
+    arrive(_get(booking_id), now)
+
+
+def send_handover(hospital_id: str, bundle: dict[str, Any]) -> str:
+    """The handover bundle to the hospital's information system; a failure is counted, never raised."""
+    from chalicelib.bookings.ports import HisNotConnected, HisUnavailable
+
+    try:
+        _his().hand_over(hospital_id, bundle)
+    except HisNotConnected:
+        return "not_connected"
+    except HisUnavailable:
+        count("HisCallFailed")
+        return "failed"
+    return "ok"
+
+
 # -- the offer and the move on ------------------------------------------------------------------
 
 
@@ -310,7 +327,6 @@ def _offer(
     by: str,
     now: datetime,
 ) -> BookingRecord:
-    from chalicelib.core.config import get_settings
     from chalicelib.incidents import api as incidents
 
     target = choice.hospital_id if choice else hospital_id
@@ -325,7 +341,7 @@ def _offer(
         qualified="yes" if choice is not None and choice.kind == "qualified" else "no",
         level=options.level, pathway=options.pathway, needs=[c.value for c in options.required_capabilities],
         eta_s=choice.eta_s if choice else None, created_at=now, created_by=by,
-        answer_by=now + timedelta(seconds=get_settings().booking_answer_s), orders=orders, teams=[],
+        answer_by=now + timedelta(seconds=_answer_s()), orders=orders, teams=[],
     )  # fmt: skip
     record.save(condition=BookingRecord.booking_id.does_not_exist())
     message = _summary(record, "booking_offered", now)
@@ -469,14 +485,18 @@ def _hospital_exists(hospital_id: str) -> bool:
     return hospitals.find(hospital_id) is not None
 
 
-def _his() -> Any:
-    from chalicelib.bookings.deps import his
+def _answer_s() -> int:
+    return settings_of(BookingSettings).booking_answer_s
+
+
+def _his() -> HospitalSystem:
+    from chalicelib.bookings.wiring import his
 
     return his()
 
 
-def _messages() -> Any:
-    from chalicelib.bookings.deps import get_messages
+def _messages() -> BookingMessages:
+    from chalicelib.bookings.wiring import get_messages
 
     return get_messages()
 

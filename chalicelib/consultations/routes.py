@@ -9,7 +9,7 @@ from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE, union
 from chalicelib.core.http import Ctx, route
-from chalicelib.healthaccess.refusals import audited
+from chalicelib.healthaccess.api import audited
 
 bp = Blueprint(__name__)
 
@@ -17,8 +17,9 @@ bp = Blueprint(__name__)
 def CONSULTATION(params: dict[str, str]) -> str | None:
     """The incident a refused request on the consultation concerned (for its audit entry)."""
     from chalicelib.consultations.service import incident_of
+    from chalicelib.consultations.wiring import get_ports
 
-    return incident_of(params["consultation_id"])
+    return incident_of(get_ports(), params["consultation_id"])
 
 
 TAGS = ("consultations",)
@@ -40,9 +41,11 @@ PEOPLE = (Role.CREW, Role.DISPATCHER, Role.HOSPITAL)
     refused=audited("consultation.create"),
 )
 def post_consultation(ctx: Ctx) -> ConsultationView:
+    from chalicelib.consultations.adapters.bookings import BookingsApi
     from chalicelib.consultations.service import request
+    from chalicelib.consultations.wiring import get_ports
 
-    return request(ctx.who, ctx.params["incident_id"], ctx.body, utcnow())
+    return request(get_ports(), BookingsApi(), ctx.who, ctx.params["incident_id"], ctx.body, utcnow())
 
 
 @route(
@@ -59,8 +62,9 @@ def post_consultation(ctx: Ctx) -> ConsultationView:
 )
 def get_consultations(ctx: Ctx) -> ConsultationList:
     from chalicelib.consultations.service import of_incident
+    from chalicelib.consultations.wiring import get_ports
 
-    return of_incident(ctx.who, ctx.params["incident_id"], utcnow())
+    return of_incident(get_ports(), ctx.who, ctx.params["incident_id"], utcnow())
 
 
 @route(
@@ -78,8 +82,9 @@ def get_consultations(ctx: Ctx) -> ConsultationList:
 )
 def post_join(ctx: Ctx) -> ConsultationView:
     from chalicelib.consultations.service import join
+    from chalicelib.consultations.wiring import get_ports
 
-    return join(ctx.who, ctx.params["consultation_id"], utcnow())
+    return join(get_ports(), ctx.who, ctx.params["consultation_id"], utcnow())
 
 
 @route(
@@ -95,8 +100,9 @@ def post_join(ctx: Ctx) -> ConsultationView:
 )
 def post_leave(ctx: Ctx) -> ConsultationView:
     from chalicelib.consultations.service import leave
+    from chalicelib.consultations.wiring import get_ports
 
-    return leave(ctx.who, ctx.params["consultation_id"], utcnow())
+    return leave(get_ports(), ctx.who, ctx.params["consultation_id"], utcnow())
 
 
 @route(
@@ -113,5 +119,6 @@ def post_leave(ctx: Ctx) -> ConsultationView:
 )
 def post_close(ctx: Ctx) -> ConsultationView:
     from chalicelib.consultations.service import close
+    from chalicelib.consultations.wiring import get_ports
 
-    return close(ctx.who, ctx.params["consultation_id"], ctx.body, utcnow())
+    return close(get_ports(), ctx.who, ctx.params["consultation_id"], ctx.body, utcnow())

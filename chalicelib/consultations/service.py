@@ -3,19 +3,18 @@
 The ambulance crew (or the desk) requests a session with specialties of a hospital; the hospital's
 experts get a time-boxed grant to the record for the session and a notification; everyone joins the
 same video room (the crew's unit as its one sender); the outcome is recorded when it closes and the
-room is removed.
+room is removed. Each use case takes its ports, so unit tests run it against in-memory fakes.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
-from pynamodb.expressions.update import Action
-
-from chalicelib.consultations.dal import ConsultationRecord
+from chalicelib.consultations.entities import Consultation, Participants
+from chalicelib.consultations.ports import Bookings, ConsultationPorts
 from chalicelib.consultations.schemas import (
     CloseRequest,
     ConsultationList,
@@ -28,156 +27,144 @@ from chalicelib.consultations.schemas import (
 from chalicelib.core.auth import Principal, Role
 from chalicelib.core.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
 from chalicelib.core.observability import count
-from chalicelib.core.optimistic import rewrite
-from chalicelib.core.tables import bound
-from chalicelib.video.ports import JoinInfo, Room, VideoUnavailable
+from chalicelib.healthaccess.api import Access
+from chalicelib.video.api import JoinInfo, Room, VideoProvider, VideoUnavailable
 
 GRANT_HOURS = 2  # the consulted hospital's access to the record: the session and its write-up
-_HOLDING = ("accepted", "arrived")  # bookings whose hospital has the patient
 SCHEMA = 1
 
 
-def request(who: Principal, incident_id: str, req: ConsultationRequest, now: datetime) -> ConsultationView:
+def request(
+    ports: ConsultationPorts, bookings: Bookings, who: Principal, incident_id: str, req: ConsultationRequest,
+    now: datetime,
+) -> ConsultationView:  # fmt: skip
     access = _open(who, incident_id, "consultation.create", now, ",".join(req.specialties))
-    hospital_id = req.hospital_id or _accepting_hospital(incident_id)
+    holding = bookings.holding(incident_id) if req.hospital_id is None else None
+    hospital_id = req.hospital_id or (holding[-1].hospital_id if holding else None)
     if hospital_id is not None and not _hospital_exists(hospital_id):
         raise ValidationFailed("no such hospital", code="unknown_hospital",
                                details=[{"field": "hospital_id", "message": "no such hospital"}])  # fmt: skip
     consultation_id = f"CS{now:%Y%m%d%H%M%S}{secrets.token_hex(3)}"
-    room = _video(lambda v: v.open(f"ems-{consultation_id}"))
-    held = _held_basis(incident_id, hospital_id) if hospital_id is not None else None
-    record = bound(ConsultationRecord)(
+    room = _video(ports.video, lambda v: v.open(f"ems-{consultation_id}"))
+    held = _held_basis(bookings, incident_id, hospital_id) if hospital_id is not None else None
+    consultation = Consultation(
         consultation_id, incident_id=incident_id, hospital_id=hospital_id,
         specialties=[s.value for s in req.specialties], question=req.question, requested_by=who.subject,
         requested_at=now, status="open", room={"provider": room.provider, "room_id": room.room_id, "name": room.name},
         participants=[], access_basis=held or (f"consultation:{consultation_id}" if hospital_id else None),
     )  # fmt: skip
-    record.save(condition=ConsultationRecord.consultation_id.does_not_exist())
+    ports.store.add(consultation)
     if hospital_id is not None:
         if held is None:
             _grant(incident_id, hospital_id, consultation_id, now)
-        _notify(hospital_id, record, now)
+        _notify(bookings, hospital_id, consultation, now)
     # The crew's unit sends the video; anyone else requesting joins as a viewer.
     role = "master" if who.role is Role.CREW and access.unit_id else "viewer"
-    return _join(who, record, role, now)
+    return _join(ports, who, consultation, role, now)
 
 
-def join(who: Principal, consultation_id: str, now: datetime) -> ConsultationView:
-    record = _get(consultation_id)
-    access = _open(who, record.incident_id, "consultation.join", now, consultation_id)
-    if record.status != "open":
+def join(ports: ConsultationPorts, who: Principal, consultation_id: str, now: datetime) -> ConsultationView:
+    c = _get(ports, consultation_id)
+    access = _open(who, c.incident_id, "consultation.join", now, consultation_id)
+    if c.status != "open":
         raise Conflict("the consultation is closed", code="consultation_closed")
-    master_taken = any(p["role"] == "master" and not p.get("left_at") for p in record.participants or [])
+    master_taken = any(p["role"] == "master" and not p.get("left_at") for p in c.participants)
     role = "master" if who.role is Role.CREW and access.unit_id and not master_taken else "viewer"
-    return _join(who, record, role, now)
+    return _join(ports, who, c, role, now)
 
 
-def leave(who: Principal, consultation_id: str, now: datetime) -> ConsultationView:
-    record = _get(consultation_id)
-    _open(who, record.incident_id, "consultation.leave", now, consultation_id)
+def leave(ports: ConsultationPorts, who: Principal, consultation_id: str, now: datetime) -> ConsultationView:
+    c = _get(ports, consultation_id)
+    _open(who, c.incident_id, "consultation.leave", now, consultation_id)
 
-    def left(people: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    def left(people: Participants | None) -> Participants:
         return [dict(p, left_at=now.isoformat()) if p["subject"] == who.subject and not p.get("left_at") else p
                 for p in people or []]  # fmt: skip
 
-    rewrite(record, ConsultationRecord.participants, left)
-    return _view(record)
+    return _view(ports.store.change_participants(c, left))
 
 
-def close(who: Principal, consultation_id: str, body: CloseRequest, now: datetime) -> ConsultationView:
-    record = _get(consultation_id)
-    _open(who, record.incident_id, "consultation.close", now, consultation_id)
-    people = [p if p.get("left_at") else dict(p, left_at=now.isoformat()) for p in record.participants or []]
-    actions: list[Action] = [ConsultationRecord.status.set("closed"), ConsultationRecord.outcome.set(body.outcome),
-               ConsultationRecord.closed_at.set(now), ConsultationRecord.closed_by.set(who.subject),
-               ConsultationRecord.participants.set(people)]  # fmt: skip
+def close(
+    ports: ConsultationPorts, who: Principal, consultation_id: str, body: CloseRequest, now: datetime
+) -> ConsultationView:
+    c = _get(ports, consultation_id)
+    _open(who, c.incident_id, "consultation.close", now, consultation_id)
+    people = [p if p.get("left_at") else dict(p, left_at=now.isoformat()) for p in c.participants]
+    closed = ports.store.close(c, body.outcome, now, who.subject, people)
+    if closed is None:
+        raise Conflict("the consultation is closed", code="consultation_closed")
     try:
-        record.update(actions=actions, condition=ConsultationRecord.status == "open")
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise Conflict("the consultation is closed", code="consultation_closed") from exc
-        raise
-    try:
-        _room_provider().close(_room(record))
+        ports.video.close(Room(**closed.room))
     except VideoUnavailable:  # the session is closed either way; the channel is removed later by hand
         count("VideoCloseFailed")
-    return _view(record)
+    return _view(closed)
 
 
-def of_incident(who: Principal, incident_id: str, now: datetime) -> ConsultationList:
+def of_incident(ports: ConsultationPorts, who: Principal, incident_id: str, now: datetime) -> ConsultationList:
     _open(who, incident_id, "consultations.read", now)
-    rows = bound(ConsultationRecord).by_incident.query(incident_id)
-    return ConsultationList(incident_id=incident_id, consultations=[_view(r) for r in rows])
+    rows = ports.store.of_incident(incident_id)
+    return ConsultationList(incident_id=incident_id, consultations=[_view(c) for c in rows])
 
 
-# -- helpers ----------------------------------------------------------------------------------------
-
-
-def _open(who: Principal, incident_id: str, action: str, now: datetime, detail: str | None = None) -> Any:
-    from chalicelib.healthaccess.api import open_record
-
-    return open_record(who, incident_id, action, now, detail)
-
-
-def _join(who: Principal, record: ConsultationRecord, role: str, now: datetime) -> ConsultationView:
-    client_id = f"{who.role.value}-{secrets.token_hex(4)}"
-    info = _video(lambda v: v.join(_room(record), client_id, role, now))
-    hospital = next(iter(sorted(who.scope_ids("hospital"))), None) if who.role is Role.HOSPITAL else None
-    person = {"subject": who.subject, "role": role, "hospital_id": hospital, "joined_at": now.isoformat(),
-              "left_at": None}  # fmt: skip
-    rewrite(record, ConsultationRecord.participants, lambda people: [*(people or []), person])
-    return _view(record, info)
-
-
-def _video(call: Any) -> Any:
-    try:
-        return call(_room_provider())
-    except VideoUnavailable as exc:
-        count("VideoUnavailable")
-        raise ServiceUnavailable(f"video is unavailable ({exc.reason})", code="video_unavailable") from exc
-
-
-def _room_provider() -> Any:
-    from chalicelib.video.api import provider
-
-    return provider()
-
-
-def _room(record: ConsultationRecord) -> Room:
-    return Room(**record.room)
-
-
-def access_ended(incident_id: str, hospital_id: str, why: str, now: datetime) -> int:
+def access_ended(ports: ConsultationPorts, incident_id: str, hospital_id: str, why: str, now: datetime) -> int:
     """The hospital no longer reaches the record: its accounts' open seats in the incident's open
     consultations end now (the session goes on for the others). Returns the consultations changed."""
     ended = 0
-    for record in bound(ConsultationRecord).by_incident.query(incident_id):
-        if record.status != "open" or not _seated(record.participants, hospital_id):
+    for c in ports.store.of_incident(incident_id):
+        if c.status != "open" or not _seated(c.participants, hospital_id):
             continue
 
-        def unseat(people: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+        def unseat(people: Participants | None) -> Participants:
             return [dict(p, left_at=now.isoformat()) if p.get("hospital_id") == hospital_id and not p.get("left_at")
                     else p for p in people or []]  # fmt: skip
 
-        rewrite(record, ConsultationRecord.participants, unseat)
+        ports.store.change_participants(c, unseat)
         ended += 1
     if ended:
         count("ConsultationSeatsEnded", ended)
     return ended
 
 
-def _seated(people: list[dict[str, Any]] | None, hospital_id: str) -> bool:
-    return any(p.get("hospital_id") == hospital_id and not p.get("left_at") for p in people or [])
+def incident_of(ports: ConsultationPorts, consultation_id: str) -> str | None:
+    return ports.store.incident_of(consultation_id)
 
 
-def _held_basis(incident_id: str, hospital_id: str) -> str | None:
+# -- helpers ----------------------------------------------------------------------------------------
+
+
+def _open(who: Principal, incident_id: str, action: str, now: datetime, detail: str | None = None) -> Access:
+    from chalicelib.healthaccess.api import open_record
+
+    return open_record(who, incident_id, action, now, detail)
+
+
+def _join(ports: ConsultationPorts, who: Principal, c: Consultation, role: str, now: datetime) -> ConsultationView:
+    client_id = f"{who.role.value}-{secrets.token_hex(4)}"
+    info = _video(ports.video, lambda v: v.join(Room(**c.room), client_id, role, now))
+    hospital = next(iter(sorted(who.scope_ids("hospital"))), None) if who.role is Role.HOSPITAL else None
+    person = {"subject": who.subject, "role": role, "hospital_id": hospital, "joined_at": now.isoformat(),
+              "left_at": None}  # fmt: skip
+    joined = ports.store.change_participants(c, lambda people: [*(people or []), person])
+    return _view(joined, info)
+
+
+def _video(video: VideoProvider, call: Callable[[VideoProvider], Any]) -> Any:
+    try:
+        return call(video)
+    except VideoUnavailable as exc:
+        count("VideoUnavailable")
+        raise ServiceUnavailable(f"video is unavailable ({exc.reason})", code="video_unavailable") from exc
+
+
+def _seated(people: Participants, hospital_id: str) -> bool:
+    return any(p.get("hospital_id") == hospital_id and not p.get("left_at") for p in people)
+
+
+def _held_basis(bookings: Bookings, incident_id: str, hospital_id: str) -> str | None:
     """The booking basis on which the hospital already holds the patient: the consultation rides on it
     (and ends with it) instead of a grant of its own."""
-    from chalicelib.bookings.access import basis
-    from chalicelib.bookings.service import of_incident_records
-
-    held = [b for b in of_incident_records(incident_id) if b.hospital_id == hospital_id and b.status in _HOLDING]
-    return basis(held[-1]) if held else None
+    held = [b for b in bookings.holding(incident_id) if b.hospital_id == hospital_id]
+    return held[-1].basis if held else None
 
 
 def _grant(incident_id: str, hospital_id: str, consultation_id: str, now: datetime) -> None:
@@ -188,23 +175,14 @@ def _grant(incident_id: str, hospital_id: str, consultation_id: str, now: dateti
                    "system", now, now + timedelta(hours=GRANT_HOURS))  # fmt: skip
 
 
-def _notify(hospital_id: str, record: ConsultationRecord, now: datetime) -> None:
-    from chalicelib.bookings.deps import get_messages
-
-    message = {"schema": SCHEMA, "type": "consultation_requested", "consultation_id": record.consultation_id,
-               "incident_id": record.incident_id, "specialties": record.specialties, "question": record.question,
+def _notify(bookings: Bookings, hospital_id: str, c: Consultation, now: datetime) -> None:
+    message = {"schema": SCHEMA, "type": "consultation_requested", "consultation_id": c.consultation_id,
+               "incident_id": c.incident_id, "specialties": c.specialties, "question": c.question,
                "at": now.isoformat()}  # fmt: skip
     try:
-        get_messages().to_hospital(hospital_id, message)
+        bookings.to_hospital(hospital_id, message)
     except Exception:
         count("ConsultationNotifyFailed")
-
-
-def _accepting_hospital(incident_id: str) -> str | None:
-    from chalicelib.bookings.service import of_incident_records
-
-    held = [b.hospital_id for b in of_incident_records(incident_id) if b.status in _HOLDING]
-    return held[-1] if held else None
 
 
 def _hospital_exists(hospital_id: str) -> bool:
@@ -213,14 +191,14 @@ def _hospital_exists(hospital_id: str) -> bool:
     return hospitals.find(hospital_id) is not None
 
 
-def _get(consultation_id: str) -> ConsultationRecord:
-    try:
-        return bound(ConsultationRecord).get(consultation_id, consistent_read=True)
-    except DoesNotExist:
-        raise NotFound("no such consultation", code="consultation_not_found") from None
+def _get(ports: ConsultationPorts, consultation_id: str) -> Consultation:
+    found = ports.store.get(consultation_id)
+    if found is None:
+        raise NotFound("no such consultation", code="consultation_not_found")
+    return found
 
 
-def _view(r: ConsultationRecord, info: JoinInfo | None = None) -> ConsultationView:
+def _view(c: Consultation, info: JoinInfo | None = None) -> ConsultationView:
     video = None
     if info is not None:
         video = VideoJoin(
@@ -230,15 +208,8 @@ def _view(r: ConsultationRecord, info: JoinInfo | None = None) -> ConsultationVi
                          for s in info.ice_servers],
         )  # fmt: skip
     return ConsultationView(
-        consultation_id=r.consultation_id, incident_id=r.incident_id, hospital_id=r.hospital_id,
-        specialties=r.specialties, question=r.question, status=r.status, requested_by=r.requested_by,
-        requested_at=r.requested_at, participants=[Participant.model_validate(p) for p in r.participants or []],
-        outcome=r.outcome, closed_at=r.closed_at, video=video,
+        consultation_id=c.consultation_id, incident_id=c.incident_id, hospital_id=c.hospital_id,
+        specialties=c.specialties, question=c.question, status=c.status, requested_by=c.requested_by,
+        requested_at=c.requested_at, participants=[Participant.model_validate(p) for p in c.participants],
+        outcome=c.outcome, closed_at=c.closed_at, video=video,
     )  # fmt: skip
-
-
-def incident_of(consultation_id: str) -> str | None:
-    try:
-        return str(bound(ConsultationRecord).get(consultation_id, attributes_to_get=["incident_id"]).incident_id)
-    except DoesNotExist:
-        return None

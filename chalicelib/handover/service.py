@@ -8,8 +8,8 @@ validated before it is stored; the hospital's information system gets it through
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
+from chalicelib.bookings.api import AcceptedBooking
 from chalicelib.core.auth import Principal
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.tables import bound
@@ -23,20 +23,20 @@ _NODES = {"eTimes.03": "dispatched", "eTimes.05": "en_route", "eTimes.06": "on_s
 
 
 def hand_over(who: Principal, incident_id: str, now: datetime) -> HandoverView:
-    from chalicelib.bookings import service as bookings
+    from chalicelib.bookings import api as bookings
     from chalicelib.core.config import get_settings
     from chalicelib.healthaccess.api import open_record
 
     access = open_record(who, incident_id, "handover.create", now)
-    booking = next((b for b in bookings.of_incident_records(incident_id) if b.status == "accepted"), None)
+    booking = bookings.accepted_admission(incident_id)
     if booking is None:
         raise Conflict("no accepted booking to hand over to", code="no_accepted_booking")
     facts = _facts(incident_id, booking, access.unit_id or booking.unit_id, now)
     from chalicelib.handover.bundle import build
 
     bundle = build(facts)
-    bookings.arrive(booking, now)
-    his_status = _send(booking.hospital_id, bundle)
+    bookings.arrive(booking.booking_id, now)
+    his_status = bookings.send_handover(booking.hospital_id, bundle)
     record = bound(HandoverRecord)(
         incident_id, booking.booking_id, hospital_id=booking.hospital_id, unit_id=booking.unit_id,
         handed_over_at=now, handed_over_by=who.subject, bundle=bundle, his_status=his_status,
@@ -44,7 +44,7 @@ def hand_over(who: Principal, incident_id: str, now: datetime) -> HandoverView:
     )  # fmt: skip
     record.save()
     _refresh_kpis(incident_id, now)
-    from chalicelib.workflow.milestones import Milestone, reached
+    from chalicelib.workflow.api import Milestone, reached
 
     reached(incident_id, Milestone.HANDED_OVER, {"booking_id": booking.booking_id})
     return _view(record)
@@ -53,10 +53,10 @@ def hand_over(who: Principal, incident_id: str, now: datetime) -> HandoverView:
 def _refresh_kpis(incident_id: str, now: datetime) -> None:
     """The prehospital intervals are complete at handover: the KPI summary takes them now."""
     from chalicelib.core.observability import count, logger
-    from chalicelib.timeline.service import refresh
+    from chalicelib.timeline.api import refresh_kpis
 
     try:
-        refresh(incident_id, now)
+        refresh_kpis(incident_id, now)
     except Exception:  # the handover stands; the next scan refreshes the summary again
         logger().exception("KPI refresh failed", extra={"incident_id": incident_id})
         count("KpiRefreshFailed")
@@ -72,7 +72,7 @@ def fetch(who: Principal, incident_id: str, now: datetime) -> HandoverView:
     return _view(records[0])
 
 
-def _facts(incident_id: str, booking: Any, unit_id: str | None, now: datetime) -> HandoverFacts:
+def _facts(incident_id: str, booking: AcceptedBooking, unit_id: str | None, now: datetime) -> HandoverFacts:
     from chalicelib.fleet.api import times_of
     from chalicelib.hospitals import api as hospitals
     from chalicelib.incidents import api as incidents
@@ -101,21 +101,6 @@ def _facts(incident_id: str, booking: Any, unit_id: str | None, now: datetime) -
         orders=[Order(order_id=o["order_id"], code=o["code"], status=o["status"], ordered_at=booking.answered_at or now)
                 for o in booking.orders or []],
     )  # fmt: skip
-
-
-def _send(hospital_id: str, bundle: dict[str, Any]) -> str:
-    from chalicelib.bookings.deps import his
-    from chalicelib.bookings.ports import HisNotConnected, HisUnavailable
-    from chalicelib.core.observability import count
-
-    try:
-        his().hand_over(hospital_id, bundle)
-    except HisNotConnected:
-        return "not_connected"
-    except HisUnavailable:
-        count("HisCallFailed")
-        return "failed"
-    return "ok"
 
 
 def _view(r: HandoverRecord) -> HandoverView:

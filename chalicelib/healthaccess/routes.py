@@ -33,7 +33,7 @@ bp = Blueprint(__name__)
     ),
 )
 def post_break_glass(ctx: Ctx) -> GrantView:
-    from chalicelib.healthaccess.wiring import get_ports
     from chalicelib.healthaccess.service import break_glass
+    from chalicelib.healthaccess.wiring import get_ports
 
     return break_glass(get_ports(), ctx.who, ctx.params["incident_id"], ctx.body, utcnow())

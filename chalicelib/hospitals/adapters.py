@@ -42,18 +42,10 @@ class DynamoHospitalStore(HospitalStore):
         return True
 
     def name(self, hospital_id: str) -> str | None:
-        try:
-            record = bound(HospitalRecord).get(hospital_id, attributes_to_get=["name_zh", "name_en"])
-        except HospitalRecord.DoesNotExist:
-            return None
-        return f"{record.name_zh} / {record.name_en}"
+        return registry.name(hospital_id)
 
     def location(self, hospital_id: str) -> tuple[float, float] | None:
-        try:
-            r = bound(HospitalRecord).get(hospital_id, attributes_to_get=["lat", "lon"])
-        except HospitalRecord.DoesNotExist:
-            return None
-        return float(r.lat), float(r.lon)
+        return registry.location(hospital_id)
 
 
 class LiveOptionSources(OptionSources):

@@ -52,6 +52,24 @@ def capacity(hospital_ids: Iterable[str]) -> dict[str, Capacity]:
     return out
 
 
+def name(hospital_id: str) -> str | None:
+    """`name_zh / name_en`, read fresh (one GetItem): for a crew naming its destination, not a query's hot loop."""
+    try:
+        record = bound(HospitalRecord).get(hospital_id, attributes_to_get=["name_zh", "name_en"])
+    except HospitalRecord.DoesNotExist:
+        return None
+    return f"{record.name_zh} / {record.name_en}"
+
+
+def location(hospital_id: str) -> tuple[float, float] | None:
+    """The hospital's (lat, lon), read fresh (one GetItem)."""
+    try:
+        r = bound(HospitalRecord).get(hospital_id, attributes_to_get=["lat", "lon"])
+    except HospitalRecord.DoesNotExist:
+        return None
+    return float(r.lat), float(r.lon)
+
+
 @on_reset
 def forget() -> None:
     """The registry load (and every reset of the composition root): read the registry again on next use."""

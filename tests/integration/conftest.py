@@ -43,13 +43,6 @@ def _reset() -> None:
     from chalicelib.core import root
 
     root.reset()
-    # Caches not yet declared with `core.root.provider` (remove a line once its domain's wiring is):
-    from chalicelib.qr import deps as qr_deps
-
-    qr_deps.reset()
-    from chalicelib.bookings import deps as booking_deps
-
-    booking_deps.reset()
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ class RecordingHis(HospitalSystem):
 
 @pytest.fixture
 def his(fleet: Any) -> Iterator[RecordingHis]:
-    from chalicelib.bookings.deps import use_his
+    from chalicelib.bookings.wiring import use_his
 
     fake = RecordingHis()
     use_his(fake)
@@ -129,12 +129,15 @@ def test_a_decline_moves_to_the_next_option_and_acceptance_readies_the_hospital(
 
 
 def test_no_answer_in_time_expires_the_offer_and_offers_the_next(fleet: Any, client: Any, his: RecordingHis) -> None:
-    from chalicelib.bookings.handlers import booking_timeout
+    from chalicelib.bookings.routes import booking_timeout
     from chalicelib.bookings.service import expire
 
     crew = stroke_at_the_tcm_hospital(client, fleet, "AMB02", "INC-TO")
     offer = post(client, "/v1/incidents/INC-TO/bookings", crew, {}).json_body
-    assert booking_timeout({"booking_id": offer["booking_id"]}) == {"booking_id": offer["booking_id"], "expired": False}
+    assert booking_timeout.domain_function({"booking_id": offer["booking_id"]}) == {
+        "booking_id": offer["booking_id"],
+        "expired": False,
+    }
     later = datetime.fromisoformat(offer["answer_by"]) + timedelta(seconds=1)
     view = expire(offer["booking_id"], later)
     assert view is not None and view.status == "expired" and view.next_booking_id

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.bookings.his_fhir import FhirHospitalSystem
+from chalicelib.bookings.adapters.his_fhir import FhirHospitalSystem
 from chalicelib.bookings.ports import HisNotConnected, HisUnavailable
 from devstack.his_sim import HisSimulator, parse_behaviours
 

@@ -25,8 +25,7 @@ from chalicelib.fleet.dal import (
 )
 from chalicelib.fleet.entities import Station, TimeNode, TimeStamp, UnitState, UnitStatus
 from chalicelib.fleet.logic import Step
-from chalicelib.fleet.ports import FleetStore, VersionConflict
-from chalicelib.incidents import api as incidents
+from chalicelib.fleet.ports import FleetStore, IncidentStep, VersionConflict
 
 # Leaving these statuses ends the assignment; anything else keeps it.
 _UNASSIGNED = (UnitStatus.AVAILABLE, UnitStatus.OUT_OF_SERVICE)
@@ -99,20 +98,34 @@ class DynamoFleetStore(FleetStore):
         return {s.station_id: s for s in map(to_station, bound(StationRecord).scan())}
 
     def hospital_name(self, hospital_id: str) -> str | None:
-        from chalicelib.hospitals.api import name
+        # The registry helper, not the api: the hospitals' options read the fleet (a unit's position).
+        from chalicelib.hospitals.registry import name
 
         return name(hospital_id)
 
     def apply(self, state: UnitState, step: Step, stamps: Sequence[TimeStamp], *, now: datetime) -> UnitState:
+        return self.apply_with(state, step, stamps, now=now, incident_step=None)
+
+    def apply_with(
+        self,
+        state: UnitState,
+        step: Step,
+        stamps: Sequence[TimeStamp],
+        *,
+        now: datetime,
+        incident_step: IncidentStep | None,
+    ) -> UnitState:
         actions = [*step_actions(state, step), UnitRecord.status_at.set(now)]
         record = bound(UnitRecord)(state.unit.unit_id, version=state.version)
         try:
             with TransactWrite(connection=self.connection) as tx:
                 tx.update(record, actions=actions, condition=UnitRecord.unit_id.exists())
                 if state.incident_id:
+                    if incident_step is None:
+                        raise RuntimeError("a unit on a job changes status only with its incident's part")
                     # The incident follows its unit, in the same transaction (the board and the caller see it).
                     to = step.destination[0] if step.destination else None
-                    incidents.add_unit_step(tx, state.incident_id, state.unit.unit_id, step.status.value, to, now)
+                    incident_step(tx, state.incident_id, state.unit.unit_id, step.status.value, to, now)
                 for stamp in stamps:
                     tx.save(_time_record(stamp))
         except TransactWriteError as exc:
@@ -157,6 +170,47 @@ class DynamoFleetStore(FleetStore):
 
     def times_of(self, incident_id: str) -> list[TimeStamp]:
         return [_stamp(r) for r in bound(UnitTimeRecord).query(incident_id)]
+
+
+class FollowedByIncident(FleetStore):
+    """The fleet store as a status write needs it: the one store (per container) for everything,
+    its status writes with the incident's part."""
+
+    def __init__(self, store: DynamoFleetStore, incident_step: IncidentStep) -> None:
+        self.store, self.incident_step = store, incident_step
+
+    def get(self, unit_id: str, *, consistent: bool = False) -> UnitState | None:
+        return self.store.get(unit_id, consistent=consistent)
+
+    def in_county(self, county: str, status: UnitStatus | None) -> list[UnitState]:
+        return self.store.in_county(county, status)
+
+    def station(self, station_id: str) -> Station | None:
+        return self.store.station(station_id)
+
+    def stations(self) -> dict[str, Station]:
+        return self.store.stations()
+
+    def hospital_name(self, hospital_id: str) -> str | None:
+        return self.store.hospital_name(hospital_id)
+
+    def apply(self, state: UnitState, step: Step, stamps: Sequence[TimeStamp], *, now: datetime) -> UnitState:
+        return self.store.apply_with(state, step, stamps, now=now, incident_step=self.incident_step)
+
+    def move(self, state: UnitState, lat: float, lon: float, at: datetime) -> bool:
+        return self.store.move(state, lat, lon, at)
+
+    def record_first(self, stamp: TimeStamp) -> bool:
+        return self.store.record_first(stamp)
+
+    def time_of(self, incident_id: str, node: str, unit_id: str) -> TimeStamp | None:
+        return self.store.time_of(incident_id, node, unit_id)
+
+    def amend_time(self, stamp: TimeStamp) -> None:
+        self.store.amend_time(stamp)
+
+    def times_of(self, incident_id: str) -> list[TimeStamp]:
+        return self.store.times_of(incident_id)
 
 
 class PositionNotNewer(Exception):

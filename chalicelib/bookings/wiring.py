@@ -1,18 +1,18 @@
-"""Cached factories of the bookings ports, built on first use."""
+"""The bookings ports, built on first use (the composition root caches them)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from chalicelib.bookings.ports import BookingMessages, HospitalSystem
+from chalicelib.core.root import provider
 
 
-@lru_cache(maxsize=1)
+@provider
 def get_his() -> HospitalSystem:
-    from chalicelib.bookings.his_fhir import FhirHospitalSystem
-    from chalicelib.core.config import get_settings
+    from chalicelib.bookings.adapters.his_fhir import FhirHospitalSystem
+    from chalicelib.bookings.settings import BookingSettings
+    from chalicelib.core.config import settings_of
 
-    s = get_settings()
+    s = settings_of(BookingSettings)
     return FhirHospitalSystem(s.his_endpoints, timeout_s=s.his_timeout_s, retries=s.his_retries)
 
 
@@ -29,13 +29,8 @@ def his() -> HospitalSystem:
     return _his_override or get_his()
 
 
-@lru_cache(maxsize=1)
+@provider
 def get_messages() -> BookingMessages:
-    from chalicelib.bookings.adapters import MqttBookingMessages
+    from chalicelib.bookings.adapters.mqtt import MqttBookingMessages
 
     return MqttBookingMessages()
-
-
-def reset() -> None:
-    get_his.cache_clear()
-    get_messages.cache_clear()

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.bookings.logic import inbound_topic
 from chalicelib.bookings.ports import BookingMessages
-
-
-def inbound_topic(hospital_id: str) -> str:
-    return f"ems/hospitals/{hospital_id}/inbound"
 
 
 class MqttBookingMessages(BookingMessages):
@@ -20,12 +17,12 @@ class MqttBookingMessages(BookingMessages):
 
     def to_crew(self, unit_id: str, message: dict[str, Any]) -> None:
         from chalicelib.core.publisher import get_publisher
-        from chalicelib.dispatch.adapters import unit_topic
+        from chalicelib.dispatch.api import unit_topic
 
         get_publisher().publish(unit_topic(unit_id), message, qos=1)
 
     def to_desk(self, county: str, message: dict[str, Any]) -> None:
         from chalicelib.core.publisher import get_publisher
-        from chalicelib.dispatch.adapters import board_topic
+        from chalicelib.dispatch.api import board_topic
 
         get_publisher().publish(board_topic(county), message, qos=1)

@@ -1,0 +1,1 @@
+"""The consultations ports' implementations: the sessions' table (`store`) and bookings (`bookings`)."""
