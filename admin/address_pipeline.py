@@ -17,7 +17,7 @@ from pathlib import Path
 
 from admin.address_checkpoint import Checkpoint, Rejects, Tally
 from admin.address_rows import Record, RowError, to_address
-from chalicelib.addresses.models import Address
+from chalicelib.addresses.schemas import Address
 
 Sink = Callable[[list[Address]], None]
 SAVE_EVERY_S = 1.0  # a hard kill redoes at most this much work; puts are idempotent

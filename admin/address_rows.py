@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from chalicelib.addresses.models import Address
+from chalicelib.addresses.schemas import Address
 
 FIELDS = (
     "code",

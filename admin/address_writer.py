@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from chalicelib.addresses.dal import AddressRecord, address_record
-from chalicelib.addresses.models import Address
+from chalicelib.addresses.schemas import Address
 
 MAX_ATTEMPTS = 10
 BASE_DELAY_S = 0.05

@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from chalicelib.addresses.models import Address, AddressStatus
-from chalicelib.qr.ports import AddressSelection
+from chalicelib.addresses.ports import AddressSelection
+from chalicelib.addresses.schemas import Address, AddressStatus
 
 LOOPBACK = re.compile(r"^https?://(127\.0\.0\.1|localhost)(:\d+)?/?$")
 
@@ -49,11 +49,12 @@ def building(value: str) -> AddressSelection:
 
 def run(args: argparse.Namespace) -> int:
     _configure(args)
+    from chalicelib.addresses.wiring import get_address_source
     from chalicelib.core.auth import Principal, Role
     from chalicelib.platform import audit
-    from chalicelib.qr.deps import get_address_source, get_key_ring, get_revocation_store, public_base_url
     from chalicelib.qr.revocations import RevocationSet
     from chalicelib.qr.svg import COLS, ROWS, sheet_svg
+    from chalicelib.qr.wiring import get_key_ring, get_revocation_store, public_base_url
 
     selections = _selections(args)
     addresses, retired = collect(get_address_source().select(s) for s in selections)
@@ -87,12 +88,12 @@ def collect(batches: Iterable[Iterable[Address]]) -> tuple[list[Address], int]:
 
 
 def sign_all(addresses: list[Address], *, revoked: Any, base_url: str) -> list[Any]:
-    from chalicelib.addresses import logic
-    from chalicelib.qr.deps import get_key_ring
+    from chalicelib.addresses import service
+    from chalicelib.qr.wiring import get_key_ring
 
     ring, now = get_key_ring(), int(time.time())
     return [
-        logic.issue(a, ring=ring, revoked_at=revoked.addresses.get(a.code), now=now, base_url=base_url).plate
+        service.issue(a, ring=ring, revoked_at=revoked.addresses.get(a.code), now=now, base_url=base_url).plate
         for a in addresses
     ]
 

@@ -64,7 +64,7 @@ class Door:
 def spread_doors(count: int) -> list[Door]:
     """Active doors taken round-robin over the counties, each at least SPACING_M from the others."""
     from chalicelib.addresses.dal import AddressRecord
-    from chalicelib.addresses.models import AddressStatus
+    from chalicelib.addresses.schemas import AddressStatus
     from chalicelib.core.geo import distance_m
     from chalicelib.core.tables import bound
 
@@ -89,9 +89,9 @@ def spread_doors(count: int) -> list[Door]:
 
 
 def qr_token(door: Door) -> str:
-    from chalicelib.qr.deps import get_key_ring
-    from chalicelib.qr.models import QrClaims
+    from chalicelib.qr.schemas import QrClaims
     from chalicelib.qr.tokens import sign
+    from chalicelib.qr.wiring import get_key_ring
 
     ring = get_key_ring()
     claims = QrClaims(

@@ -54,9 +54,9 @@ def measure(calls: int) -> str:
     from chalicelib.core.tables import bound
     from chalicelib.incidents import service
     from chalicelib.incidents.schemas import CallRequest
-    from chalicelib.qr.deps import get_key_ring
-    from chalicelib.qr.models import QrClaims
+    from chalicelib.qr.schemas import QrClaims
     from chalicelib.qr.tokens import sign
+    from chalicelib.qr.wiring import get_key_ring
 
     doors = list(bound(AddressRecord).scan(limit=calls))
     tokens = [

@@ -50,7 +50,7 @@ class CrewApi:
         return accepted[-1] if accepted else None
 
     def assess(self, unit_id: str, incident_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """The crew's assessment (`chalicelib.triage.models.AssessmentInput`); returns the triage."""
+        """The crew's assessment (`chalicelib.triage.schemas.AssessmentInput`); returns the triage."""
         return self._call("POST", unit_id, f"/incidents/{incident_id}/assessments", body)
 
     def bind_band(self, unit_id: str, incident_id: str, band_id: str) -> dict[str, Any]:

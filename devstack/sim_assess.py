@@ -1,6 +1,6 @@
 """What a simulated crew writes in its assessment: the monitor's reading now, and findings that
 match the nature of the call (the dispatch message's `nature`), drawn from the job's `rng`. Pure:
-the body of `POST /v1/incidents/{id}/assessments` (`chalicelib.triage.models.AssessmentInput`), so
+the body of `POST /v1/incidents/{id}/assessments` (`chalicelib.triage.schemas.AssessmentInput`), so
 the platform's own triage decides the level, the pathway and the hospital it needs."""
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
-from chalicelib.addresses.models import Address, AddressStatus
+from chalicelib.addresses.schemas import Address, AddressStatus
 from chalicelib.core.geo import cells
 from chalicelib.core.tables import register
 

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.addresses import logic
-from chalicelib.addresses.models import Address
+from chalicelib.addresses import service
+from chalicelib.addresses.schemas import Address
+from chalicelib.addresses.wiring import get_address_source
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import QR_KEYS, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.platform import audit
-from chalicelib.qr.deps import get_address_source, get_key_ring, get_revocation_store, public_base_url
-from chalicelib.qr.models import QrIssued, Revocation, RevokeRequest
-from chalicelib.qr.svg import plate_svg
+from chalicelib.qr.api import (
+    QrIssued,
+    Revocation,
+    RevokeRequest,
+    key_ring,
+    plate_svg,
+    public_base_url,
+    revocation_store,
+)
 
 bp = Blueprint(__name__)
 ADMIN = (Role.ADMIN,)
@@ -31,15 +38,15 @@ TAGS = ("addresses",)
     errors={404: ("address_not_found",)},
 )
 def get_address(ctx: Ctx) -> Address:
-    return logic.get_address(ctx.params["code"], source=get_address_source())
+    return service.get_address(ctx.params["code"], source=get_address_source())
 
 
-def _issue(ctx: Ctx, how: str) -> logic.IssuedPlate:
-    issued = logic.issue_for_code(
+def _issue(ctx: Ctx, how: str) -> service.IssuedPlate:
+    issued = service.issue_for_code(
         ctx.params["code"],
         source=get_address_source(),
-        ring=get_key_ring(),
-        revocations=get_revocation_store(),
+        ring=key_ring(),
+        revocations=revocation_store(),
         now=int(utcnow().timestamp()),
         base_url=public_base_url(),
     )
@@ -91,12 +98,12 @@ def qr_svg(ctx: Ctx) -> Response:
 )
 def revoke_qr(ctx: Ctx) -> Revocation:
     req: RevokeRequest = ctx.body
-    revocation = logic.revoke_plates(
+    revocation = service.revoke_plates(
         ctx.params["code"],
         req.reason,
         ctx.who.subject,
         source=get_address_source(),
-        store=get_revocation_store(),
+        store=revocation_store(),
         now=int(utcnow().timestamp()),
     )
     audit.record(ctx.who, revocation.subject, "qr.revoke", req.reason)

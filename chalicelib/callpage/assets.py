@@ -6,8 +6,9 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
+
+from chalicelib.core.root import provider
 
 HERE = Path(__file__).parent / "assets"
 
@@ -34,7 +35,7 @@ class Assets:
         return "; ".join(directives)
 
 
-@cache
+@provider
 def load() -> Assets:
     """Read once per container, on the first page served rather than at import (cold start)."""
     css = _read("call.css")

@@ -34,16 +34,9 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = 256 * 1024
 
-    # QR doorplates: key ring from a Secrets Manager secret (AWS) or a local JSON file (devstack).
-    qr_keys_secret: str | None = None
-    qr_keys_file: str | None = None
-    # Origin of the public call page a doorplate QR opens: {public_base_url}/q/{token}.
-    public_base_url: str | None = None
-
     # Shared by the fleet view and dispatch: older positions fall back to the unit's station.
     position_max_age_s: int = 120
     # Device clocks drift; a time further ahead than this is a wrong clock, not a report.
     max_clock_ahead_s: int = 300
     # Monitor readings stay this long, for the hospital and the quality review (telemetry, handover).
     vitals_ttl_days: int = Field(30, ge=1)
-

@@ -15,7 +15,7 @@ from chalicelib.core.errors import Conflict, ValidationFailed
 from chalicelib.cpr import guidance
 from chalicelib.cpr.schemas import CprGuidance, CprQuery, CprSourceView, CprStepView, ProgressRequest, ProgressResult
 from chalicelib.incidents import scope
-from chalicelib.timeline import nodes
+from chalicelib.timeline import api as nodes
 
 EARLIEST_BEFORE_CALL = timedelta(hours=1)  # a bystander may start before calling; an hour earlier is a bad clock
 
@@ -23,7 +23,7 @@ EARLIEST_BEFORE_CALL = timedelta(hours=1)  # a bystander may start before callin
 def steps_for_caller(call_id: str, bearer: str | None, q: CprQuery, accept_language: str | None,
                      now: datetime) -> CprGuidance:  # fmt: skip
     from chalicelib.core.i18n import pick_language
-    from chalicelib.incidents.intake import caller_call
+    from chalicelib.incidents.api import caller_call
 
     _, incident = caller_call(call_id, bearer, now)
     lang: guidance.Lang = ("en" if q.lang == "en" else "zh") if q.lang else pick_language(accept_language)
@@ -42,7 +42,7 @@ def steps_for_caller(call_id: str, bearer: str | None, q: CprQuery, accept_langu
 
 def caller_progress(call_id: str, bearer: str | None, body: ProgressRequest, now: datetime,
                     max_ahead_s: int) -> ProgressResult:  # fmt: skip
-    from chalicelib.incidents.intake import caller_call
+    from chalicelib.incidents.api import caller_call
 
     at = _when(body, now, max_ahead_s)
     _, incident = caller_call(call_id, bearer, now)

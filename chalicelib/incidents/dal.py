@@ -89,7 +89,7 @@ class IncidentRecord(Model):
     pathway = UnicodeAttribute(null=True)  # the latest assessment's pathway (chest_pain, stroke, ...)
     required_capabilities = UnicodeSetAttribute(null=True)  # what the pathway needs of a hospital
     patient_key = UnicodeAttribute(null=True)  # the health archive person the crew identified
-    # The workflow's parked task tokens, one per milestone it waits for (chalicelib/workflow/milestones.py).
+    # The workflow's parked task tokens, one per milestone it waits for (chalicelib/workflow/service.py).
     token_on_scene = UnicodeAttribute(null=True)
     token_assessed = UnicodeAttribute(null=True)
     token_accepted = UnicodeAttribute(null=True)

@@ -136,11 +136,10 @@ def create_incident(ctx: Ctx) -> IncidentCreated:
 )
 def get_incident(ctx: Ctx) -> IncidentDetail:
     from chalicelib.core.observability import mask_phone
-    from chalicelib.dispatch import board
-    from chalicelib.dispatch.wiring import get_ports
+    from chalicelib.dispatch import api as dispatch
 
     store = get_incident_store()
-    incident = board.load(get_ports(), ctx.who, ctx.params["incident_id"])
+    incident = dispatch.load(ctx.who, ctx.params["incident_id"])
     audit.record(ctx.who, f"incident:{incident.incident_id}", "incident.read")
     calls = [
         CallView(
@@ -163,7 +162,7 @@ def get_incident(ctx: Ctx) -> IncidentDetail:
         created_at=incident.created_at,
         workflow=incident.workflow,
         calls=calls,
-        dispatch=board.dispatch_view(incident),
+        dispatch=dispatch.dispatch_view(incident),
         attention=incident.attention,
     )
 

@@ -31,19 +31,18 @@ if TYPE_CHECKING:
 
 
 def _ring() -> KeyRing:
-    from chalicelib.qr.deps import get_key_ring
+    from chalicelib.qr.api import key_ring
 
-    return get_key_ring()
+    return key_ring()
 
 
 def qr_location(token: str, client: str | None = None) -> Location:
     """Locate a scan from the signed token alone: no database read. With `client` (the source IP),
     the scan is counted once its token is verified (see `FloodLimits`)."""
-    from chalicelib.qr.deps import get_verifier
-    from chalicelib.qr.errors import QrTokenError
+    from chalicelib.qr.api import QrTokenError, verify
 
     try:
-        claims = get_verifier().verify(token)
+        claims = verify(token)
     except QrTokenError:
         if client is not None:
             count("QrTokenRefused")
@@ -100,10 +99,10 @@ def caller_call(call_id: str, bearer: str | None, now: datetime) -> tuple[Call, 
     token = (bearer or "").removeprefix("Bearer ").strip()
     if caller_tokens.verify(token, _ring(), now) != call_id:
         raise Forbidden("this token is for another call", code="not_your_call")
-    from chalicelib.dispatch.wiring import get_dispatch_store
+    from chalicelib.dispatch.api import incident as dispatch_incident
 
     call = get_incident_store().get_call(call_id)
-    incident = get_dispatch_store().get(call.incident_id) if call else None
+    incident = dispatch_incident(call.incident_id) if call else None
     if call is None or incident is None:
         raise NotFound("no such call", code="call_not_found")
     return call, incident
@@ -169,11 +168,9 @@ def _unit_for_caller(incident: DispatchIncident) -> dict[str, object] | None:
 
 
 def address_location(code: str) -> Location:
-    from chalicelib.addresses.logic import get_address
-    from chalicelib.addresses.models import AddressStatus
-    from chalicelib.qr.deps import get_address_source
+    from chalicelib.addresses.api import AddressStatus, get_address
 
-    address = get_address(code, source=get_address_source())
+    address = get_address(code)
     if address.status is AddressStatus.RETIRED:
         raise Conflict(f"address {code} is retired", code="address_retired")
     return Location(

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from chalicelib.core.errors import ServiceUnavailable
 from chalicelib.core.observability import logger
-from chalicelib.qr.models import KID_PATTERN
+from chalicelib.qr.schemas import KID_PATTERN
 
 MIN_KEY_BYTES = 32  # HMAC-SHA256 gains nothing beyond its block size, loses a lot below its output size
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.qr.keys import KeyRing
-from chalicelib.qr.models import QrClaims, Revocation
 from chalicelib.qr.ports import RevocationStore
+from chalicelib.qr.schemas import QrClaims, Revocation
 
 ADDRESS = "address#"
 KEY = "key#"

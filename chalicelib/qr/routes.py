@@ -9,9 +9,9 @@ from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import QR_KEYS, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.platform import audit
-from chalicelib.qr.deps import get_key_ring, get_revocation_store
-from chalicelib.qr.models import Revocation, RevokeRequest
 from chalicelib.qr.revocations import revoke_key
+from chalicelib.qr.schemas import Revocation, RevokeRequest
+from chalicelib.qr.wiring import get_key_ring, get_revocation_store
 
 bp = Blueprint(__name__)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from chalicelib.qr.errors import QrInvalidSignature, QrKeyExpired, QrMalformed, QrRevoked
-from chalicelib.qr.models import KID_PATTERN, QrClaims
+from chalicelib.qr.schemas import KID_PATTERN, QrClaims
 
 if TYPE_CHECKING:
     from chalicelib.qr.keys import KeyRing

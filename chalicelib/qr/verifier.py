@@ -16,9 +16,9 @@ from collections.abc import Callable
 from chalicelib.core.observability import logger
 from chalicelib.qr import tokens
 from chalicelib.qr.keys import KeyRing
-from chalicelib.qr.models import QrClaims
 from chalicelib.qr.ports import RevocationStore
 from chalicelib.qr.revocations import RevocationSet
+from chalicelib.qr.schemas import QrClaims
 
 REFRESH_S = 60.0
 

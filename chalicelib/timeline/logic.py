@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from functools import cache
 from importlib import resources
 from typing import Any
+
+from chalicelib.core.root import provider
 
 
 class Station(StrEnum):
@@ -64,7 +65,7 @@ class Interval:
         return 0 <= s <= target
 
 
-@cache
+@provider
 def definitions() -> tuple[IntervalDef, ...]:
     import json
 

@@ -11,12 +11,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist, PutError
-
 from chalicelib.core.clock import utcnow
 from chalicelib.core.observability import count
-from chalicelib.core.tables import bound
-from chalicelib.timeline.dal import ResponseNodeRecord
+from chalicelib.timeline.entities import ResponseNode
+from chalicelib.timeline.wiring import get_response_nodes
 
 NODE = re.compile(r"^[a-z][a-z0-9_]{0,19}(\.[A-Za-z0-9_-]{1,40})?\.[a-z][a-z0-9_]{0,39}$")
 # zh-CN and en per node; `*` stands for the id segment (a volunteer's id ...).
@@ -48,32 +46,21 @@ def record_node(incident_id: str, node: str, at: datetime, by: str, detail: str 
     """
     if not valid(node):
         raise ValueError(f"not a node name: {node!r}")
-    record = bound(ResponseNodeRecord)(
-        incident_id, node, at=at, by=by, detail=(detail or None) and detail[:200], recorded_at=utcnow()
-    )
-    try:
-        record.save(condition=ResponseNodeRecord.node.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
+    short = (detail or None) and detail[:200]
+    if not get_response_nodes().add(ResponseNode(incident_id, node, at, by, short, utcnow())):
+        return False
     count(f"ResponseNode_{source(node)}")
     return True
 
 
 def node_at(incident_id: str, node: str) -> datetime | None:
     """The stored time of `node` (read consistently: right after `record_node` lost a race)."""
-    try:
-        at: datetime = bound(ResponseNodeRecord).get(incident_id, node, consistent_read=True).at
-    except DoesNotExist:
-        return None
-    return at
+    return get_response_nodes().at(incident_id, node)
 
 
 def nodes_of(incident_id: str, namespace: str | None = None) -> dict[str, datetime]:
     """Every response node of the incident (of one namespace when given), by name."""
-    condition = ResponseNodeRecord.node.startswith(f"{namespace}.") if namespace else None
-    return {r.node: r.at for r in bound(ResponseNodeRecord).query(incident_id, range_key_condition=condition)}
+    return get_response_nodes().of_incident(incident_id, namespace)
 
 
 def source(node: str) -> str:

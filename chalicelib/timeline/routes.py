@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalice import Blueprint
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
+from chalicelib.core.config import get_settings
 from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE, union
 from chalicelib.core.http import Ctx, route
+from chalicelib.core.lambdas import lambda_function
 from chalicelib.healthaccess.refusals import audited
+from chalicelib.timeline import service
 from chalicelib.timeline.schemas import BandView, BindBand, KpiQuery, Kpis, ScanRequest, ScanResult, Timeline
 
 bp = Blueprint(__name__)
@@ -31,9 +36,7 @@ TAGS = ("timeline",)
     + " Only the crew of the unit on the job binds; a band bound to another patient is 409 `band_in_use`.",
 )
 def post_band(ctx: Ctx) -> BandView:
-    from chalicelib.timeline.service import bind
-
-    return bind(ctx.who, ctx.body, utcnow())
+    return service.bind(ctx.who, ctx.body, utcnow())
 
 
 @route(
@@ -52,10 +55,7 @@ def post_band(ctx: Ctx) -> BandView:
     description="A scan ahead of the server clock is 422 `time_in_future`; the first scan of a node stands.",
 )
 def post_scan(ctx: Ctx) -> ScanResult:
-    from chalicelib.core.config import get_settings
-    from chalicelib.timeline.service import scan
-
-    return scan(ctx.who, ctx.params["band_id"], ctx.body, utcnow(), get_settings().max_clock_ahead_s)
+    return service.scan(ctx.who, ctx.params["band_id"], ctx.body, utcnow(), get_settings().max_clock_ahead_s)
 
 
 @route(
@@ -71,9 +71,7 @@ def post_scan(ctx: Ctx) -> ScanResult:
     description=HEALTH_RECORD_RULE,
 )
 def get_timeline(ctx: Ctx) -> Timeline:
-    from chalicelib.timeline.service import timeline
-
-    return timeline(ctx.who, ctx.params["incident_id"], utcnow())
+    return service.timeline(ctx.who, ctx.params["incident_id"], utcnow())
 
 
 @route(
@@ -90,6 +88,12 @@ def get_timeline(ctx: Ctx) -> Timeline:
     description="`to` after `from`, at most 92 days later (422 `invalid_range`).",
 )
 def get_kpis(ctx: Ctx) -> Kpis:
-    from chalicelib.timeline.service import kpis
+    return service.kpis(ctx.who, ctx.query)
 
-    return kpis(ctx.who, ctx.query)
+
+@lambda_function(bp, name="refresh_kpis")
+def refresh_kpis(event: dict[str, Any]) -> dict[str, Any]:
+    """A step of the call-to-admission workflow: the incident's KPI summary, recomputed."""
+    incident_id = str(event["incident_id"])
+    summary = service.refresh(incident_id, utcnow())
+    return {"incident_id": incident_id, "intervals": sorted(summary.intervals) if summary else []}

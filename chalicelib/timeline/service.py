@@ -10,16 +10,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError
-
 from chalicelib.core.auth import Principal, Role
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.observability import count, metric_seconds
-from chalicelib.core.tables import bound
 from chalicelib.healthaccess.entities import Basis
+from chalicelib.incidents import api as incidents
 from chalicelib.timeline import logic
 from chalicelib.timeline import nodes as response_nodes
-from chalicelib.timeline.dal import HospitalTimeRecord, IncidentKpiRecord, WristbandRecord
+from chalicelib.timeline.entities import Band, HospitalNode, KpiSummary
+from chalicelib.timeline.ports import Consultations, TimelineStore
 from chalicelib.timeline.schemas import (
     BandView,
     BindBand,
@@ -32,6 +31,7 @@ from chalicelib.timeline.schemas import (
     ScanResult,
     Timeline,
 )
+from chalicelib.timeline.wiring import get_consultations, get_timeline_store
 
 NODE_LABELS = {
     "call": "Call received", "eTimes.03": "Unit notified", "eTimes.05": "En route", "eTimes.06": "On scene",
@@ -43,53 +43,40 @@ NODE_LABELS = {
 MAX_RANGE = timedelta(days=92)
 
 
-def bind(who: Principal, body: BindBand, now: datetime) -> BandView:
+def bind(who: Principal, body: BindBand, now: datetime, store: TimelineStore | None = None) -> BandView:
     access = _open(who, body.incident_id, "wristband.bind", now, body.band_id)
     if access.basis is not Basis.ASSIGNED_CREW:
         raise Forbidden("the crew of the unit on the job binds the band", code="not_assigned")
-    record = bound(WristbandRecord)(body.band_id, incident_id=body.incident_id, unit_id=access.unit_id,
-                                    bound_by=who.subject, bound_at=now)  # fmt: skip
-    try:
-        record.save(condition=WristbandRecord.band_id.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        record = _band(body.band_id)
-        if record.incident_id != body.incident_id:
-            raise Conflict("the band is bound to another patient", code="band_in_use") from exc
+    band = Band(body.band_id, body.incident_id, access.unit_id, who.subject, now)
+    record = (store or get_timeline_store()).bind(band)
+    if record.incident_id != body.incident_id:
+        raise Conflict("the band is bound to another patient", code="band_in_use")
     return BandView(band_id=record.band_id, incident_id=record.incident_id, unit_id=record.unit_id,
                     bound_at=record.bound_at)  # fmt: skip
 
 
-def scan(who: Principal, band_id: str, body: ScanRequest, now: datetime, max_ahead_s: int) -> ScanResult:
-    band = _band(band_id)
+def scan(
+    who: Principal, band_id: str, body: ScanRequest, now: datetime, max_ahead_s: int, store: TimelineStore | None = None
+) -> ScanResult:
+    store = store or get_timeline_store()
+    band = _band(store, band_id)
     at = body.at or now
     if at > now + timedelta(seconds=max_ahead_s):
         raise ValidationFailed("'at' is in the future; check the scanner's clock", code="time_in_future",
                                details=[{"field": "at", "message": "in the future"}])  # fmt: skip
     _open(who, band.incident_id, "wristband.scan", now, f"{body.node.value} by {band_id}")
     hospital = next(iter(sorted(who.scope_ids("hospital"))), None) if who.role is Role.HOSPITAL else None
-    record = bound(HospitalTimeRecord)(
-        band.incident_id, body.node.value, at=at, band_id=band_id, hospital_id=hospital, station=body.station,
-        scanned_by=who.subject, recorded_at=now,
-    )  # fmt: skip
-    try:
-        record.save(condition=HospitalTimeRecord.node.does_not_exist())
-        recorded = True
-        count(f"TimeNode_{body.node.value}")
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        record = bound(HospitalTimeRecord).get(band.incident_id, body.node.value, consistent_read=True)
-        recorded = False
+    node = HospitalNode(band.incident_id, body.node.value, at, band_id, hospital, body.station, who.subject, now)
+    record, recorded = store.record(node)
     if recorded:
-        refresh(band.incident_id, now)
+        count(f"TimeNode_{body.node.value}")
+        refresh(band.incident_id, now, store=store)
     return ScanResult(band_id=band_id, incident_id=band.incident_id, node=body.node, at=record.at, recorded=recorded)
 
 
-def timeline(who: Principal, incident_id: str, now: datetime) -> Timeline:
+def timeline(who: Principal, incident_id: str, now: datetime, store: TimelineStore | None = None) -> Timeline:
     _open(who, incident_id, "timeline.read", now)
-    nodes, sources, pathway, _ = _nodes(incident_id)
+    nodes, sources, pathway, _ = _nodes(store or get_timeline_store(), incident_id)
     ordered = sorted(nodes.items(), key=lambda kv: (kv[1], kv[0]))
     views = [NodeView(node=n, at=at, source=sources[n], label_en=NODE_LABELS.get(n) or response_nodes.label(n)[1])
              for n, at in ordered]  # fmt: skip
@@ -97,44 +84,39 @@ def timeline(who: Principal, incident_id: str, now: datetime) -> Timeline:
                     intervals=[_interval_view(i) for i in logic.intervals(nodes, pathway)])  # fmt: skip
 
 
-def refresh(incident_id: str, now: datetime) -> IncidentKpiRecord | None:
+def refresh(
+    incident_id: str, now: datetime, *, store: TimelineStore | None = None, consultations: Consultations | None = None
+) -> KpiSummary | None:
     """Recompute the incident's KPI summary; emit each interval completed since the last one."""
-    from chalicelib.consultations.dal import ConsultationRecord
-
-    nodes, _, pathway, incident = _nodes(incident_id)
+    store = store or get_timeline_store()
+    nodes, _, pathway, incident = _nodes(store, incident_id)
     if incident is None:
         return None
     measured = {i.definition.id: i for i in logic.intervals(nodes, pathway) if i.seconds is not None}
-    try:
-        before = set(bound(IncidentKpiRecord).get(incident_id).intervals)
-    except DoesNotExist:
-        before = set()
+    seconds = {k: v.seconds for k, v in measured.items() if v.seconds is not None}
+    earlier = store.kpi(incident_id)
+    before = set(earlier.intervals) if earlier else set()
     for interval_id in sorted(set(measured) - before):
         metric_seconds(f"Interval_{interval_id}", measured[interval_id].seconds or 0.0)
-    consultations = sum(1 for _ in bound(ConsultationRecord).by_incident.query(incident_id))
-    record = bound(IncidentKpiRecord)(
+    summary = KpiSummary(
         incident_id, county=incident.county, call_at=incident.created_at, pathway=pathway,
-        level=incident.triage_level, intervals={k: v.seconds for k, v in measured.items()},
-        met={k: v.met for k, v in measured.items() if v.met is not None}, consultations=consultations,
-        updated_at=now,
+        level=incident.triage_level, updated_at=now, intervals=seconds,
+        met={k: v.met for k, v in measured.items() if v.met is not None},
+        consultations=(consultations or get_consultations()).count(incident_id),
     )  # fmt: skip
-    record.save()
-    return record
+    store.save_kpi(summary)
+    return summary
 
 
-def kpis(who: Principal, q: KpiQuery) -> Kpis:
+def kpis(who: Principal, q: KpiQuery, store: TimelineStore | None = None) -> Kpis:
     from chalicelib.core.counties import counties_for
 
     if q.end <= q.start or q.end - q.start > MAX_RANGE:
         raise ValidationFailed("'to' must be after 'from', at most 92 days later", code="invalid_range",
                                details=[{"field": "to", "message": "after from, within 92 days"}])  # fmt: skip
     counties = counties_for(who, q.county)
-    rows = [
-        r
-        for county in counties
-        for r in bound(IncidentKpiRecord).by_county.query(county, IncidentKpiRecord.call_at.between(q.start, q.end))
-        if q.pathway is None or r.pathway == q.pathway
-    ]
+    found = (store or get_timeline_store()).kpis(counties, q.start, q.end)
+    rows = [r for r in found if q.pathway is None or r.pathway == q.pathway]
     summaries = []
     for d in logic.definitions():
         samples = [(float(r.intervals[d.id]), r.met.get(d.id)) for r in rows if d.id in (r.intervals or {})]
@@ -154,24 +136,20 @@ def _open(who: Principal, incident_id: str, action: str, now: datetime, detail: 
     return open_record(who, incident_id, action, now, detail)
 
 
-def _band(band_id: str) -> WristbandRecord:
-    try:
-        return bound(WristbandRecord).get(band_id, consistent_read=True)
-    except DoesNotExist:
-        raise NotFound("no such wristband", code="band_not_found") from None
+def _band(store: TimelineStore, band_id: str) -> Band:
+    band = store.band(band_id)
+    if band is None:
+        raise NotFound("no such wristband", code="band_not_found")
+    return band
 
 
-def _nodes(incident_id: str) -> tuple[dict[str, datetime], dict[str, str], str | None, Any]:
+def _nodes(store: TimelineStore, incident_id: str) -> tuple[dict[str, datetime], dict[str, str], str | None, Any]:
     """Every known node of the incident: the call, its units' NEMSIS times (the earliest per node), the bands',
     and the response's around the ambulance (telephone CPR, volunteers), whose source is their namespace."""
     from chalicelib.fleet.api import times_of
-    from chalicelib.incidents.dal import IncidentRecord
 
-    try:
-        incident = bound(IncidentRecord).get(
-            incident_id, attributes_to_get=["incident_id", "county", "created_at", "pathway", "triage_level"]
-        )
-    except DoesNotExist:
+    incident = incidents.look_up(incident_id, "pathway", "triage_level")
+    if incident is None:
         return {}, {}, None, None
     nodes: dict[str, datetime] = {"call": incident.created_at}
     sources = {"call": "call"}
@@ -179,7 +157,7 @@ def _nodes(incident_id: str) -> tuple[dict[str, datetime], dict[str, str], str |
         node = t.node.value
         if node not in nodes or t.at < nodes[node]:
             nodes[node], sources[node] = t.at, "unit"
-    for h in bound(HospitalTimeRecord).query(incident_id):
+    for h in store.hospital_nodes(incident_id):
         nodes[h.node], sources[h.node] = h.at, "wristband"
     for node, at in response_nodes.nodes_of(incident_id).items():
         nodes[node], sources[node] = at, response_nodes.source(node)

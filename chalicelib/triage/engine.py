@@ -11,11 +11,11 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from functools import cache
 from importlib import resources
 from typing import Any
 
 from chalicelib.clinical.news2 import Observations, score
+from chalicelib.core.root import provider
 from chalicelib.hospitals.api import Capability
 from chalicelib.triage.schemas import (
     AssessmentInput,
@@ -51,7 +51,7 @@ def load_rules(version: str = "1") -> RuleSet:
     return _load(version)
 
 
-@cache
+@provider
 def _load(version: str) -> RuleSet:
     if not re.fullmatch(r"[0-9]+", version):
         raise ValueError(f"rules version must be digits, not {version!r}")

@@ -26,7 +26,7 @@ def assess(who: Principal, incident_id: str, inp: AssessmentInput, now: datetime
         result=result.model_dump(mode="json"),
     ))  # fmt: skip
     _tell_incident(incident_id, result, now)
-    from chalicelib.workflow.milestones import Milestone, reached
+    from chalicelib.workflow.api import Milestone, reached
 
     reached(incident_id, Milestone.ASSESSED)
     if result.pathway == "cardiac_arrest":

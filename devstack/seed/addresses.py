@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from random import Random
 
-from chalicelib.addresses.models import Address, AddressStatus
+from chalicelib.addresses.schemas import Address, AddressStatus
 from devstack.seed.geography import COUNTIES, County, Township, allocate, scatter
 from devstack.seed.names import COMMUNITIES, DIRECTIONS, ROAD_KINDS, ROADS
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from random import Random
 from typing import Any
 
-from chalicelib.addresses.models import Address
+from chalicelib.addresses.schemas import Address
 from chalicelib.fleet.entities import Station, Unit
 from chalicelib.hospitals.entities import Hospital
 from chalicelib.aeds.entities import Aed

@@ -15,7 +15,7 @@ from admin.__main__ import main
 from admin.address_rows import FIELDS
 from admin.address_writer import DynamoSink
 from chalicelib.addresses.dal import AddressRecord, to_address
-from chalicelib.addresses.models import Address
+from chalicelib.addresses.schemas import Address
 from chalicelib.core import tables
 from chalicelib.core.config import get_settings
 from devstack.seed import generate

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from chalicelib.addresses.dal import AddressRecord, address_record
-from chalicelib.addresses.models import Address, AddressStatus
+from chalicelib.addresses.schemas import Address, AddressStatus
 from chalicelib.core.tables import bound
 from tests.integration.conftest import Env
 

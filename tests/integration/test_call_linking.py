@@ -36,9 +36,9 @@ def _plate(code: str, lat: float, lon: float) -> str:
     from chalicelib.addresses.dal import AddressRecord
     from chalicelib.core.geo import cells
     from chalicelib.core.tables import bound
-    from chalicelib.qr.deps import get_key_ring
-    from chalicelib.qr.models import QrClaims
+    from chalicelib.qr.schemas import QrClaims
     from chalicelib.qr.tokens import sign
+    from chalicelib.qr.wiring import get_key_ring
 
     coarse, fine = cells(lat, lon)
     text = f"漳州市芗城区测试路{code}号"

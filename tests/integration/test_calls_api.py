@@ -22,9 +22,9 @@ def door(aws_env: Env) -> dict[str, Any]:
     from chalicelib.addresses.dal import AddressRecord
     from chalicelib.core.geo import cells
     from chalicelib.core.tables import bound
-    from chalicelib.qr.deps import get_key_ring
-    from chalicelib.qr.models import QrClaims
+    from chalicelib.qr.schemas import QrClaims
     from chalicelib.qr.tokens import sign
+    from chalicelib.qr.wiring import get_key_ring
 
     lat, lon = 24.5109, 117.6536
     coarse, fine = cells(lat, lon)
@@ -224,7 +224,7 @@ def test_crash_between_write_and_start_is_healed_by_the_reconciler(
 def test_revoked_plate_is_refused_once_the_revocation_set_refreshes(
     client: Any, aws_env: Env, door: dict[str, Any]
 ) -> None:
-    from chalicelib.qr import deps as qr_deps
+    from chalicelib.qr import wiring as qr_wiring
 
     resp = client.http.post(
         f"/v1/addresses/{DOOR}/qr/revoke",
@@ -232,14 +232,14 @@ def test_revoked_plate_is_refused_once_the_revocation_set_refreshes(
         body=json.dumps({"reason": "plate stolen"}),
     )
     assert resp.status_code in (200, 201), resp.body
-    qr_deps.get_verifier.cache_clear()  # a new container: the revocation set is loaded fresh
+    qr_wiring.get_verifier.cache_clear()  # a new container: the revocation set is loaded fresh
     refused = _post(client, {"qr_token": door["token"]})
     assert refused.status_code == 401 and json.loads(refused.body)["error"]["code"] == "qr_revoked"
 
 
 def test_plate_signed_with_a_retired_key_is_refused(client: Any) -> None:
     from chalicelib.qr.keys import StaticKeyRing
-    from chalicelib.qr.models import QrClaims
+    from chalicelib.qr.schemas import QrClaims
     from chalicelib.qr.tokens import sign
 
     old = StaticKeyRing("k0", {"k0": b"r" * 32})

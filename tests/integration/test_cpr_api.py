@@ -202,7 +202,7 @@ def test_a_failed_close_never_fails_the_cancel_and_is_retried_on_the_next_attemp
 
 def test_the_crew_back_in_service_closes_the_room(client: Any, aws_env: Env, video: SpyVideo) -> None:
     from chalicelib.incidents.dal import IncidentRecord
-    from chalicelib.workflow.milestones import unit_status
+    from chalicelib.workflow.api import unit_status
 
     caller = call(client, ["cardiac_arrest"])
     _queued(caller.incident_id)

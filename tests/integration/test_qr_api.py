@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from chalicelib.addresses.models import AddressStatus
-from chalicelib.qr import deps, tokens
+from chalicelib.addresses.schemas import AddressStatus
+from chalicelib.core import root
+from chalicelib.qr import tokens, wiring
 from chalicelib.qr.errors import QrRevoked
 from chalicelib.qr.keys import MIN_KEY_BYTES
 from chalicelib.qr.verifier import Verifier
@@ -41,7 +42,7 @@ def keys(aws_env: Env, monkeypatch: pytest.MonkeyPatch) -> Path:
     path.write_text(json.dumps({"current": "k1", "keys": keys}))
     monkeypatch.setenv("EMS_QR_KEYS_FILE", str(path))
     get_settings.cache_clear()
-    deps.reset()
+    root.reset()
     return path
 
 
@@ -51,7 +52,7 @@ def test_issue_returns_a_token_that_locates_the_door_without_a_read(client: Any,
     assert resp.status_code == 200, resp.body
     body = json.loads(resp.body)
     assert body["url"] == f"http://127.0.0.1:8000/q/{body['token']}"
-    claims = deps.get_verifier().verify(body["token"])
+    claims = wiring.get_verifier().verify(body["token"])
     assert (claims.address_code, claims.lat, claims.lon, claims.text_zh) == (
         CODE,
         24.512345,
@@ -95,7 +96,7 @@ def test_address_revocation_is_effective_after_the_cache_refresh(client: Any, aw
     admin = aws_env.token("admin")
     issued = json.loads(post(client, f"/v1/addresses/{CODE}/qr", admin).body)
     old, now = issued["token"], [float(issued["issued_at"])]
-    verifier = Verifier(deps.get_key_ring(), deps.get_revocation_store(), clock=lambda: now[0])
+    verifier = Verifier(wiring.get_key_ring(), wiring.get_revocation_store(), clock=lambda: now[0])
     assert verifier.verify(old).address_code == CODE
     # When an admin revokes the address's plates
     resp = post(client, f"/v1/addresses/{CODE}/qr/revoke", admin, {"reason": "plate stolen"})
@@ -124,9 +125,9 @@ def test_key_revocation(client: Any, aws_env: Env, keys: Path) -> None:
     save(ADDRESS)
     admin = aws_env.token("admin")
     current = json.loads(post(client, f"/v1/addresses/{CODE}/qr", admin).body)["token"]
-    claims = deps.get_verifier().verify(current)
-    old = tokens.sign(claims.model_copy(update={"kid": "k0"}), deps.get_key_ring())
-    assert deps.get_verifier().verify(old).kid == "k0"
+    claims = wiring.get_verifier().verify(current)
+    old = tokens.sign(claims.model_copy(update={"kid": "k0"}), wiring.get_key_ring())
+    assert wiring.get_verifier().verify(old).kid == "k0"
     # The current key cannot be revoked (rotate first); unknown keys are 404
     resp = post(client, "/v1/qr-keys/k1/revoke", admin, {"reason": "leaked"})
     assert resp.status_code == 409 and error_code(resp) == "qr_key_current"
@@ -135,7 +136,7 @@ def test_key_revocation(client: Any, aws_env: Env, keys: Path) -> None:
     assert post(client, "/v1/qr-keys/k0/revoke", aws_env.token("dispatcher"), {"reason": "x" * 3}).status_code == 403
     # When the old key is revoked, its plates are refused once a verifier refreshes; current ones work
     assert post(client, "/v1/qr-keys/k0/revoke", admin, {"reason": "leaked"}).status_code == 200
-    fresh = Verifier(deps.get_key_ring(), deps.get_revocation_store())
+    fresh = Verifier(wiring.get_key_ring(), wiring.get_revocation_store())
     with pytest.raises(QrRevoked):
         fresh.verify(old)
     assert fresh.verify(current).kid == "k1"

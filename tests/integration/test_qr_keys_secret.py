@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 
+from chalicelib.core import root
 from chalicelib.core.aws import client as aws_client
 from chalicelib.core.config import get_settings
-from chalicelib.qr import deps, tokens
+from chalicelib.qr import tokens, wiring
 from chalicelib.qr.errors import QrKeyExpired
 from chalicelib.qr.keys import SecretsManagerKeyRing, new_ring_json, parse_ring, secret_fetcher
-from chalicelib.qr.models import QrClaims
 from chalicelib.qr.revocations import RevocationSet
+from chalicelib.qr.schemas import QrClaims
 from tests.integration.conftest import Env
 from tests.integration.test_addresses_api import ADDRESS, save
 
@@ -27,7 +28,7 @@ def secret(aws_env: Env, monkeypatch: pytest.MonkeyPatch) -> str:
     aws_client("secretsmanager").create_secret(Name=SECRET, SecretString=json.dumps(first))
     monkeypatch.setenv("EMS_QR_KEYS_SECRET", SECRET)
     get_settings.cache_clear()
-    deps.reset()
+    root.reset()
     return str(first["keys"]["k1"])
 
 
@@ -39,8 +40,8 @@ def test_app_signs_with_the_secret_when_configured(client: Any, aws_env: Env, se
     save(ADDRESS)
     resp = client.http.post(f"/v1/addresses/{ADDRESS.code}/qr", headers=aws_env.token("admin"))
     assert resp.status_code == 200, resp.body
-    assert isinstance(deps.get_key_ring(), SecretsManagerKeyRing)
-    assert deps.get_verifier().verify(json.loads(resp.body)["token"]).kid == "k1"
+    assert isinstance(wiring.get_key_ring(), SecretsManagerKeyRing)
+    assert wiring.get_verifier().verify(json.loads(resp.body)["token"]).kid == "k1"
 
 
 def test_rotation_then_retirement(aws_env: Env, secret: str) -> None:
@@ -65,7 +66,7 @@ def test_missing_secret_is_503_not_a_crash(client: Any, aws_env: Env, monkeypatc
     save(ADDRESS)
     monkeypatch.setenv("EMS_QR_KEYS_SECRET", "ems-test/does-not-exist")
     get_settings.cache_clear()
-    deps.reset()
+    root.reset()
     resp = client.http.post(f"/v1/addresses/{ADDRESS.code}/qr", headers=aws_env.token("admin"))
     assert resp.status_code == 503
     assert json.loads(resp.body)["error"]["code"] == "qr_keys_unavailable"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from admin.__main__ import main
-from chalicelib.addresses.models import Address, AddressStatus
+from chalicelib.addresses.schemas import Address, AddressStatus
 from tests.integration.conftest import Env
 from tests.integration.test_addresses_api import ADDRESS, save
 

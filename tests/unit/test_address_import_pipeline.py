@@ -14,7 +14,7 @@ from admin import address_pipeline
 from admin.address_checkpoint import Checkpoint, Rejects, Tally
 from admin.address_pipeline import Importer
 from admin.address_rows import Record
-from chalicelib.addresses.models import Address
+from chalicelib.addresses.schemas import Address
 from devstack.seed import generate
 
 SOURCE = {"name": "a.csv", "size": 1, "head_sha256": "x"}

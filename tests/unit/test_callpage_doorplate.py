@@ -12,7 +12,7 @@ import pytest
 from chalicelib.callpage import doorplate
 from chalicelib.callpage.i18n import SYMPTOMS, TEXTS
 from chalicelib.core.i18n import pick_language
-from chalicelib.incidents.models import Symptom
+from chalicelib.incidents.schemas import Symptom
 
 
 def b64(raw: bytes) -> str:

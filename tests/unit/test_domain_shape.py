@@ -46,7 +46,7 @@ HELPERS: dict[str, set[str]] = {
     "triage": {"engine"},
     "video": set(),
     "volunteers": {"alerts", "answers", "desk", "lookup", "notify", "registry"},
-    "workflow": {"definitions", "milestones"},
+    "workflow": {"definitions"},
 }
 COMPOSITION_ROOT = PACKAGE / "core" / "root.py"
 PROCESS_SINGLETONS = PACKAGE / "core" / "observability.py"  # logger, tracer, metrics: never rebuilt

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib.incidents import logic
-from chalicelib.incidents.models import Confidence, DeviceLocation, Location, Symptom
+from chalicelib.incidents.schemas import Confidence, DeviceLocation, Location, Symptom
 from tests.unit.fakes_incidents import FakeStarter, MemoryIncidents
 
 T0 = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)

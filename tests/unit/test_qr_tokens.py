@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from chalicelib.qr import tokens
 from chalicelib.qr.errors import QrInvalidSignature, QrKeyExpired, QrMalformed, QrRevoked, QrTokenError
 from chalicelib.qr.keys import StaticKeyRing
-from chalicelib.qr.models import QrClaims
 from chalicelib.qr.revocations import RevocationSet
+from chalicelib.qr.schemas import QrClaims
 
 RING = StaticKeyRing("k2", {"k1": b"1" * 32, "k2": b"2" * 32})
 NONE = RevocationSet()

@@ -8,9 +8,9 @@ from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.qr import tokens
 from chalicelib.qr.errors import QrRevoked
 from chalicelib.qr.keys import StaticKeyRing
-from chalicelib.qr.models import QrClaims, Revocation
 from chalicelib.qr.ports import RevocationStore
 from chalicelib.qr.revocations import RevocationSet, issue_time, revoke_address, revoke_key
+from chalicelib.qr.schemas import QrClaims, Revocation
 from chalicelib.qr.verifier import Verifier
 
 RING = StaticKeyRing("k2", {"k1": b"1" * 32, "k2": b"2" * 32})

@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib.timeline.schemas import BAND
 from chalicelib.triage.engine import triage
-from chalicelib.triage.models import AssessmentInput
+from chalicelib.triage.schemas import AssessmentInput
 from devstack.sim_assess import VITALS, assessment, band_id
 from devstack.sim_patient import Patient
 

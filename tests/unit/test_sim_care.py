@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from chalicelib.triage.models import AssessmentInput
+from chalicelib.triage.schemas import AssessmentInput
 from devstack.sim_api import ApiError
 from devstack.sim_care import CrewCare
 from devstack.sim_drive import Drive, DriveSettings, Phase

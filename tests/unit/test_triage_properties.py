@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from chalicelib.triage.engine import triage
-from chalicelib.triage.models import AssessmentInput, Findings, TraumaRed, TraumaYellow, Vitals
+from chalicelib.triage.schemas import AssessmentInput, Findings, TraumaRed, TraumaYellow, Vitals
 
 NOW = datetime(2025, 3, 1, 8, 0, tzinfo=timezone(timedelta(hours=8)))
 # name: (lowest possible, highest possible, normal); worse is further from normal on the value's side.

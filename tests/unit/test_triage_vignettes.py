@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from chalicelib.triage.engine import load_rules, triage
-from chalicelib.triage.models import AssessmentInput, TriageResult
+from chalicelib.triage.schemas import AssessmentInput, TriageResult
 
 NOW = datetime(2025, 3, 1, 8, 0, tzinfo=timezone(timedelta(hours=8)))  # Beijing time
 

@@ -1,17 +1,24 @@
-"""Address reads and doorplate issuing. No I/O of its own: ports and the clock come in."""
+"""Address reads and doorplate issuing, over the ports and the clock the caller passes in."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.addresses.models import Address, AddressStatus
+from chalicelib.addresses.ports import AddressSource
+from chalicelib.addresses.schemas import Address, AddressStatus
 from chalicelib.core.errors import Conflict, NotFound
-from chalicelib.qr import tokens
-from chalicelib.qr.keys import KeyRing
-from chalicelib.qr.models import QrClaims, QrIssued, Revocation
-from chalicelib.qr.ports import AddressSource, RevocationStore
-from chalicelib.qr.revocations import address_subject, issue_time, revoke_address
-from chalicelib.qr.svg import Plate
+from chalicelib.qr.api import (
+    KeyRing,
+    Plate,
+    QrClaims,
+    QrIssued,
+    Revocation,
+    RevocationStore,
+    address_subject,
+    issue_time,
+    revoke_address,
+    sign,
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,7 @@ def issue(address: Address, *, ring: KeyRing, revoked_at: int | None, now: int, 
         kid=ring.current_kid,
         issued_at=issue_time(now, revoked_at),
     )
-    token = tokens.sign(claims, ring)
+    token = sign(claims, ring)
     qr = QrIssued(
         address_code=address.code,
         token=token,

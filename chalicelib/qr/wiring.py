@@ -1,27 +1,28 @@
-"""Cached factories of the QR ports. Nothing here touches boto3, pynamodb or the environment
-until first use (cold start, moto)."""
+"""The QR domain's ports, built on first use (`core.root` forgets them on reset): nothing here
+touches boto3, pynamodb or the environment until then (cold start, moto)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from chalicelib.core.config import get_settings
+from chalicelib.core.config import settings_of
 from chalicelib.core.errors import ServiceUnavailable
+from chalicelib.core.root import provider
+from chalicelib.qr.settings import QrSettings
 
 if TYPE_CHECKING:
     from chalicelib.qr.keys import KeyRing
-    from chalicelib.qr.ports import AddressSource, RevocationStore
+    from chalicelib.qr.ports import RevocationStore
     from chalicelib.qr.verifier import Verifier
 
 
-@lru_cache(maxsize=1)
+@provider
 def get_key_ring() -> KeyRing:
     from pathlib import Path
 
     from chalicelib.qr.keys import SecretsManagerKeyRing, parse_ring, secret_fetcher
 
-    s = get_settings()
+    s = settings_of(QrSettings)
     if s.qr_keys_secret:
         return SecretsManagerKeyRing(secret_fetcher(s.qr_keys_secret))
     if s.qr_keys_file:
@@ -30,36 +31,23 @@ def get_key_ring() -> KeyRing:
     raise ServiceUnavailable("QR keys are not configured", code="qr_not_configured")
 
 
-@lru_cache(maxsize=1)
+@provider
 def get_revocation_store() -> RevocationStore:
-    from chalicelib.qr.dal import DynamoRevocationStore
+    from chalicelib.qr.adapters import DynamoRevocationStore
 
     return DynamoRevocationStore()
 
 
-@lru_cache(maxsize=1)
-def get_address_source() -> AddressSource:
-    from chalicelib.qr.dal import DynamoAddressSource
-
-    return DynamoAddressSource()
-
-
-@lru_cache(maxsize=1)
+@provider
 def get_verifier() -> Verifier:
-    """The process-wide verifier: `get_verifier().verify(token) -> QrClaims`."""
+    """The process-wide verifier (it holds the revocation set): `get_verifier().verify(token) -> QrClaims`."""
     from chalicelib.qr.verifier import Verifier
 
     return Verifier(get_key_ring(), get_revocation_store())
 
 
 def public_base_url() -> str:
-    url = get_settings().public_base_url
+    url = settings_of(QrSettings).public_base_url
     if not url:
         raise ServiceUnavailable("public base URL is not configured", code="qr_not_configured")
     return url.rstrip("/")
-
-
-def reset() -> None:
-    """Tests only: forget keys, stores and the cached revocation set."""
-    for factory in (get_key_ring, get_revocation_store, get_address_source, get_verifier):
-        factory.cache_clear()
