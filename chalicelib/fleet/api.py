@@ -18,7 +18,7 @@ from chalicelib.fleet.entities import (
     UnitStatus,
     UnitType,
 )
-from chalicelib.fleet.ports import FleetStore, UnitAvailableSink
+from chalicelib.fleet.ports import FleetStore, IncidentStep, UnitAvailableSink
 
 if TYPE_CHECKING:
     from pynamodb.transactions import TransactWrite
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FleetStore",
     "FreeUnit",
+    "IncidentStep",
     "TimeNode",
     "TimeStamp",
     "UnitAvailable",
@@ -45,6 +46,14 @@ def fleet_store() -> FleetStore:
     from chalicelib.fleet.wiring import get_fleet_store
 
     return get_fleet_store()
+
+
+def status_writer(incident_step: IncidentStep) -> FleetStore:
+    """The fleet's store for status changes of units on a job: the incident follows its unit in the
+    same transaction through `incident_step` (the incidents' `add_unit_step`, handed in by the caller)."""
+    from chalicelib.fleet.wiring import get_status_writer
+
+    return get_status_writer(incident_step)
 
 
 def unit(unit_id: str, *, consistent: bool = False) -> UnitState | None:

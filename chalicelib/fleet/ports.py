@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from chalicelib.core.errors import Conflict
 from chalicelib.fleet.entities import Station, TimeStamp, UnitAvailable, UnitState, UnitStatus
@@ -60,6 +61,13 @@ class FleetStore(ABC):
     @abstractmethod
     def times_of(self, incident_id: str) -> list[TimeStamp]:
         """Every node of an incident, in eTimes order (one Query)."""
+
+
+# The incident's part of a unit's status transaction (the incident follows its unit):
+# (tx, incident_id, unit_id, unit status, destination id, now) -> whether a part was added.
+# Handed in by the composing caller (a route, another domain's wiring): the incidents' api reads
+# dispatch, which reads the fleet, so the fleet does not import it.
+IncidentStep = Callable[[Any, str, str, str, str | None, datetime], bool]
 
 
 class UnitAvailableSink(ABC):

@@ -15,7 +15,7 @@ from chalicelib.core.http import Ctx, route
 from chalicelib.core.lambdas import schedule
 from chalicelib.core.observability import gauge
 from chalicelib.fleet.entities import UnitStatus
-from chalicelib.fleet.ports import UnitAvailableSink
+from chalicelib.fleet.ports import FleetStore, UnitAvailableSink
 from chalicelib.fleet.schemas import (
     AssignmentView,
     PositionReport,
@@ -30,7 +30,7 @@ from chalicelib.fleet.schemas import (
 )
 from chalicelib.fleet.service import commands as service
 from chalicelib.fleet.service import views as queries
-from chalicelib.fleet.wiring import get_available_sink, get_fleet_store
+from chalicelib.fleet.wiring import get_available_sink, get_fleet_store, get_status_writer
 
 bp = Blueprint(__name__)
 _STAFF = (Role.DISPATCHER, Role.ADMIN)
@@ -60,7 +60,7 @@ _STAFF = (Role.DISPATCHER, Role.ADMIN)
 )
 def post_status(ctx: Ctx) -> StatusResult:
     return service.change_status(
-        store=get_fleet_store(),
+        store=_status_writer(),
         sink=_available_sink(),
         settings=get_settings(),
         who=ctx.who,
@@ -165,6 +165,14 @@ def get_assignment(ctx: Ctx) -> AssignmentView:
     view = queries.assignment(get_fleet_store(), ctx.who, ctx.params["unit_id"])
     # The crew app's fallback when the MQTT message was missed: the same job, read on demand.
     return view.model_copy(update={"job": crew_job(view.incident_id, view.unit_id)})
+
+
+def _status_writer() -> FleetStore:
+    from chalicelib.incidents.api import add_unit_step
+
+    # The incident follows its unit in the same transaction (composed here: the incidents' api reads
+    # dispatch, which reads the fleet).
+    return get_status_writer(add_unit_step)
 
 
 def _available_sink() -> UnitAvailableSink:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from chalicelib.core.root import on_reset, provider
 from chalicelib.fleet.entities import UnitAvailable
-from chalicelib.fleet.ports import FleetStore, UnitAvailableSink
+from chalicelib.fleet.ports import FleetStore, IncidentStep, UnitAvailableSink
 
 _sink: UnitAvailableSink | None = None
 
@@ -16,6 +16,16 @@ def get_fleet_store() -> FleetStore:
     from chalicelib.fleet.adapters.store import DynamoFleetStore
 
     return DynamoFleetStore()
+
+
+@provider
+def get_status_writer(incident_step: IncidentStep) -> FleetStore:
+    """The same store, its status writes carrying the incident's part (`incident_step`, the caller's)."""
+    from chalicelib.fleet.adapters.store import DynamoFleetStore, FollowedByIncident
+
+    store = get_fleet_store()
+    assert isinstance(store, DynamoFleetStore)
+    return FollowedByIncident(store, incident_step)
 
 
 @provider

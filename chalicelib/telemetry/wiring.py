@@ -10,7 +10,8 @@ from chalicelib.telemetry.settings import TelemetrySettings
 
 @provider
 def get_ports() -> Ports:
-    from chalicelib.fleet.api import fleet_store
+    from chalicelib.fleet.api import status_writer
+    from chalicelib.incidents.api import add_unit_step
     from chalicelib.telemetry.adapters.dynamo import DynamoPlaces, DynamoTelemetryStore
     from chalicelib.telemetry.adapters.outbound import AssessmentRetriage, FleetArrivals, ModelEtaUpdates, QueueOutbox
 
@@ -18,7 +19,7 @@ def get_ports() -> Ports:
     return Ports(
         store=DynamoTelemetryStore(get_settings().vitals_ttl_days),
         places=DynamoPlaces(),
-        arrivals=FleetArrivals(fleet_store()),
+        arrivals=FleetArrivals(status_writer(add_unit_step)),
         outbox=QueueOutbox(s.telemetry_rejects_queue),
         coalesce_s=s.position_coalesce_s,
         retriage=AssessmentRetriage(),

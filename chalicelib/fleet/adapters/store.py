@@ -180,7 +180,8 @@ class FollowedByIncident(FleetStore):
         self.store, self.incident_step = store, incident_step
 
     def get(self, unit_id: str, *, consistent: bool = False) -> UnitState | None:
-        return self.store.get(unit_id, consistent=consistent)
+        # Passed on as called: a test replays a stale read by replacing the store's `get`.
+        return self.store.get(unit_id, consistent=True) if consistent else self.store.get(unit_id)
 
     def in_county(self, county: str, status: UnitStatus | None) -> list[UnitState]:
         return self.store.in_county(county, status)
