@@ -22,6 +22,7 @@ import ast
 import importlib
 import inspect
 import sys
+import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -98,22 +99,18 @@ def derive(app_module: ModuleType | None = None) -> dict[str, Access]:
 
 
 def entry_modules(app_module: ModuleType, known: Iterable[str]) -> dict[str, set[str]]:
-    """Function name -> the `chalicelib` modules its handler string loads.
+    """Function name -> the `chalicelib` modules its code runs from.
 
-    The API handler is the app module itself (`app.app`): whatever app.py imports. A function
-    declared in a domain's blueprint has that module as its handler. A function still declared
-    in app.py itself reaches only what its body refers to (the app module registers every
-    blueprint, but the function's code runs none of them).
+    The API handler is the app module itself (`app.app`): whatever app.py imports, every route.
+    A declared function runs its own body: the modules that body names or imports (a helper of
+    its own module is followed into), not the rest of the module that declares it, whose HTTP
+    routes belong to the API function.
     """
     known = set(known)
-    chalice_app = app_module.app
-    out = {API_HANDLER: _imported_by(Path(inspect.getfile(app_module)), known)}
-    for fn in _declared(chalice_app):
+    out = {API_HANDLER: _imported_by(ast.parse(Path(inspect.getfile(app_module)).read_text("utf-8")), known)}
+    for fn in _declared(app_module.app):
         module, _, attr = fn.handler_string.rpartition(".")
-        if module in known:
-            out[fn.name] = {module}
-        else:
-            out[fn.name] = _referenced_by(getattr(sys.modules[module], attr), known)
+        out[fn.name] = _run_by(getattr(sys.modules[module], attr), known, set())
     return out
 
 
@@ -171,10 +168,10 @@ def _app_module() -> ModuleType:
     return sys.modules.get("app") or importlib.import_module("app")
 
 
-def _imported_by(path: Path, known: set[str]) -> set[str]:
-    """The known modules a source file imports (`from a import b` is `a.b` when that is a module)."""
+def _imported_by(tree: ast.AST, known: set[str]) -> set[str]:
+    """The known modules a syntax tree imports (`from a import b` is `a.b` when that is a module)."""
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
@@ -184,15 +181,32 @@ def _imported_by(path: Path, known: set[str]) -> set[str]:
     return found & known
 
 
-def _referenced_by(handler: Any, known: set[str]) -> set[str]:
-    """The known modules a function's body names: modules, and the modules of functions and classes."""
-    while not inspect.isfunction(handler):
-        # chalice's wrappers keep the user's function in one of these
-        handler = next(getattr(handler, a) for a in ("func", "_original_func") if hasattr(handler, a))
+def _run_by(handler: Any, known: set[str], seen: set[Any]) -> set[str]:
+    """The known modules a function's body imports or names (modules, and the modules of the
+    functions and classes it names); functions of its own module are followed into."""
+    handler = _unwrap(handler)
+    if handler in seen:
+        return set()
+    seen.add(handler)
+    home = handler.__module__
+    found = _imported_by(ast.parse(textwrap.dedent(inspect.getsource(handler))), known)
     names = inspect.getclosurevars(handler)
-    found = set()
     for value in [*names.globals.values(), *names.nonlocals.values()]:
+        if inspect.isfunction(value) and value.__module__ == home:
+            found |= _run_by(value, known, seen)
+            continue
         name = value.__name__ if inspect.ismodule(value) else getattr(value, "__module__", None)
-        if name in known:
+        if name in known and name != home:
             found.add(name)
     return found
+
+
+def _unwrap(handler: Any) -> Any:
+    """The user's function inside chalice's wrappers and `core.lambdas`' entry."""
+    while True:
+        if hasattr(handler, "domain_function"):
+            handler = handler.domain_function
+        elif inspect.isfunction(handler):
+            return handler
+        else:
+            handler = next(getattr(handler, a) for a in ("func", "_original_func") if hasattr(handler, a))
