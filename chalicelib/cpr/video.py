@@ -12,16 +12,13 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
-
 from chalicelib.consultations.schemas import IceServerView, VideoJoin
 from chalicelib.core.auth import Principal, Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import Conflict, ServiceUnavailable
 from chalicelib.core.observability import count, logger
-from chalicelib.core.optimistic import StillConflicting, rewrite
-from chalicelib.core.tables import bound
-from chalicelib.cpr.dal import SceneVideoRecord
+from chalicelib.cpr.entities import SceneRoom
+from chalicelib.cpr.ports import RoomClosed, SceneRooms
 from chalicelib.cpr.schemas import CallerVideo, SceneParticipant, SceneVideo
 from chalicelib.video.api import JoinInfo, Room, VideoUnavailable
 from chalicelib.video.api import Role as VideoRole
@@ -78,21 +75,15 @@ def close_for_incident(incident_id: str, now: datetime | None = None) -> bool:
     and joins are refused on the incident's status alone, so a leftover room is a cost, never a leak.
     """
     try:
-        record = bound(SceneVideoRecord).get(incident_id, consistent_read=True)
-    except DoesNotExist:
-        return False
+        room = _rooms().get(incident_id)
     except Exception as exc:
         return _close_failed(exc)
-    if record.status == "closed":
+    if room is None or room.status == "closed":
         return False
     try:
-        _provider().close(Room(**record.room))
-        record.update(actions=[SceneVideoRecord.status.set("closed"), SceneVideoRecord.closed_at.set(now or utcnow())],
-                      condition=SceneVideoRecord.status == "open")  # fmt: skip
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
+        _provider().close(Room(**room.room))
+        if not _rooms().close(incident_id, now or utcnow()):
             return False  # closed by a concurrent call of the hook
-        return _close_failed(exc)
     except Exception as exc:
         return _close_failed(exc)
     count("SceneVideoClosed")
@@ -104,46 +95,36 @@ def close_for_incident(incident_id: str, now: datetime | None = None) -> bool:
 
 def _join(
     incident_id: str, who: Principal, kind: str, role: VideoRole, hospital: str | None, now: datetime
-) -> tuple[SceneVideoRecord, JoinInfo]:
-    record = _room_record(incident_id, who, now)
+) -> tuple[SceneRoom, JoinInfo]:
+    scene = _room_record(incident_id, who, now)
     client_id = f"{kind}-{secrets.token_hex(4)}"
-    info = _video(lambda v: v.join(Room(**record.room), client_id, role, now))
+    info = _video(lambda v: v.join(Room(**scene.room), client_id, role, now))
     person = {"subject": who.subject, "kind": kind, "role": role, "hospital_id": hospital,
               "joined_at": now.isoformat()}  # fmt: skip
     try:
-        rewrite(record, SceneVideoRecord.participants, lambda people: [*(people or []), person][-MAX_PARTICIPANTS:],
-                also=SceneVideoRecord.status == "open")  # fmt: skip
-    except StillConflicting as exc:
-        if record.status != "open":
-            raise Conflict("the incident is closed", code="incident_closed") from exc
-        raise
-    return record, info
+        scene = _rooms().rewrite_participants(scene, lambda people: [*people, person][-MAX_PARTICIPANTS:])
+    except RoomClosed as exc:
+        raise Conflict("the incident is closed", code="incident_closed") from exc
+    return scene, info
 
 
-def _room_record(incident_id: str, who: Principal, now: datetime) -> SceneVideoRecord:
+def _room_record(incident_id: str, who: Principal, now: datetime) -> SceneRoom:
     """The incident's open room, opened (idempotently) by the first to join."""
-    try:
-        record = bound(SceneVideoRecord).get(incident_id, consistent_read=True)
-    except DoesNotExist:
-        record = None
-    if record is not None:
-        if record.status != "open":
+    scene = _rooms().get(incident_id)
+    if scene is not None:
+        if scene.status != "open":
             raise Conflict("the incident is closed", code="incident_closed")
-        return record
+        return scene
     room = _video(lambda v: v.open(room_name(incident_id)))
-    record = bound(SceneVideoRecord)(
-        incident_id, status="open", room={"provider": room.provider, "room_id": room.room_id, "name": room.name},
-        opened_at=now, opened_by=who.subject, participants=[],
+    scene = SceneRoom(
+        incident_id=incident_id, status="open", room={"provider": room.provider, "room_id": room.room_id,
+        "name": room.name}, opened_at=now, opened_by=who.subject, participants=[],
     )  # fmt: skip
-    try:
-        record.save(condition=SceneVideoRecord.incident_id.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
+    if not _rooms().create(scene):
         return _room_record(incident_id, who, now)  # opened by a concurrent join: the same room by name
     count("SceneVideoOpened")
     _closed_meanwhile(incident_id, now)
-    return record
+    return scene
 
 
 def _closed_meanwhile(incident_id: str, now: datetime) -> None:
@@ -169,6 +150,12 @@ def _video(call: Any) -> Any:
     except VideoUnavailable as exc:
         count("VideoUnavailable")
         raise ServiceUnavailable(f"video is unavailable ({exc.reason})", code="video_unavailable") from exc
+
+
+def _rooms() -> SceneRooms:
+    from chalicelib.cpr.wiring import get_rooms
+
+    return get_rooms()
 
 
 def _provider() -> Any:

@@ -138,7 +138,7 @@ def test_closing_the_room_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
         def get(*_: Any, **__: Any) -> Any:
             raise ConnectionError("DynamoDB unreachable")
 
-    monkeypatch.setattr(video, "bound", lambda _model: Broken)
+    monkeypatch.setattr(video, "_rooms", lambda: Broken)  # the rooms' store
     counted: list[str] = []
     monkeypatch.setattr(video, "count", counted.append)
     assert video.close_for_incident("INC1") is False

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.aeds.logic import nearest, open_at, usable
 from chalicelib.aeds.entities import Aed, AedStatus, AedVerification
+from chalicelib.aeds.logic import nearest, open_at, usable
 
 
 def china(hour: int, minute: int = 0) -> datetime:
