@@ -8,12 +8,13 @@ from datetime import datetime
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from chalicelib.core.errors import NotFound
+from chalicelib.incidents import caller_tokens
 from chalicelib.incidents.entities import Call, IncidentState, Recommendations
+from chalicelib.incidents.wiring import get_incident_store
 
 if TYPE_CHECKING:
     from pynamodb.transactions import TransactWrite
-
-    from chalicelib.dispatch.ports import DispatchIncident
 
 __all__ = ["Call", "IncidentState", "Recommendations"]
 
@@ -64,11 +65,17 @@ def open_in_county(county: str) -> list[IncidentState]:
     return found
 
 
-def caller_call(call_id: str, bearer: str | None, now: datetime) -> tuple[Call, DispatchIncident]:
-    """The caller's own call (their caller token checked) and its incident."""
-    from chalicelib.incidents import service
+def caller_call(call_id: str, bearer: str | None, now: datetime) -> tuple[Call, IncidentState]:
+    """The call a caller token speaks for, and its incident, read consistently (403 `not_your_call` for
+    another call's token, 404 `call_not_found`)."""
+    from chalicelib.qr.api import key_ring
 
-    return service.caller_call(call_id, bearer, now)
+    caller_tokens.require(call_id, bearer, key_ring(), now)
+    call = get_incident_store().get_call(call_id)
+    incident = find(call.incident_id, consistent=True) if call else None
+    if call is None or incident is None:
+        raise NotFound("no such call", code="call_not_found")
+    return call, incident
 
 
 # Writes of other domains

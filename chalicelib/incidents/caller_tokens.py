@@ -12,7 +12,7 @@ import hmac
 import json
 from datetime import datetime, timedelta
 
-from chalicelib.core.errors import Unauthorized
+from chalicelib.core.errors import Forbidden, Unauthorized
 from chalicelib.incidents.ports import KeyRing
 
 _DOMAIN = b"ems-caller-token|"
@@ -55,3 +55,10 @@ def verify(token: str, ring: KeyRing, now: datetime) -> str:
     if now.timestamp() > exp:
         raise Unauthorized("caller token expired", code="caller_token_expired")
     return call_id
+
+
+def require(call_id: str, bearer: str | None, ring: KeyRing, now: datetime) -> None:
+    """The `Authorization` header speaks for `call_id` (401 unreadable or expired, 403 `not_your_call`)."""
+    token = (bearer or "").removeprefix("Bearer ").strip()
+    if verify(token, ring, now) != call_id:
+        raise Forbidden("this token is for another call", code="not_your_call")

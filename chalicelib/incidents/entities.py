@@ -77,6 +77,10 @@ class IncidentState:
     required_capabilities: frozenset[str] = frozenset()
     patient_key: str | None = None
 
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
 
 @dataclass(frozen=True)
 class Recommendations:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.core.observability import count, logger
 from chalicelib.core.workflows import get_starter
 from chalicelib.cpr.guidance import metronome_bpm, needs_cpr
@@ -96,9 +96,7 @@ def new_call(req: CallRequest, now: datetime, client: str | None = None) -> Call
 
 def caller_call(call_id: str, bearer: str | None, now: datetime) -> tuple[Call, DispatchIncident]:
     """The call a caller token speaks for, and its incident (403 `not_your_call` for another call's token)."""
-    token = (bearer or "").removeprefix("Bearer ").strip()
-    if caller_tokens.verify(token, _ring(), now) != call_id:
-        raise Forbidden("this token is for another call", code="not_your_call")
+    caller_tokens.require(call_id, bearer, _ring(), now)
     from chalicelib.dispatch.api import incident as dispatch_incident
 
     call = get_incident_store().get_call(call_id)

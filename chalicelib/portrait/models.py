@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.core.model import Model
-from chalicelib.triage.models import Colour, Label, Pathway
+from chalicelib.triage.schemas import Colour, Label, Pathway
 
 RegionColour = Literal["green", "orange", "red"]
 Precaution = Literal["airborne", "droplet", "contact", "standard"]
