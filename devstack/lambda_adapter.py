@@ -21,6 +21,7 @@ from typing import Any
 from moto.awslambda_simple.models import LambdaSimpleBackend
 
 from chalicelib.core.observability import end_invocation
+from devstack import aws_calls
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -108,7 +109,8 @@ class LambdaAdapter:
             return False, {"errorType": "ResourceNotFoundException", "errorMessage": f"no handler {name}"}
         context = LambdaContext(function_name=f"{self.prefix}{name}", invoked_function_arn=function_name)
         try:
-            result = handler(event, context)
+            with aws_calls.running(name):
+                result = handler(event, context)
         except Exception as exc:
             self.invocations.append((name, False))
             return False, {

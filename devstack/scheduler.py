@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.core.aws import client
+from devstack import aws_calls
 from devstack.lambda_adapter import LambdaContext
 
 
@@ -62,7 +63,8 @@ def _scheduled_call(handler: Any, name: str, region: str) -> Callable[[], Any]:
             "resources": [f"arn:aws:events:{region}:123456789012:rule/{name}"],
             "detail": {},
         }
-        return handler(event, LambdaContext(function_name=name, invoked_function_arn=name))
+        with aws_calls.running(name):
+            return handler(event, LambdaContext(function_name=name, invoked_function_arn=name))
 
     return run
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import requests
 
-from devstack import aws_resources, qr_keys, state, tokens
+from devstack import aws_calls, aws_resources, qr_keys, state, tokens
 from devstack.config import HOST, StackConfig, app_environment
 
 
@@ -31,6 +31,7 @@ class Stack:
     def _start(self, log: Any) -> None:
         cfg = self.cfg
         state.start_fresh(cfg.state_dir)  # moto starts empty: so do the keys (devstack/state.py)
+        aws_calls.install()  # records the functions' AWS calls when EMS_AWS_CALLS_DIR is set
         jwks = tokens.ensure_keys(cfg.state_dir)
         qr_keys.ensure_qr_keys(cfg.state_dir)
         os.environ.update(app_environment(cfg, jwks))

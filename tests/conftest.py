@@ -33,6 +33,21 @@ def _share_botocore_models() -> None:
 _share_botocore_models()
 
 
+def _record_aws_calls() -> None:
+    """With EMS_AWS_CALLS_DIR set (`make test`), every function's AWS calls are recorded, here and in
+    the local stacks the end-to-end tests start (they inherit the absolute path), for
+    tests/infrastructure/test_function_roles.py."""
+    directory = os.environ.get("EMS_AWS_CALLS_DIR")
+    if directory:
+        os.environ["EMS_AWS_CALLS_DIR"] = os.path.abspath(directory)
+        from devstack import aws_calls
+
+        aws_calls.install()
+
+
+_record_aws_calls()
+
+
 def _hypothesis_profiles() -> None:
     """`make test` replays the same examples every run, so its verdict is the code's, not the draw's;
     `HYPOTHESIS_PROFILE=explore` draws fresh ones (and many more) to hunt for new counterexamples.
