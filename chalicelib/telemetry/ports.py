@@ -9,6 +9,7 @@ from datetime import datetime
 
 from chalicelib.clinical.news2 import News2
 from chalicelib.telemetry.decode import Reject
+from chalicelib.telemetry.entities import StoredReading
 from chalicelib.telemetry.logic import Arrival, UnitNow
 from chalicelib.telemetry.schemas import DeviceStatus, Position, Vitals
 from chalicelib.triage.schemas import TriageResult
@@ -47,6 +48,12 @@ class TelemetryStore(ABC):
     @abstractmethod
     def set_watermark(self, subject: str, at: datetime, alerted: News2 | None) -> bool:
         """Record both unless a newer reading is already recorded."""
+
+
+class ReadingSource(ABC):
+    @abstractmethod
+    def newest(self, incident_id: str, since: datetime | None, limit: int) -> list[StoredReading]:
+        """The incident's newest readings taken after `since`, at most `limit`, oldest first (one Query)."""
 
 
 class Places(ABC):

@@ -33,9 +33,10 @@ bp = Blueprint(__name__)
     description=HEALTH_RECORD_RULE,
 )
 def get_readings(ctx: Ctx) -> ReadingList:
-    from chalicelib.telemetry.readings import incident_readings
+    from chalicelib.telemetry.service import incident_readings
+    from chalicelib.telemetry.wiring import get_readings
 
-    return incident_readings(ctx.who, ctx.params["incident_id"], ctx.query, utcnow())
+    return incident_readings(get_readings(), ctx.who, ctx.params["incident_id"], ctx.query, utcnow())
 
 
 @lambda_function(bp, name="ingest_telemetry")

@@ -1,5 +1,6 @@
 """The ingestion use case: one batch of device messages in, positions, readings, arrivals,
-alerts and rejects out, and the ids of the messages to deliver again.
+alerts and rejects out, and the ids of the messages to deliver again. And the reading of an
+incident's readings, under the health-data access rule.
 
 Invalid messages are rejected (sent on with their reason, never retried); a valid message fails
 only for a transient reason (a throttled write), and then only its unit's messages of this
@@ -11,15 +12,26 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from chalicelib.clinical.news2 import News2, Observations, crossed, score
+from chalicelib.core.auth import Principal
 from chalicelib.core.observability import count, logger
 from chalicelib.fleet.entities import UnitStatus
 from chalicelib.telemetry import alerts
 from chalicelib.telemetry.decode import Inbound, Reason, Reject, Valid, decode
 from chalicelib.telemetry.logic import UnitNow, arrival, due, fence_for, newest
-from chalicelib.telemetry.ports import Arrivals, EtaUpdates, Outbox, Places, Reading, Retriage, TelemetryStore
-from chalicelib.telemetry.schemas import DeviceStatus, Position, Vitals
+from chalicelib.telemetry.ports import (
+    Arrivals,
+    EtaUpdates,
+    Outbox,
+    Places,
+    Reading,
+    ReadingSource,
+    Retriage,
+    TelemetryStore,
+)
+from chalicelib.telemetry.schemas import DeviceStatus, Position, ReadingList, ReadingsQuery, ReadingView, Vitals
 
 
 @dataclass
@@ -187,3 +199,16 @@ def _alert(unit: UnitNow, reading: Reading, previous: News2 | None, ports: Ports
 
 
 _HANDLERS: dict[str, Callable[..., None]] = {"telemetry": _positions, "vitals": _readings, "status": _device_status}
+
+
+def incident_readings(
+    source: ReadingSource, who: Principal, incident_id: str, query: ReadingsQuery, now: datetime
+) -> ReadingList:
+    from chalicelib.healthaccess.api import open_record
+
+    open_record(who, incident_id, "vitals.read", now)
+    views = [
+        ReadingView(at=r.at, unit_id=r.unit_id, values=r.values, news2=r.news2, risk=r.risk)
+        for r in source.newest(incident_id, query.since, query.limit)
+    ]
+    return ReadingList(incident_id=incident_id, readings=views, count=len(views))

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from chalicelib.core.config import get_settings, settings_of
 from chalicelib.core.root import provider
+from chalicelib.telemetry.ports import ReadingSource
 from chalicelib.telemetry.service import Ports
 from chalicelib.telemetry.settings import TelemetrySettings
+
+
+@provider
+def get_readings() -> ReadingSource:
+    from chalicelib.telemetry.adapters.dynamo import DynamoReadings
+
+    return DynamoReadings()
 
 
 @provider

@@ -14,9 +14,10 @@ from chalicelib.core.tables import bound
 from chalicelib.fleet import api as fleet
 from chalicelib.hospitals.api import location
 from chalicelib.incidents import api as incidents
-from chalicelib.telemetry.dal import LATEST, VitalsRecord, reading_key
+from chalicelib.telemetry.dal import LATEST, VitalsRecord, reading_key, reading_time
+from chalicelib.telemetry.entities import StoredReading
 from chalicelib.telemetry.logic import UnitNow
-from chalicelib.telemetry.ports import Places, Reading, TelemetryStore
+from chalicelib.telemetry.ports import Places, Reading, ReadingSource, TelemetryStore
 from chalicelib.telemetry.schemas import DeviceStatus, Position
 
 _VALUES = ("hr", "sbp", "dbp", "spo2", "rr", "temp_c", "etco2", "glucose_mmol")
@@ -79,6 +80,20 @@ class DynamoTelemetryStore(TelemetryStore):
                 return False
             raise
         return True
+
+
+class DynamoReadings(ReadingSource):
+    def newest(self, incident_id: str, since: datetime | None, limit: int) -> list[StoredReading]:
+        # Range keys start with the UTC time, so they sort by it; `LATEST` sorts after them all and
+        # is not a reading. "~" sorts after "#": a reading taken exactly at `since` is not after it.
+        low = f"{reading_time(since)}~" if since is not None else "0"
+        condition = VitalsRecord.reading.between(low, "9999")
+        records = bound(VitalsRecord).query(incident_id, condition, scan_index_forward=False, limit=limit)
+        return [_stored(r) for r in sorted(records, key=lambda r: r.reading)]
+
+
+def _stored(r: VitalsRecord) -> StoredReading:
+    return StoredReading(at=r.at, unit_id=r.unit_id, values=r.values, news2=int(r.news2), risk=r.news2_risk)
 
 
 class DynamoPlaces(Places):
