@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
 from importlib import resources
 from typing import Any, Literal
+
+from chalicelib.core.root import provider
 
 Lang = Literal["zh", "en"]
 CARDIAC = frozenset({"cardiac_arrest", "unconscious"})  # the symptoms a caller gets CPR guidance for
@@ -52,7 +53,7 @@ class Script:
     sources: tuple[dict[str, str], ...]
 
 
-@cache
+@provider
 def _data() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(resources.files(__package__).joinpath("steps_v1.json").read_text("utf-8"))
     return data
