@@ -9,7 +9,7 @@ from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.handover.schemas import HandoverView
-from chalicelib.healthaccess.refusals import audited
+from chalicelib.healthaccess.api import audited
 
 bp = Blueprint(__name__)
 
@@ -29,8 +29,9 @@ bp = Blueprint(__name__)
 )
 def post_handover(ctx: Ctx) -> HandoverView:
     from chalicelib.handover.service import hand_over
+    from chalicelib.handover.wiring import get_ports
 
-    return hand_over(ctx.who, ctx.params["incident_id"], utcnow())
+    return hand_over(get_ports(), ctx.who, ctx.params["incident_id"], utcnow())
 
 
 @route(
@@ -47,5 +48,6 @@ def post_handover(ctx: Ctx) -> HandoverView:
 )
 def get_handover(ctx: Ctx) -> HandoverView:
     from chalicelib.handover.service import fetch
+    from chalicelib.handover.wiring import get_ports
 
-    return fetch(ctx.who, ctx.params["incident_id"], utcnow())
+    return fetch(get_ports(), ctx.who, ctx.params["incident_id"], utcnow())

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
 from importlib import resources
 from typing import Any
 
 from chalicelib.archive.api import PREGNANCY_CONDITION, Allergy, Condition, HealthSummary
 from chalicelib.clinical.news2 import PARAMETERS as NEWS2_PARAMETERS
-from chalicelib.portrait.models import (
+from chalicelib.core.root import provider
+from chalicelib.portrait.entities import AssessmentFacts, MonitorFacts
+from chalicelib.portrait.schemas import (
     REGION_IDS,
     AllergyFlag,
     ChronicFlag,
@@ -46,21 +46,7 @@ _ACTIVE = (None, "active", "recurrence", "relapse")
 _ANTICOAGULANT_AT_SCENE = "reported at scene"
 
 
-@dataclass(frozen=True)
-class AssessmentFacts:
-    at: datetime
-    input: AssessmentInput
-    result: TriageResult
-
-
-@dataclass(frozen=True)
-class MonitorFacts:
-    at: datetime
-    values: dict[str, Any]
-    news2: int | None
-
-
-@cache
+@provider  # the packaged rules file, read and checked once per container
 def load_rules() -> PortraitRules:
     text = resources.files(__package__).joinpath("regions_v1.json").read_text(encoding="utf-8")
     rules = PortraitRules.model_validate_json(text)

@@ -8,8 +8,8 @@ from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE
 from chalicelib.core.http import Ctx, route
-from chalicelib.healthaccess.refusals import audited
-from chalicelib.portrait.models import Portrait
+from chalicelib.healthaccess.api import audited
+from chalicelib.portrait.schemas import Portrait
 
 bp = Blueprint(__name__)
 READERS = (Role.CREW, Role.DISPATCHER, Role.HOSPITAL)
@@ -30,8 +30,9 @@ READERS = (Role.CREW, Role.DISPATCHER, Role.HOSPITAL)
 )
 def get_portrait(ctx: Ctx) -> Portrait:
     from chalicelib.portrait.service import portrait
+    from chalicelib.portrait.wiring import get_sources
 
-    return portrait(ctx.who, ctx.params["incident_id"], utcnow())
+    return portrait(get_sources(), ctx.who, ctx.params["incident_id"], utcnow())
 
 
 @route(
@@ -49,8 +50,9 @@ def get_portrait(ctx: Ctx) -> Portrait:
 def get_portrait_svg(ctx: Ctx) -> Response:
     from chalicelib.portrait.service import portrait
     from chalicelib.portrait.svg import render
+    from chalicelib.portrait.wiring import get_sources
 
-    svg = render(portrait(ctx.who, ctx.params["incident_id"], utcnow(), picture=True))
+    svg = render(portrait(get_sources(), ctx.who, ctx.params["incident_id"], utcnow(), picture=True))
     # Health data: never kept by a shared cache or the browser's disk cache.
     headers: dict[str, str | list[str]] = {"Content-Type": "image/svg+xml; charset=utf-8", "Cache-Control": "no-store"}
     return Response(body=svg, status_code=200, headers=headers)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from chalicelib.portrait.models import Portrait, RegionView
+from chalicelib.portrait.schemas import Portrait, RegionView
 
 FILL = {"red": "#D32F2F", "orange": "#EF6C00", "green": "#2E7D32", "none": "#9E9E9E"}
 MARK = {"red": "危", "orange": "险", "green": "安"}

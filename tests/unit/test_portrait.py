@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from chalicelib.archive.schemas import Allergy, Condition, HealthSummary, Medication
 from chalicelib.portrait.logic import AssessmentFacts, MonitorFacts, build, load_rules
-from chalicelib.portrait.models import REGION_IDS, Portrait
+from chalicelib.portrait.schemas import REGION_IDS, Portrait
 from chalicelib.portrait.svg import ANCHORS, FILL, render
 from chalicelib.triage.engine import triage
 from chalicelib.triage.schemas import AssessmentInput
