@@ -29,6 +29,7 @@ from chalicelib.core.errors import Conflict, NotFound, ServiceUnavailable, Valid
 from chalicelib.core.observability import count
 from chalicelib.healthaccess.api import Access
 from chalicelib.video.api import JoinInfo, Room, VideoProvider, VideoUnavailable
+from chalicelib.video.api import Role as VideoRole
 
 GRANT_HOURS = 2  # the consulted hospital's access to the record: the session and its write-up
 SCHEMA = 1
@@ -59,7 +60,7 @@ def request(
             _grant(incident_id, hospital_id, consultation_id, now)
         _notify(bookings, hospital_id, consultation, now)
     # The crew's unit sends the video; anyone else requesting joins as a viewer.
-    role = "master" if who.role is Role.CREW and access.unit_id else "viewer"
+    role: VideoRole = "master" if who.role is Role.CREW and access.unit_id else "viewer"
     return _join(ports, who, consultation, role, now)
 
 
@@ -69,7 +70,7 @@ def join(ports: ConsultationPorts, who: Principal, consultation_id: str, now: da
     if c.status != "open":
         raise Conflict("the consultation is closed", code="consultation_closed")
     master_taken = any(p["role"] == "master" and not p.get("left_at") for p in c.participants)
-    role = "master" if who.role is Role.CREW and access.unit_id and not master_taken else "viewer"
+    role: VideoRole = "master" if who.role is Role.CREW and access.unit_id and not master_taken else "viewer"
     return _join(ports, who, c, role, now)
 
 
@@ -138,7 +139,9 @@ def _open(who: Principal, incident_id: str, action: str, now: datetime, detail: 
     return open_record(who, incident_id, action, now, detail)
 
 
-def _join(ports: ConsultationPorts, who: Principal, c: Consultation, role: str, now: datetime) -> ConsultationView:
+def _join(
+    ports: ConsultationPorts, who: Principal, c: Consultation, role: VideoRole, now: datetime
+) -> ConsultationView:
     client_id = f"{who.role.value}-{secrets.token_hex(4)}"
     info = _video(ports.video, lambda v: v.join(Room(**c.room), client_id, role, now))
     hospital = next(iter(sorted(who.scope_ids("hospital"))), None) if who.role is Role.HOSPITAL else None
