@@ -8,8 +8,8 @@ from typing import Any
 
 from chalicelib.core.tables import bound
 from chalicelib.incidents.dal import IncidentRecord
-from tests.integration import test_fleet_api
-from tests.integration.test_fleet_api import assign
+from tests.integration.fleet import test_fleet_api
+from tests.integration.fleet.test_fleet_api import assign
 
 fleet = test_fleet_api.fleet  # the seeded-fleet fixture
 

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chalicelib.core.http import ROUTES, RouteSpec
-from tests.integration import test_fleet_api
-from tests.integration.test_fleet_api import assign
+from tests.integration.fleet import test_fleet_api
+from tests.integration.fleet.test_fleet_api import assign
 from tests.unit.test_archive import resident_bundle
 
 fleet = test_fleet_api.fleet  # the seeded city: AMB01.., its hospitals, volunteers V1..

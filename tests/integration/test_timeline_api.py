@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.integration import test_bookings_api, test_fleet_api
+from tests.integration import test_bookings_api
+from tests.integration.fleet import test_fleet_api
 from tests.integration.test_bookings_api import hospital, post, stroke_at_the_tcm_hospital
 
 fleet = test_fleet_api.fleet  # the seeded-fleet fixture

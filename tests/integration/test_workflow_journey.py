@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from chalicelib.core.tables import bound
-from tests.integration import test_bookings_api, test_dispatch_api
-from tests.integration.test_dispatch_api import (
+from tests.integration import test_bookings_api
+from tests.integration.dispatch import test_dispatch_api
+from tests.integration.dispatch.test_dispatch_api import (
     execution_status,
     near,
     only_free,

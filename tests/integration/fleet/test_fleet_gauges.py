@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.integration import test_fleet_api
-from tests.integration.test_fleet_api import post
+from tests.integration.fleet import test_fleet_api
+from tests.integration.fleet.test_fleet_api import post
 
 fleet = test_fleet_api.fleet  # the seeded-fleet fixture
 

@@ -16,7 +16,7 @@ from chalicelib.core.tables import bound
 from chalicelib.core import root
 from chalicelib.incidents.dal import IncidentRecord
 from chalicelib.platform.dal import AuditRecord
-from tests.integration.test_fleet_api import assign
+from tests.integration.fleet.test_fleet_api import assign
 
 ECG = b"%PDF-1.4\n12-lead ECG, 10 s, 25 mm/s\n%%EOF\n"
 JSON = {"Content-Type": "application/json"}

@@ -18,8 +18,8 @@ from chalicelib.fleet.dal import UnitTimeRecord
 from chalicelib.telemetry.dal import LATEST, VitalsRecord
 from devstack.iot_sql import parse
 from iot_rules import load_rules
-from tests.integration import test_fleet_api
-from tests.integration.test_fleet_api import assign, post
+from tests.integration.fleet import test_fleet_api
+from tests.integration.fleet.test_fleet_api import assign, post
 
 fleet = test_fleet_api.fleet  # the same seeded-fleet fixture
 

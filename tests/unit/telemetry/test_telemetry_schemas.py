@@ -85,7 +85,7 @@ def test_the_documentation_lists_every_field() -> None:
 
     from chalicelib.telemetry.schemas import Rhythm
 
-    doc = (Path(__file__).resolve().parents[2] / "docs" / "telemetry.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "telemetry.md").read_text(encoding="utf-8")
     for model in (Position, Vitals, DeviceStatus, Rhythm):
         missing = [n for n in model.model_fields if n != "kind" and f"| `{n}` |" not in doc]
         assert not missing, f"{model.__name__}: {missing} not in docs/telemetry.md"

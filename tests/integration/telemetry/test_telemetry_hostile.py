@@ -10,8 +10,9 @@ from datetime import timedelta
 from typing import Any
 
 from devstack.mqtt_bridge import SQS_MAX_BYTES, fit_queue
-from tests.integration import test_fleet_api, test_telemetry_ingest
-from tests.integration.test_telemetry_ingest import fix, rejects, run, sqs_record, unit, vitals
+from tests.integration.fleet import test_fleet_api
+from tests.integration.telemetry import test_telemetry_ingest
+from tests.integration.telemetry.test_telemetry_ingest import fix, rejects, run, sqs_record, unit, vitals
 
 fleet = test_fleet_api.fleet
 _now = test_telemetry_ingest._now  # each test's fixes start just ahead of its own clock
