@@ -33,9 +33,9 @@ WORKFLOW_TESTS = [
     "tests/integration/test_workflow_needs_dispatcher.py",
     "tests/integration/test_workflow_failures.py",
     "tests/integration/test_workflow_paths.py",
-    "tests/integration/test_workflow_canary.py",
+    "tests/integration/platform/test_workflow_canary.py",
     "tests/integration/test_dispatch_api.py",
-    "tests/integration/test_volunteers_api.py",
+    "tests/integration/volunteers/test_volunteers_api.py",
     "tests/e2e/test_workflow_and_mqtt.py",
 ]
 

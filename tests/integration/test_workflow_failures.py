@@ -171,7 +171,7 @@ def test_volunteers_not_alerted_never_holds_up_dispatch(
 def test_failing_first_alert_round_tells_the_desk_and_fails_the_rounds_alone(
     fleet: Any, client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.integration.test_volunteers_api import execution
+    from tests.integration.volunteers.test_volunteers_api import execution
 
     def rounds_status() -> str | None:
         try:

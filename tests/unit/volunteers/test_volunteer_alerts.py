@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from chalicelib.core.geo import cells, distance_m, fine_ranges, nearest_first_ranges
 from chalicelib.volunteers import logic
-from chalicelib.volunteers.logic import AlertState, Candidate
 from chalicelib.volunteers.entities import AlertStatus, PlaceKind, VolunteerTier
+from chalicelib.volunteers.logic import AlertState, Candidate
 
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 LAT, LON = 24.5, 117.65

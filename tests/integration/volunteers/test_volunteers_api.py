@@ -11,8 +11,8 @@ import pytest
 
 from chalicelib.core.tables import bound
 from chalicelib.volunteers.dal import VolunteerRecord
-from tests.integration import test_dispatch_api
-from tests.integration.test_dispatch_api import open_incident, post, until
+from tests.integration.dispatch import test_dispatch_api
+from tests.integration.dispatch.test_dispatch_api import open_incident, post, until
 
 # Xiangcheng (urban: 500 m). The volunteers stand north of the patient at these distances (metres).
 PATIENT = {"lat": 24.5000, "lon": 117.6500}

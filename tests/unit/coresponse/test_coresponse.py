@@ -18,7 +18,7 @@ from chalicelib.coresponse.service import responders, share
 from chalicelib.dispatch.messages import CO_RESPONSE
 from chalicelib.platform.entities import AuditEvent
 from infrastructure.constants import AGENCIES
-from tests.unit.test_health_access import Fleet
+from tests.unit.healthaccess.test_health_access import Fleet
 
 NOW = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
 ARREST = IncidentFacts("INC1", "350602", "on_scene", ("cardiac_arrest",))  # brings fire along

@@ -7,9 +7,9 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from chalicelib.core.tables import bound
 from chalicelib.aeds.dal import AedRecord
-from tests.integration import test_fleet_api
+from chalicelib.core.tables import bound
+from tests.integration.fleet import test_fleet_api
 
 fleet = test_fleet_api.fleet  # the seeded city (230 AEDs)
 

@@ -15,8 +15,8 @@ from chalicelib.core.auth import Role
 from chalicelib.core.tables import bound
 from chalicelib.coresponse.dal import ResponderPositionRecord
 from chalicelib.incidents.dal import IncidentRecord
-from tests.integration import test_fleet_api
-from tests.integration.test_fleet_api import assign
+from tests.integration.fleet import test_fleet_api
+from tests.integration.fleet.test_fleet_api import assign
 
 fleet = test_fleet_api.fleet  # the seeded-fleet fixture
 COUNTY = "350602"
