@@ -35,7 +35,13 @@ _installed: dict[str, Any] = {}
 # botocore's service name -> the IAM service prefix, where they differ.
 _IAM_PREFIX = {"stepfunctions": "states", "iot-data": "iot", "kinesis-video-signaling": "kinesisvideo"}
 # Operations authorised by another action.
-_ACTION = {("s3", "HeadObject"): "GetObject", ("dynamodb", "TransactGetItems"): "GetItem"}
+_ACTION = {
+    ("s3", "HeadObject"): "GetObject",
+    ("dynamodb", "TransactGetItems"): "GetItem",
+    ("sqs", "SendMessageBatch"): "SendMessage",
+    ("sqs", "DeleteMessageBatch"): "DeleteMessage",
+    ("sqs", "ChangeMessageVisibilityBatch"): "ChangeMessageVisibility",
+}
 _TRANSACT_WRITE = {
     "Put": "PutItem",
     "Update": "UpdateItem",
@@ -56,6 +62,13 @@ def running(name: str) -> Iterator[None]:
 
 def current() -> str | None:
     return _function.get()
+
+
+def record(service: str, operation: str, params: dict[str, Any]) -> None:
+    """Record a call a local stand-in makes instead of botocore (the MQTT publisher for iot-data's
+    Publish): in AWS it is the running function's call."""
+    if _installed and _function.get() is not None:
+        _record_call(service, operation, params)
 
 
 def install() -> bool:
@@ -178,16 +191,18 @@ def _table(name: str, index: str | None = None) -> dict[str, Any]:
 def _named(kind: str, name: str) -> dict[str, Any]:
     """Physical names carry the run's prefix (`ems-test-`); the record keeps the logical name."""
     prefix = os.environ.get("EMS_TABLE_PREFIX") or ""
-    if prefix and name.startswith(prefix):
-        logical = name.removeprefix(prefix)
-    else:  # a call outliving its test's environment (an execution still running) keeps the stage's form
-        logical = _STAGE_PREFIX.sub("", name, count=1)
+    # A call outliving its test's environment (an execution still running) strips the stage's form.
+    own = bool(prefix) and name.startswith(prefix)
+    logical = name.removeprefix(prefix) if own else _STAGE_PREFIX.sub("", name, count=1)
     return {"kind": kind, "name": logical, "prefixed": logical != name}
 
 
 def _record(client: Any, operation: str, params: dict[str, Any]) -> None:
+    _record_call(client.meta.service_model.service_name, operation, params)
+
+
+def _record_call(service: str, operation: str, params: dict[str, Any]) -> None:
     function = _function.get()
-    service = client.meta.service_model.service_name
     try:
         found = requests(service, operation, params)
     except Exception as exc:  # a record must never break the call it describes

@@ -13,6 +13,7 @@ import requests
 
 from devstack import aws_calls, aws_resources, qr_keys, state, tokens
 from devstack.config import HOST, StackConfig, app_environment
+from iot_rules import CONSUMERS
 
 
 class Stack:
@@ -42,6 +43,8 @@ class Stack:
         role = aws_resources.create_role(cfg.region)
         aws_resources.create_tables()
         queues = aws_resources.create_queues(cfg.prefix)
+        # The URL, as the stacks configure it: the functions send there, they do not look queues up.
+        os.environ["EMS_TELEMETRY_REJECTS_QUEUE"] = queues[CONSUMERS["device-telemetry"].rejects]
         aws_resources.create_buckets()
 
         import app as app_module  # after the environment is set: the app reads it lazily anyway

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from devstack import aws_resources, moto_atomic, strict_sfn, tokens
+from devstack import aws_calls, aws_resources, moto_atomic, strict_sfn, tokens
 from devstack.lambda_adapter import LambdaAdapter, chalice_handlers
+from iot_rules import CONSUMERS
 
 PREFIX = "ems-test-"
 REGION = "cn-northwest-1"
@@ -24,6 +25,7 @@ class FakePublisher:
     sent: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def publish(self, topic: str, payload: dict[str, Any], qos: int = 1) -> None:
+        aws_calls.record("iot-data", "Publish", {"topic": topic})  # in AWS, the function's iot-data call
         self.sent.append((topic, payload))
 
 
@@ -87,6 +89,8 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Env]:
             role = aws_resources.create_role(REGION)
             aws_resources.create_tables()
             queues = aws_resources.create_queues(PREFIX)
+            # The URL, as the stacks configure it: the functions send there, they do not look queues up.
+            monkeypatch.setenv("EMS_TELEMETRY_REJECTS_QUEUE", queues[CONSUMERS["device-telemetry"].rejects])
             aws_resources.create_buckets()
             functions = aws_resources.create_functions(sorted(handlers), PREFIX, role)
             machines = aws_resources.create_state_machines(REGION, functions, role, PREFIX)
