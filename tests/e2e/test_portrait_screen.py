@@ -20,7 +20,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from chalicelib.portrait.svg import ANCHORS, FILL, HEIGHT, WIDTH
 from tests.e2e.call_page_support import chromium
 from tests.e2e.conftest import Devstack
-from tests.unit.test_archive import ID_NUMBER, resident_bundle
+from tests.unit.archive.test_archive import ID_NUMBER, resident_bundle
 
 pytestmark = pytest.mark.e2e
 

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from chalicelib.core.http import ROUTES, RouteSpec
 from tests.integration.fleet import test_fleet_api
 from tests.integration.fleet.test_fleet_api import assign
-from tests.unit.test_archive import resident_bundle
+from tests.unit.archive.test_archive import resident_bundle
 
 fleet = test_fleet_api.fleet  # the seeded city: AMB01.., its hospitals, volunteers V1..
 

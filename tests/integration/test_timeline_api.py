@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.integration import test_bookings_api
+from tests.integration.bookings import test_bookings_api
+from tests.integration.bookings.test_bookings_api import hospital, post, stroke_at_the_tcm_hospital
 from tests.integration.fleet import test_fleet_api
-from tests.integration.test_bookings_api import hospital, post, stroke_at_the_tcm_hospital
 
 fleet = test_fleet_api.fleet  # the seeded-fleet fixture
 his = test_bookings_api.his

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from chalicelib.core.tables import bound
-from tests.integration import test_bookings_api
+from tests.integration.bookings import test_bookings_api
 from tests.integration.dispatch import test_dispatch_api
 from tests.integration.dispatch.test_dispatch_api import (
     execution_status,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration import test_bookings_api
+from tests.integration.bookings import test_bookings_api
 from tests.integration.dispatch import test_dispatch_api
 from tests.integration.dispatch.test_dispatch_api import execution_status, near, only_free, open_incident, post, until
 from tests.integration.test_workflow_journey import bookings

@@ -13,7 +13,7 @@ from chalicelib.healthaccess import rules
 from chalicelib.healthaccess.entities import Grant, GrantKind
 from chalicelib.healthaccess.schemas import BreakGlassRequest
 from chalicelib.healthaccess.service import break_glass, open_record
-from tests.unit.test_health_access import NOW, make_ports, who
+from tests.unit.healthaccess.test_health_access import NOW, make_ports, who
 
 FIRE = who(Role.RESPONDER, "agency:fire", subject="fire-e12")
 

@@ -1,6 +1,6 @@
 """The pure rules of device files: types and sizes per kind, object keys, the stored-object verdict.
 
-Who may see them is the health-data access rule (tests/unit/test_health_access.py)."""
+Who may see them is the health-data access rule (tests/unit/healthaccess/test_health_access.py)."""
 
 from __future__ import annotations
 

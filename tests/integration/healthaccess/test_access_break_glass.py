@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.integration import test_fleet_api
-from tests.integration.test_bookings_api import post
-from tests.integration.test_fleet_api import assign
-from tests.integration.test_portrait_api import audit_of
+from tests.integration.bookings.test_bookings_api import post
+from tests.integration.fleet import test_fleet_api
+from tests.integration.fleet.test_fleet_api import assign
+from tests.integration.portrait.test_portrait_api import audit_of
 
 fleet = test_fleet_api.fleet  # the seeded-fleet fixture
 

@@ -11,9 +11,9 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from tests.integration import test_fleet_api
-from tests.integration.test_fleet_api import assign
-from tests.unit.test_archive import ID_NUMBER
+from tests.integration.fleet import test_fleet_api
+from tests.integration.fleet.test_fleet_api import assign
+from tests.unit.archive.test_archive import ID_NUMBER
 
 fleet = test_fleet_api.fleet  # the seeded-fleet fixture
 

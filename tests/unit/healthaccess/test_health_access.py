@@ -9,8 +9,7 @@ import pytest
 
 from chalicelib.core.auth import Principal, Role
 from chalicelib.core.errors import Conflict, Forbidden, NotFound
-from chalicelib.fleet.entities import UnitState
-from chalicelib.fleet.entities import Unit, UnitStatus, UnitType
+from chalicelib.fleet.entities import Unit, UnitState, UnitStatus, UnitType
 from chalicelib.healthaccess import rules
 from chalicelib.healthaccess.entities import Basis, Grant, GrantKind, IncidentRef
 from chalicelib.healthaccess.ports import AccessAlerts, AccessPorts, GrantStore, IncidentDirectory

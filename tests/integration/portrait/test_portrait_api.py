@@ -12,9 +12,9 @@ from urllib.parse import quote
 from chalicelib.core.tables import bound
 from chalicelib.incidents.dal import IncidentRecord
 from chalicelib.portrait.svg import FILL
-from tests.integration import test_fleet_api
-from tests.integration.test_fleet_api import assign
-from tests.unit.test_archive import ID_NUMBER, resident_bundle
+from tests.integration.fleet import test_fleet_api
+from tests.integration.fleet.test_fleet_api import assign
+from tests.unit.archive.test_archive import ID_NUMBER, resident_bundle
 
 fleet = test_fleet_api.fleet  # the seeded-fleet fixture
 SVG = "{http://www.w3.org/2000/svg}"
@@ -142,7 +142,7 @@ def test_breaking_the_glass_is_reasoned_time_boxed_alerted_and_audited(fleet: An
 
 
 def test_critical_monitor_readings_redden_the_chest_and_keep_the_crews_findings(fleet: Any, client: Any) -> None:
-    from tests.integration.test_telemetry_ingest import run, sqs_record, vitals
+    from tests.integration.telemetry.test_telemetry_ingest import run, sqs_record, vitals
 
     crew = stroke_on_warfarin(client, fleet, "AMB11", "INC-MON")
     at = datetime.now(UTC) + timedelta(seconds=5)

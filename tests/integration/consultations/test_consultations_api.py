@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.integration import test_bookings_api, test_fleet_api
-from tests.integration.test_bookings_api import hospital, post, stroke_at_the_tcm_hospital
+from tests.integration.bookings import test_bookings_api
+from tests.integration.bookings.test_bookings_api import hospital, post, stroke_at_the_tcm_hospital
+from tests.integration.fleet import test_fleet_api
 
 fleet = test_fleet_api.fleet  # the seeded-fleet fixture
 his = test_bookings_api.his  # the recording hospital system

@@ -16,9 +16,11 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.integration import test_bookings_api, test_consultations_api, test_fleet_api
-from tests.integration.test_bookings_api import hospital, post, stroke_at_the_tcm_hospital
-from tests.unit.test_archive import ID_NUMBER
+from tests.integration.bookings import test_bookings_api
+from tests.integration.bookings.test_bookings_api import hospital, post, stroke_at_the_tcm_hospital
+from tests.integration.consultations import test_consultations_api
+from tests.integration.fleet import test_fleet_api
+from tests.unit.archive.test_archive import ID_NUMBER
 
 fleet = test_fleet_api.fleet  # the seeded-fleet fixture
 his = test_bookings_api.his  # the recording hospital system

@@ -6,8 +6,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.integration import test_fleet_api
-from tests.integration.test_fleet_api import assign
+from tests.integration.fleet import test_fleet_api
+from tests.integration.fleet.test_fleet_api import assign
 
 fleet = test_fleet_api.fleet  # the seeded-fleet fixture
 

@@ -11,7 +11,7 @@ from chalicelib.core.errors import Forbidden
 from chalicelib.healthaccess import refusals
 from chalicelib.healthaccess.entities import Basis, Grant, GrantKind
 from chalicelib.healthaccess.service import hospital_may_read, open_record, revoke
-from tests.unit.test_health_access import NOW, make_ports, who
+from tests.unit.healthaccess.test_health_access import NOW, make_ports, who
 
 
 def hospital_grant(basis: str, hours: int = 12) -> Grant:

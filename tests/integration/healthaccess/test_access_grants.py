@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.integration import test_bookings_api, test_consultations_api, test_fleet_api
-from tests.integration.test_bookings_api import hospital, post, stroke_at_the_tcm_hospital
-from tests.integration.test_portrait_api import audit_of
+from tests.integration.bookings import test_bookings_api
+from tests.integration.bookings.test_bookings_api import hospital, post, stroke_at_the_tcm_hospital
+from tests.integration.consultations import test_consultations_api
+from tests.integration.fleet import test_fleet_api
+from tests.integration.portrait.test_portrait_api import audit_of
 
 fleet = test_fleet_api.fleet  # the seeded-fleet fixture
 his = test_bookings_api.his  # the recording hospital system

@@ -2,7 +2,7 @@
 pre-registration, pre-orders, green channel and access to the record, the inbound board, the timeout.
 
 The hospital information system is a recording stand-in here; the FHIR adapter against a real HTTP
-server is tested in tests/integration/test_his_fhir.py and end to end on the devstack.
+server is tested in tests/integration/bookings/test_his_fhir.py and end to end on the devstack.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from chalicelib.bookings.ports import HisUnavailable, HospitalSystem, Registration
-from tests.integration import test_fleet_api
-from tests.integration.test_fleet_api import assign
+from tests.integration.fleet import test_fleet_api
+from tests.integration.fleet.test_fleet_api import assign
 
 fleet = test_fleet_api.fleet  # the seeded-fleet fixture
 
@@ -176,7 +176,7 @@ def test_a_chosen_hospital_must_exist_and_others_cannot_book(fleet: Any, client:
 
 def test_on_arrival_the_crew_hands_over_a_valid_fhir_bundle(fleet: Any, client: Any, his: RecordingHis) -> None:
     from chalicelib.handover.bundle import validate
-    from tests.unit.test_archive import ID_NUMBER, resident_bundle
+    from tests.unit.archive.test_archive import ID_NUMBER, resident_bundle
 
     assert post(client, "/v1/archive/bundles", fleet.token("admin"), resident_bundle()).status_code == 201
     crew = stroke_at_the_tcm_hospital(client, fleet, "AMB08", "INC-HO")

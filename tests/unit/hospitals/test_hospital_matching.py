@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib.core.geo import distance_m
-from chalicelib.hospitals.matching import Need, qualified, rank, shortlist
 from chalicelib.hospitals.entities import Capability as C
 from chalicelib.hospitals.entities import Capacity, Hospital
+from chalicelib.hospitals.matching import Need, qualified, rank, shortlist
 from devstack.seed.hospitals import hospitals
 
 NOW = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)

@@ -9,9 +9,9 @@ from urllib.parse import quote
 from chalicelib.archive.dal import HealthRecord
 from chalicelib.core.tables import bound
 from chalicelib.incidents.dal import IncidentRecord
-from tests.integration import test_fleet_api
-from tests.integration.test_fleet_api import assign
-from tests.unit.test_archive import ID_NUMBER, resident_bundle
+from tests.integration.fleet import test_fleet_api
+from tests.integration.fleet.test_fleet_api import assign
+from tests.unit.archive.test_archive import ID_NUMBER, resident_bundle
 
 fleet = test_fleet_api.fleet  # the seeded-fleet fixture
 
