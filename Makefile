@@ -8,7 +8,7 @@ REQ_HASH := $(shell cat requirements.txt requirements-dev.txt | sha256sum | cut 
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export AWS_DEFAULT_REGION ?= cn-northwest-1
 
-.PHONY: venv browser run demo test test-unit test-integration test-infra test-e2e lint format synth openapi bench clean
+.PHONY: venv browser run demo test test-unit test-integration test-infra test-e2e lint format synth grants openapi bench clean
 
 # Reinstall only when the pinned requirements change (hash kept in the venv).
 venv:
@@ -41,8 +41,14 @@ demo: venv
 	$(PY) -m devstack demo
 
 # Two workers, one test file each at a time: files share their fixtures (a seeded stack, a synth).
+# Every function's AWS calls are recorded on the way, then checked against its own role (after the
+# whole run: a second invocation), which also refreshes the unused grants in docs/architecture.md.
+AWS_CALLS := $(CURDIR)/.devstack/aws-calls
 test: lint browser
-	$(PY) -m pytest -n 2 --dist loadfile tests/unit tests/integration tests/infrastructure tests/e2e
+	rm -rf $(AWS_CALLS)
+	EMS_AWS_CALLS_DIR=$(AWS_CALLS) $(PY) -m pytest -n 2 --dist loadfile tests/unit tests/integration \
+		tests/infrastructure tests/e2e --ignore=tests/infrastructure/test_function_roles.py
+	EMS_AWS_CALLS_DIR=$(AWS_CALLS) EMS_GRANTS_REPORT=write $(PY) -m pytest -q tests/infrastructure/test_function_roles.py
 
 test-unit: venv
 	$(PY) -m pytest tests/unit
@@ -65,6 +71,10 @@ format: venv
 
 synth: venv
 	$(PY) -m infrastructure.app
+
+# The unused grants in docs/architecture.md, from the calls the last `make test` recorded.
+grants: venv
+	$(PY) -m infrastructure.grants_report
 
 openapi: venv
 	$(PY) -m chalicelib.openapi > docs/openapi.json
