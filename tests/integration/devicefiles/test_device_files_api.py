@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import requests
 
-from chalicelib.core.tables import bound
 from chalicelib.core import root
+from chalicelib.core.tables import bound
 from chalicelib.incidents.dal import IncidentRecord
 from chalicelib.platform.dal import AuditRecord
 from tests.integration.fleet.test_fleet_api import assign

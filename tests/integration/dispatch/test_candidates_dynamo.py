@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.core.tables import bound
-from chalicelib.dispatch.eta import ModelEta
-from chalicelib.dispatch.entities import Point
-from chalicelib.dispatch.service import recommend_for
 from chalicelib.dispatch.adapters.candidates import DynamoCandidateSource
+from chalicelib.dispatch.entities import Point
+from chalicelib.dispatch.eta import ModelEta
+from chalicelib.dispatch.service import recommend_for
 from chalicelib.fleet.dal import StationRecord, UnitRecord, station_record, unit_record
 from chalicelib.fleet.entities import Station, Unit, UnitStatus, UnitType
 

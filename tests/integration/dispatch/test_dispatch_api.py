@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 
-from chalicelib.core.tables import bound
 from chalicelib.core import root
-from chalicelib.fleet.dal import UnitRecord, availability_actions
-from chalicelib.fleet.dal import UnitTimeRecord
+from chalicelib.core.tables import bound
+from chalicelib.fleet.dal import UnitRecord, UnitTimeRecord, availability_actions
 from chalicelib.fleet.entities import UnitStatus
 
 JSON = {"Content-Type": "application/json"}

@@ -10,11 +10,10 @@ from typing import Any
 
 import pytest
 
-from chalicelib.core.tables import bound
 from chalicelib.core import root
+from chalicelib.core.tables import bound
 from chalicelib.fleet.api import fleet_store
-from chalicelib.fleet.dal import UnitRecord
-from chalicelib.fleet.dal import UnitTimeRecord
+from chalicelib.fleet.dal import UnitRecord, UnitTimeRecord
 
 SEEDED = 34
 

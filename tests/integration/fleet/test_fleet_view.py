@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.core.tables import bound
 from chalicelib.core import root
+from chalicelib.core.tables import bound
 from chalicelib.fleet.dal import UnitRecord
 
 

@@ -13,8 +13,7 @@ import pytest
 
 from chalicelib.core.geo import distance_m
 from chalicelib.core.tables import bound
-from chalicelib.fleet.dal import UnitRecord
-from chalicelib.fleet.dal import UnitTimeRecord
+from chalicelib.fleet.dal import UnitRecord, UnitTimeRecord
 from chalicelib.telemetry.dal import LATEST, VitalsRecord
 from devstack.iot_sql import parse
 from iot_rules import load_rules

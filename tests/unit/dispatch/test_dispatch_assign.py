@@ -11,13 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.dispatch.service import assign
-from chalicelib.dispatch.service.assign import Ports, Waits
 from chalicelib.dispatch.entities import Point, Recommendation
 from chalicelib.dispatch.ports import CITY, Claim, DispatchIncident, DispatchStore, SearchRecord
-from chalicelib.dispatch.service import RecommendationResult
-from chalicelib.fleet.entities import UnitAvailable
-from chalicelib.fleet.entities import UnitType
+from chalicelib.dispatch.service import RecommendationResult, assign
+from chalicelib.dispatch.service.assign import Ports, Waits
+from chalicelib.fleet.entities import UnitAvailable, UnitType
 
 NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 WAITS = Waits(county_s=60, city_s=300)

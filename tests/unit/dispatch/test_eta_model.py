@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.dispatch.eta import DEFAULT, ModelEta, profiles_with
 from chalicelib.dispatch.entities import Point
+from chalicelib.dispatch.eta import DEFAULT, ModelEta, profiles_with
 
 CN = timezone(timedelta(hours=8))
 XIANGCHENG = Point(24.5109, 117.6536)  # urban district seat

@@ -10,9 +10,9 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from chalicelib.dispatch.eta import EtaProvider, ModelEta, RoutingError
 from chalicelib.dispatch.adapters.routing import FallbackEta, LocationRoutesEta
 from chalicelib.dispatch.entities import Eta, Point
+from chalicelib.dispatch.eta import EtaProvider, ModelEta, RoutingError
 
 AT = datetime(2025, 3, 4, 8, 30, tzinfo=timezone(timedelta(hours=8)))
 DEST = Point(24.5109, 117.6536)

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.fleet.logic import Actor, IllegalTransition, TimeNode, allowed, at_patient, transition
 from chalicelib.fleet.entities import UnitStatus as S
+from chalicelib.fleet.logic import Actor, IllegalTransition, TimeNode, allowed, at_patient, transition
 
 PEOPLE = [Actor.CREW, Actor.DISPATCHER, Actor.ADMIN]
 

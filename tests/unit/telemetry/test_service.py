@@ -1,5 +1,6 @@
-"""The ingestion use case against in-memory ports: decoding and reasons, coalescing, forward-only
-positions, geofences, NEWS2 alerts and which messages are retried."""
+"""Telemetry's use cases against in-memory ports: ingestion (decoding and reasons, coalescing,
+forward-only positions, geofences, NEWS2 alerts and which messages are retried) and the reading
+of an incident's readings."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chalicelib.fleet.entities import UnitStatus
 from chalicelib.telemetry.decode import Inbound, Reason, Reject, Valid, decode
-from chalicelib.telemetry.service import ingest
+from chalicelib.telemetry.entities import StoredReading
+from chalicelib.telemetry.ports import ReadingSource
+from chalicelib.telemetry.schemas import ReadingsQuery
+from chalicelib.telemetry.service import incident_readings, ingest
 from tests.unit.fakes_telemetry import FixedPlaces, MemoryOutbox, MemoryTelemetry, inbound, ports, unit
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
@@ -229,3 +234,46 @@ def test_device_status_keeps_the_newest() -> None:
     ingest([inbound("ems/units/A1/status", report | {"seq": 2, "ts": (T0 + timedelta(seconds=60)).isoformat()})], p)
     ingest([inbound("ems/units/A1/status", report | {"seq": 1, "ts": T0.isoformat(), "battery_pct": 90})], p)
     assert store.devices["A1"].battery_pct == 50
+
+
+class Readings(ReadingSource):
+    def __init__(self, *stored: StoredReading) -> None:
+        self.stored = list(stored)
+        self.asked: list[tuple[str, datetime | None, int]] = []
+
+    def newest(self, incident_id: str, since: datetime | None, limit: int) -> list[StoredReading]:
+        self.asked.append((incident_id, since, limit))
+        return self.stored[-limit:]
+
+
+def test_an_incidents_readings_are_read_only_after_the_access_rule_opened_the_record(monkeypatch: Any) -> None:
+    from chalicelib.core.auth import Principal, Role
+
+    opened: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        "chalicelib.healthaccess.api.open_record", lambda who, i, action, now: opened.append((i, action))
+    )
+    source = Readings(
+        StoredReading(T0, "AMB01", {"hr": 88}, 1, "low"),
+        StoredReading(T0 + timedelta(seconds=5), "AMB01", {"hr": 140}, 5, "medium"),
+    )
+    crew = Principal(subject="crew-1", role=Role.CREW, scopes=["unit:AMB01"])
+    listed = incident_readings(source, crew, "INC1", ReadingsQuery(since=None, limit=200), T0)
+    assert opened == [("INC1", "vitals.read")] and source.asked == [("INC1", None, 200)]
+    assert [(r.values["hr"], r.news2, r.risk) for r in listed.readings] == [(88, 1, "low"), (140, 5, "medium")]
+    assert listed.count == 2 and listed.incident_id == "INC1"
+
+
+def test_a_refused_record_reads_no_readings(monkeypatch: Any) -> None:
+    from chalicelib.core.auth import Principal, Role
+    from chalicelib.core.errors import Forbidden
+
+    def refuse(*a: Any) -> None:
+        raise Forbidden("not yours", code="not_assigned")
+
+    monkeypatch.setattr("chalicelib.healthaccess.api.open_record", refuse)
+    source = Readings(StoredReading(T0, "AMB01", {"hr": 88}, 1, "low"))
+    crew = Principal(subject="crew-9", role=Role.CREW, scopes=["unit:AMB09"])
+    with pytest.raises(Forbidden):
+        incident_readings(source, crew, "INC1", ReadingsQuery(since=None, limit=10), T0)
+    assert source.asked == []

@@ -13,13 +13,12 @@ from hypothesis import strategies as st
 from chalicelib.core.auth import Principal, Role
 from chalicelib.core.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.core.settings import Settings
-from chalicelib.fleet.service import commands as service
-from chalicelib.fleet.service import views as queries
-from chalicelib.fleet.entities import TimeStamp, UnitAvailable, UnitState
+from chalicelib.fleet.entities import Station, TimeStamp, Unit, UnitAvailable, UnitState, UnitStatus, UnitType
 from chalicelib.fleet.logic import IllegalTransition, Step
-from chalicelib.fleet.entities import Station, Unit, UnitStatus, UnitType
 from chalicelib.fleet.ports import FleetStore, UnitAvailableSink, VersionConflict
 from chalicelib.fleet.schemas import StatusRequest, StatusResult
+from chalicelib.fleet.service import commands as service
+from chalicelib.fleet.service import views as queries
 
 NOW = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
 STATION = Station(station_id="ST01", name_zh="站", name_en="St", county="350602", lat=24.5, lon=117.6)
