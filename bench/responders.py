@@ -4,8 +4,8 @@ volunteers 24,000 -> 1,000,000, the demo-sized registries in the same run the ba
 In process against moto (`mock_aws`). Each registry is spread over Zhangzhou like the population (the
 seed's own generator of positions). Only on-duty volunteers are written (65 %, the seed's share): an
 off-duty volunteer is not in the `on-duty-by-cell` index, so the lookup never sees them. The lookups are
-the ones an arrest makes (`chalicelib/volunteers/lookup.py`): on-duty volunteers within 500 m and the
-nearest usable AED within 200 m, from 300 call points drawn like the population.
+the ones an arrest makes (`chalicelib/volunteers/adapters.py`, `chalicelib/aeds/service.py`): on-duty
+volunteers within 500 m and the nearest usable AED within 200 m, from 300 call points drawn like the population.
 
 AWS calls are counted by wrapping botocore's `BaseClient._make_api_call`: Query requests, and the items
 each returned (its Count).
@@ -117,7 +117,8 @@ def _write(aeds: int, volunteers: int, seed: int) -> None:
 
 def _measure(calls: list[tuple[float, float]]) -> dict[str, Any]:
     from chalicelib.aeds.service import usable_aed_near
-    from chalicelib.volunteers import logic, lookup
+    from chalicelib.volunteers import logic
+    from chalicelib.volunteers.adapters import DynamoVolunteerStore
     from chalicelib.volunteers.entities import PlaceKind
 
     def available(c: Any) -> bool:
@@ -125,7 +126,7 @@ def _measure(calls: list[tuple[float, float]]) -> dict[str, Any]:
 
     out: dict[str, Any] = {}
     for name, run in (
-        ("3 nearest volunteers within 500 m", lambda la, lo: lookup.volunteers_near(la, lo, 500, 3, available)),
+        ("3 nearest volunteers within 500 m", lambda la, lo: DynamoVolunteerStore().near(la, lo, 500, 3, available)),
         ("nearest usable AED within 200 m", lambda la, lo: usable_aed_near(la, lo, 200, NOW)),
     ):
         queries, items, ms = [], [], []

@@ -13,19 +13,14 @@ other settle on one outcome, and a replayed round changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
-from pynamodb.expressions.update import Action
 
 from chalicelib.aeds import api as aeds
 from chalicelib.core.config import settings_of
 from chalicelib.core.observability import count
-from chalicelib.core.tables import bound
-from chalicelib.volunteers import logic, lookup, notify
-from chalicelib.volunteers.dal import AlertRecord, RoundRecord, VolunteerRecord
-from chalicelib.volunteers.entities import OPEN_ALERTS, AlertKind, AlertStatus, PlaceKind, VolunteerTier
+from chalicelib.volunteers import logic, notify, wiring
+from chalicelib.volunteers.entities import OPEN_ALERTS, Alert, AlertKind, AlertRound, AlertStatus, PlaceKind
 from chalicelib.volunteers.settings import VolunteerSettings
 
 CREW_THERE = frozenset({"on_scene", "transporting", "at_hospital"})
@@ -60,44 +55,39 @@ def start(incident_id: str, now: datetime, generation: int = 0) -> Outcome:
     return advance(incident_id, now, generation)
 
 
-def _alert_keepers(rnd: RoundRecord, now: datetime) -> None:
+def _alert_keepers(rnd: AlertRound, now: datetime) -> None:
     """The people who keep the AED chosen for the patient are asked to bring it (or open its cabinet),
     whatever their duty or position: they are where the AED is. Once per arrest."""
     if not rnd.aed:
         return
     answer_by = now + timedelta(seconds=settings_of(VolunteerSettings).volunteer_answer_s)
     keepers = aeds.keepers_of(rnd.aed["aed_id"])
-    people = {v.volunteer_id: v for v in bound(VolunteerRecord).batch_get(keepers)} if keepers else {}
-    for keeper in people.values():
+    for keeper in wiring.get_volunteers().candidates(keepers):
         # The same rules as any volunteer's, but where they are does not matter: they are at the AED.
-        certified = logic.certified(date.fromisoformat(keeper.cert_expiry), now)
-        if not (certified and logic.tier_allowed(VolunteerTier(keeper.tier), PlaceKind(rnd.place))):
+        certified = logic.certified(keeper.cert_expiry, now)
+        if not (certified and logic.tier_allowed(keeper.tier, PlaceKind(rnd.place))):
             continue
-        if logic.engaged_elsewhere(keeper.engaged_incident, keeper.engaged_at, rnd.incident_id, now):
+        if logic.engaged_elsewhere(keeper.engaged, keeper.engaged_at, rnd.incident_id, now):
             continue
-        alert = bound(AlertRecord)(
+        alert = Alert(
             rnd.incident_id, keeper.volunteer_id, kind=AlertKind.KEEPER.value, status=AlertStatus.OFFERED.value,
             rank=0, distance_m=rnd.aed["distance_m"], offered_at=now, answer_by=answer_by, bring_aed=True,
         )  # fmt: skip
-        try:
-            alert.save(condition=AlertRecord.volunteer_id.does_not_exist())
-        except PutError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
+        if not wiring.get_alerts().offer(alert):
             continue
         count("AedKeepersAlerted")
         time_node(rnd.incident_id, keeper.volunteer_id, "alerted", now, "first_response")
         notify.to_volunteer(keeper.volunteer_id, "aed_needed", rnd.incident_id)
 
 
-def open_round(incident_id: str, now: datetime) -> RoundRecord | None:
+def open_round(incident_id: str, now: datetime) -> AlertRound | None:
     """The round of the incident, made from the incident the first time; None once the job is closed."""
     from chalicelib.dispatch import api as dispatch
 
-    try:
-        return bound(RoundRecord).get(incident_id, consistent_read=True)
-    except DoesNotExist:
-        pass
+    store = wiring.get_alerts()
+    found = store.round(incident_id)
+    if found is not None:
+        return found
     inc = dispatch.incident(incident_id)
     if inc is None:
         raise LookupError(f"no incident {incident_id}")
@@ -105,7 +95,7 @@ def open_round(incident_id: str, now: datetime) -> RoundRecord | None:
         return None
     lat, lon = inc.point.lat, inc.point.lon
     aed = aeds.usable_aed_near(lat, lon, logic.AED_RADIUS_M, now)
-    record = bound(RoundRecord)(
+    rnd = AlertRound(
         incident_id,
         county=inc.county,
         lat=lat,
@@ -116,14 +106,10 @@ def open_round(incident_id: str, now: datetime) -> RoundRecord | None:
         started_at=now,
         aed=notify.aed_json(*aed) if aed else None,
     )
-    try:
-        record.save(condition=RoundRecord.incident_id.does_not_exist())
-        count("VolunteerRoundsStarted")
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        return bound(RoundRecord).get(incident_id, consistent_read=True)
-    return record
+    if not store.create_round(rnd):
+        return store.round(incident_id)
+    count("VolunteerRoundsStarted")
+    return rnd
 
 
 def advance(incident_id: str, now: datetime, generation: int | None = None) -> Outcome:
@@ -131,20 +117,23 @@ def advance(incident_id: str, now: datetime, generation: int | None = None) -> O
     whose round was restarted by a newer one stops."""
     from chalicelib.dispatch import api as dispatch
 
-    rnd = bound(RoundRecord).get(incident_id, consistent_read=True)
-    if generation is not None and int(rnd.generation) != generation:
+    store = wiring.get_alerts()
+    rnd = store.round(incident_id)
+    if rnd is None:
+        raise LookupError(f"no alert round for incident {incident_id}")
+    if generation is not None and rnd.generation != generation:
         return Outcome(done=True, reason="superseded")
-    alerts = list(bound(AlertRecord).query(incident_id, consistent_read=True))
+    alerts = store.alerts(incident_id)
     if rnd.ended_at is not None:
         # Offers made by a round racing the end (an unsafe flag, a close) are swept up here.
         reason = rnd.ended_reason or "closed"
         stand_down(rnd, alerts, reason, now, keep_accepted=reason in KEEPS_ACCEPTED)
         return Outcome(done=True, reason=reason)
     inc = dispatch.incident(incident_id)
-    reason = _stop_reason(rnd, inc, now)
-    if reason:
-        stand_down(rnd, alerts, reason, now, keep_accepted=reason in KEEPS_ACCEPTED)
-        return Outcome(done=True, reason=reason)
+    stop = _stop_reason(rnd, inc, now)
+    if stop:
+        stand_down(rnd, alerts, stop, now, keep_accepted=stop in KEEPS_ACCEPTED)
+        return Outcome(done=True, reason=stop)
     states = [
         logic.AlertState(a.volunteer_id, AlertStatus(a.status), a.answer_by, a.kind == AlertKind.KEEPER) for a in alerts
     ]
@@ -162,7 +151,7 @@ def advance(incident_id: str, now: datetime, generation: int | None = None) -> O
     return Outcome(done=False, wait_s=wait_s, offered=len(offered))
 
 
-def _stop_reason(rnd: RoundRecord, inc: Any, now: datetime) -> str | None:
+def _stop_reason(rnd: AlertRound, inc: Any, now: datetime) -> str | None:
     if inc is None or not inc.is_open:
         return "closed"
     if rnd.unsafe:
@@ -174,14 +163,14 @@ def _stop_reason(rnd: RoundRecord, inc: Any, now: datetime) -> str | None:
     return None
 
 
-def _offer(rnd: RoundRecord, asked: set[str], wanted: int, now: datetime) -> list[AlertRecord]:
+def _offer(rnd: AlertRound, asked: set[str], wanted: int, now: datetime) -> list[Alert]:
     s = settings_of(VolunteerSettings)
     place, ttl = PlaceKind(rnd.place), s.volunteer_position_ttl_s
 
     def keep(c: logic.Candidate) -> bool:
         return c.volunteer_id not in asked and logic.available(c, rnd.incident_id, place, now, ttl)
 
-    near = lookup.volunteers_near(rnd.lat, rnd.lon, rnd.radius_m, wanted, keep)
+    near = wiring.get_volunteers().near(rnd.lat, rnd.lon, rnd.radius_m, wanted, keep)
     ranked = logic.ranked(near, incident_id=rnd.incident_id, lat=rnd.lat, lon=rnd.lon, radius=rnd.radius_m,
                           place=place, now=now, position_ttl_s=ttl, exclude=asked)[:wanted]  # fmt: skip
     bearer = None
@@ -190,7 +179,7 @@ def _offer(rnd: RoundRecord, asked: set[str], wanted: int, now: datetime) -> lis
         bearer = logic.aed_bearer([(c.volunteer_id, c.lat, c.lon) for c, _ in ranked], aed["lat"], aed["lon"])
     made = []
     for rank, (c, distance) in enumerate(ranked, start=len(asked) + 1):
-        alert = bound(AlertRecord)(
+        alert = Alert(
             rnd.incident_id,
             c.volunteer_id,
             status=AlertStatus.OFFERED.value,
@@ -200,11 +189,7 @@ def _offer(rnd: RoundRecord, asked: set[str], wanted: int, now: datetime) -> lis
             answer_by=now + timedelta(seconds=s.volunteer_answer_s),
             bring_aed=c.volunteer_id == bearer,
         )
-        try:
-            alert.save(condition=AlertRecord.volunteer_id.does_not_exist())
-        except PutError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
+        if not wiring.get_alerts().offer(alert):
             continue  # a concurrent round asked them first
         made.append(alert)
         time_node(rnd.incident_id, c.volunteer_id, "alerted", now, "first_response")
@@ -224,7 +209,7 @@ def _aed_taken(incident_id: str) -> bool:
             AlertStatus(a.status) is AlertStatus.ACCEPTED
             or (AlertStatus(a.status) is AlertStatus.OFFERED and a.kind != AlertKind.KEEPER)
         )
-        for a in bound(AlertRecord).query(incident_id, consistent_read=True)
+        for a in wiring.get_alerts().alerts(incident_id)
     )
 
 
@@ -232,21 +217,10 @@ def move(
     incident_id: str, volunteer_id: str, old: AlertStatus, new: AlertStatus, now: datetime, reason: str | None = None
 ) -> bool:
     """One conditional write from `old` to `new`; False when the alert had already moved on."""
-    actions: list[Action] = [AlertRecord.status.set(new.value)]
-    if new in (AlertStatus.ACCEPTED, AlertStatus.DECLINED):
-        actions.append(AlertRecord.answered_at.set(now))
-    if reason:
-        actions.append(AlertRecord.reason.set(reason))
-    try:
-        bound(AlertRecord)(incident_id, volunteer_id).update(actions=actions, condition=AlertRecord.status == old.value)
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return wiring.get_alerts().move(incident_id, volunteer_id, old, new, now, reason)
 
 
-def stand_down(rnd: RoundRecord, alerts: list[AlertRecord], reason: str, now: datetime, *, keep_accepted: bool) -> None:
+def stand_down(rnd: AlertRound, alerts: list[Alert], reason: str, now: datetime, *, keep_accepted: bool) -> None:
     """End the round: cancel what is still offered (and what was accepted, unless the volunteers are
     still useful: the crew just arrived, or the window is over but they are on their way). An alert that
     moved while we read (an accept racing the stand-down) is read again and stood down from where it is."""
@@ -259,31 +233,16 @@ def stand_down(rnd: RoundRecord, alerts: list[AlertRecord], reason: str, now: da
                 release(a.volunteer_id, rnd.incident_id)
                 notify.to_volunteer(a.volunteer_id, "stand_down", rnd.incident_id, reason)
                 break
-            status = AlertStatus(bound(AlertRecord).get(rnd.incident_id, a.volunteer_id, consistent_read=True).status)
-    _end(rnd, reason, now)
-
-
-def _end(rnd: RoundRecord, reason: str, now: datetime) -> None:
-    try:
-        rnd.update(
-            actions=[RoundRecord.ended_at.set(now), RoundRecord.ended_reason.set(reason)],
-            condition=RoundRecord.ended_at.does_not_exist(),
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
+            moved = wiring.get_alerts().alert(rnd.incident_id, a.volunteer_id)
+            if moved is None:
+                break
+            status = AlertStatus(moved.status)
+    wiring.get_alerts().end_round(rnd.incident_id, reason, now)
 
 
 def release(volunteer_id: str, incident_id: str) -> None:
     """The volunteer is free for another arrest (only if this one still holds them)."""
-    try:
-        bound(VolunteerRecord)(volunteer_id).update(
-            actions=[VolunteerRecord.engaged_incident.remove(), VolunteerRecord.engaged_at.remove()],
-            condition=VolunteerRecord.engaged_incident == incident_id,
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
+    wiring.get_volunteers().release(volunteer_id, incident_id)
 
 
 def time_node(incident_id: str, volunteer_id: str, node: str, at: datetime, by: str) -> None:
@@ -305,11 +264,11 @@ def incident_closed(incident_id: str) -> None:
     from chalicelib.core.observability import logger
 
     try:
-        rnd = bound(RoundRecord).get(incident_id, consistent_read=True)
-        found = list(bound(AlertRecord).query(incident_id, consistent_read=True))
-        stand_down(rnd, found, "closed", utcnow(), keep_accepted=False)
-    except DoesNotExist:
-        return  # no arrest, no alerts
+        store = wiring.get_alerts()
+        rnd = store.round(incident_id)
+        if rnd is None:
+            return  # no arrest, no alerts
+        stand_down(rnd, store.alerts(incident_id), "closed", utcnow(), keep_accepted=False)
     except Exception as exc:
         count("VolunteerStandDownFailed")
         logger().warning("volunteers not stood down", extra={"incident_id": incident_id, "error": type(exc).__name__})
@@ -318,10 +277,9 @@ def incident_closed(incident_id: str) -> None:
 def failed(incident_id: str, now: datetime) -> bool:
     """The alerting execution failed: the round ends and pending offers are withdrawn (those on the way
     carry on; the desk is told to call volunteers by phone). False when there was no round."""
-    try:
-        rnd = bound(RoundRecord).get(incident_id, consistent_read=True)
-    except DoesNotExist:
+    store = wiring.get_alerts()
+    rnd = store.round(incident_id)
+    if rnd is None:
         return False
-    stand_down(rnd, list(bound(AlertRecord).query(incident_id, consistent_read=True)), "failed", now,
-               keep_accepted=True)  # fmt: skip
+    stand_down(rnd, store.alerts(incident_id), "failed", now, keep_accepted=True)
     return True

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
-
 from chalicelib.core.auth import Principal
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.observability import count
-from chalicelib.core.tables import bound
-from chalicelib.volunteers import alerts, logic, notify
-from chalicelib.volunteers.dal import AlertRecord, RoundRecord, VolunteerRecord
-from chalicelib.volunteers.entities import AlertKind, AlertStatus, PlaceKind, ResponderNode
+from chalicelib.volunteers import alerts, logic, notify, wiring
+from chalicelib.volunteers.entities import Alert, AlertKind, AlertRound, AlertStatus, PlaceKind, ResponderNode
 from chalicelib.volunteers.schemas import AedBrief, AlertList, AlertView, NodeReport, Place
 
 MY_ALERTS = 20
@@ -28,9 +24,9 @@ def volunteer_of(who: Principal) -> str:
 
 def mine(who: Principal) -> AlertList:
     vid = volunteer_of(who)
-    records = bound(AlertRecord).by_volunteer.query(vid, scan_index_forward=False, limit=MY_ALERTS)
-    found = list(records)
-    rounds = {r.incident_id: r for r in bound(RoundRecord).batch_get({a.incident_id for a in found})}
+    store = wiring.get_alerts()
+    found = store.of_volunteer(vid, MY_ALERTS)
+    rounds = store.rounds({a.incident_id for a in found})
     return AlertList(alerts=[alert_view(a, rounds[a.incident_id]) for a in found if a.incident_id in rounds])
 
 
@@ -46,7 +42,7 @@ def accept(who: Principal, alert_id: str, now: datetime) -> AlertView:
     if not alerts.move(alert.incident_id, alert.volunteer_id, AlertStatus.OFFERED, AlertStatus.ACCEPTED, now):
         alerts.release(alert.volunteer_id, alert.incident_id)
         raise Conflict("the alert has moved on", code="alert_not_open")
-    rnd.refresh(consistent_read=True)
+    rnd = _reread(rnd)
     if rnd.unsafe or rnd.ended_reason in ("closed", "unsafe_scene"):
         # The scene turned unsafe (or the job closed) while we accepted: never send them.
         alerts.stand_down(rnd, [alert], rnd.ended_reason or "unsafe_scene", now, keep_accepted=False)
@@ -54,8 +50,7 @@ def accept(who: Principal, alert_id: str, now: datetime) -> AlertView:
     count("VolunteerAccepted")
     alerts.time_node(alert.incident_id, alert.volunteer_id, "accepted", now, who.subject)
     notify.to_desk(rnd, "volunteer_accepted", 1, alert.volunteer_id)
-    alert.refresh(consistent_read=True)
-    return alert_view(alert, rnd)
+    return alert_view(_reload(alert), rnd)
 
 
 def decline(who: Principal, alert_id: str, now: datetime) -> AlertView:
@@ -71,8 +66,7 @@ def decline(who: Principal, alert_id: str, now: datetime) -> AlertView:
         alerts.advance(alert.incident_id, now)  # the next nearest is asked now, not when the window ends
     except Exception:
         count("VolunteerRoundAfterDeclineFailed")
-    alert.refresh(consistent_read=True)
-    return alert_view(alert, rnd)
+    return alert_view(_reload(alert), rnd)
 
 
 def report(who: Principal, alert_id: str, body: NodeReport, now: datetime) -> AlertView:
@@ -84,49 +78,40 @@ def report(who: Principal, alert_id: str, body: NodeReport, now: datetime) -> Al
         raise ValidationFailed("the time is in the future", code="time_in_future")
     if at < alert.offered_at:
         raise ValidationFailed("the time is before the alert", code="time_before_alert")
-    attribute = getattr(AlertRecord, f"{body.node.value}_at")
-    alert.update(actions=[attribute.set(attribute | at)])  # if_not_exists: the first report stands
+    wiring.get_alerts().report(alert.incident_id, alert.volunteer_id, body.node, at)  # the first report stands
     alerts.time_node(alert.incident_id, alert.volunteer_id, body.node.value, at, who.subject)
     if body.node is ResponderNode.HANDED_TO_CREW:
         alerts.move(alert.incident_id, alert.volunteer_id, AlertStatus.ACCEPTED, AlertStatus.DONE, now)
         alerts.release(alert.volunteer_id, alert.incident_id)
     notify.to_desk(rnd, f"volunteer_{body.node.value}", 1, alert.volunteer_id)
-    alert.refresh(consistent_read=True)
-    return alert_view(alert, rnd)
+    return alert_view(_reload(alert), rnd)
 
 
-def _own(who: Principal, alert_id: str) -> tuple[AlertRecord, RoundRecord]:
+def _own(who: Principal, alert_id: str) -> tuple[Alert, AlertRound]:
     """The alert, if it is this volunteer's (another's is 404, not 403: ids are not confirmed)."""
     key = notify.parse_alert_id(alert_id)
     if key is None or key[1] != volunteer_of(who):
         raise NotFound("no such alert", code="alert_not_found")
-    try:
-        alert = bound(AlertRecord).get(*key, consistent_read=True)
-        rnd = bound(RoundRecord).get(key[0], consistent_read=True)
-    except DoesNotExist:
-        raise NotFound("no such alert", code="alert_not_found") from None
+    store = wiring.get_alerts()
+    alert = store.alert(*key)
+    rnd = store.round(key[0]) if alert is not None else None
+    if alert is None or rnd is None:
+        raise NotFound("no such alert", code="alert_not_found")
     return alert, rnd
+
+
+def _reload(alert: Alert) -> Alert:
+    return wiring.get_alerts().alert(alert.incident_id, alert.volunteer_id) or alert
+
+
+def _reread(rnd: AlertRound) -> AlertRound:
+    return wiring.get_alerts().round(rnd.incident_id) or rnd
 
 
 def _engage(volunteer_id: str, incident_id: str, now: datetime) -> bool:
     """Hold the volunteer for this arrest, unless another holds them (an engagement past its maximum was
     never released: it no longer counts)."""
-    stale = now - logic.ENGAGED_MAX
-    free = (
-        VolunteerRecord.engaged_incident.does_not_exist()
-        | (VolunteerRecord.engaged_incident == incident_id)
-        | (VolunteerRecord.engaged_at < stale)
-    )
-    try:
-        bound(VolunteerRecord)(volunteer_id).update(
-            actions=[VolunteerRecord.engaged_incident.set(incident_id), VolunteerRecord.engaged_at.set(now)],
-            condition=VolunteerRecord.volunteer_id.exists() & free,
-        )
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return wiring.get_volunteers().engage(volunteer_id, incident_id, now, now - logic.ENGAGED_MAX)
 
 
 # -- views ------------------------------------------------------------------------------------------
@@ -134,15 +119,15 @@ def _engage(volunteer_id: str, incident_id: str, now: datetime) -> bool:
 _SHOWS_PLACE = (AlertStatus.ACCEPTED, AlertStatus.DONE)
 
 
-def nodes(a: AlertRecord) -> dict[ResponderNode, object]:
+def nodes(a: Alert) -> dict[ResponderNode, object]:
     return {n: at for n in ResponderNode if (at := getattr(a, f"{n.value}_at")) is not None}
 
 
-def aed_brief(rnd: RoundRecord, bring: bool) -> AedBrief | None:
+def aed_brief(rnd: AlertRound, bring: bool) -> AedBrief | None:
     return AedBrief(**rnd.aed, bring=bring) if rnd.aed else None
 
 
-def alert_view(a: AlertRecord, rnd: RoundRecord) -> AlertView:
+def alert_view(a: Alert, rnd: AlertRound) -> AlertView:
     """The volunteer's view: the exact place and the address once they accept, before that a point
     rounded to ~100 m (enough to judge the distance, not enough to find a door)."""
     status = AlertStatus(a.status)

@@ -5,16 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from pynamodb.exceptions import DoesNotExist
-
 from chalicelib.core.auth import Principal, Role
 from chalicelib.core.errors import Conflict, Forbidden
-from chalicelib.core.tables import bound
 from chalicelib.incidents import scope
-from chalicelib.volunteers import alerts, notify
+from chalicelib.volunteers import alerts, notify, wiring
 from chalicelib.volunteers.answers import aed_brief, nodes
-from chalicelib.volunteers.dal import AlertRecord, RoundRecord, VolunteerRecord
-from chalicelib.volunteers.entities import AlertKind, AlertStatus
+from chalicelib.volunteers.entities import Alert, AlertKind, AlertStatus
 from chalicelib.volunteers.schemas import IncidentResponders, ResponderView, SceneSafety
 
 if TYPE_CHECKING:
@@ -29,20 +25,18 @@ def responders(who: Principal, incident_id: str) -> IncidentResponders:
     from chalicelib.platform import audit
 
     _allowed(who, incident_id)
-    try:
-        rnd = bound(RoundRecord).get(incident_id, consistent_read=True)
-    except DoesNotExist:
+    store = wiring.get_alerts()
+    rnd = store.round(incident_id)
+    if rnd is None:
         return IncidentResponders(incident_id=incident_id, alerting=False, unsafe=False, radius_m=None, aed=None,
                                   volunteers=[])  # fmt: skip
-    found = sorted(bound(AlertRecord).query(incident_id, consistent_read=True), key=lambda a: a.rank)
-    contacts: dict[str, VolunteerRecord] = {}
+    found = sorted(store.alerts(incident_id), key=lambda a: a.rank)
+    contacts: dict[str, tuple[str, str]] = {}
     wanted = {a.volunteer_id for a in found if AlertStatus(a.status) in _CONTACT}
     if who.role is Role.DISPATCHER and wanted:
-        contacts = {v.volunteer_id: v for v in bound(VolunteerRecord).batch_get(wanted)}
+        contacts = wiring.get_volunteers().contacts(wanted)
         audit.record(who, f"incident:{incident_id}", "volunteers.contacts", ",".join(sorted(wanted)))
-    listed = [
-        responder_view(a, *((c.name, c.phone) if (c := contacts.get(a.volunteer_id)) else (None, None))) for a in found
-    ]
+    listed = [responder_view(a, *contacts.get(a.volunteer_id, (None, None))) for a in found]
     return IncidentResponders(
         incident_id=incident_id, alerting=rnd.ended_at is None, unsafe=rnd.unsafe, radius_m=int(rnd.radius_m),
         aed=aed_brief(rnd, any(a.bring_aed for a in found)), volunteers=listed,
@@ -60,15 +54,13 @@ def scene_safety(who: Principal, incident_id: str, body: SceneSafety, now: datet
         raise Conflict("the incident is closed", code="incident_closed")
     audit.record(who, f"incident:{incident_id}", "scene.unsafe" if body.unsafe else "scene.safe", body.note)
     if body.unsafe:
-        rnd.update(actions=[RoundRecord.unsafe.set(True), RoundRecord.unsafe_note.set(body.note or "")])
-        found = list(bound(AlertRecord).query(incident_id, consistent_read=True))
-        alerts.stand_down(rnd, found, "unsafe_scene", now, keep_accepted=False)
+        store = wiring.get_alerts()
+        store.set_unsafe(incident_id, body.note or "")
+        alerts.stand_down(rnd, store.alerts(incident_id), "unsafe_scene", now, keep_accepted=False)
         notify.to_desk(rnd, "volunteers_stood_down")
     elif rnd.unsafe:
-        generation = int(rnd.generation) + 1
-        rnd.update(actions=[RoundRecord.unsafe.set(False), RoundRecord.ended_at.remove(),
-                            RoundRecord.ended_reason.remove(), RoundRecord.started_at.set(now),
-                            RoundRecord.generation.set(generation)])  # fmt: skip
+        generation = rnd.generation + 1
+        wiring.get_alerts().resume(incident_id, now, generation)
         if alerts.is_arrest(inc.symptoms) or _alerted_before(incident_id):
             # A new execution owns the round; an older one still waiting stops at its next step.
             start_round(incident_id, f"{incident_id}-g{generation}", generation)
@@ -76,7 +68,7 @@ def scene_safety(who: Principal, incident_id: str, body: SceneSafety, now: datet
 
 
 def _alerted_before(incident_id: str) -> bool:
-    return any(True for _ in bound(AlertRecord).query(incident_id, limit=1))
+    return bool(wiring.get_alerts().alerts(incident_id, limit=1))
 
 
 def _allowed(who: Principal, incident_id: str, *, dispatchers_only: bool = False) -> DispatchIncident:
@@ -92,7 +84,7 @@ def _allowed(who: Principal, incident_id: str, *, dispatchers_only: bool = False
     return inc
 
 
-def responder_view(a: AlertRecord, name: str | None = None, phone: str | None = None) -> ResponderView:
+def responder_view(a: Alert, name: str | None = None, phone: str | None = None) -> ResponderView:
     return ResponderView(
         volunteer_id=a.volunteer_id,
         kind=AlertKind(a.kind),

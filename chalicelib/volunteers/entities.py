@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
@@ -34,6 +36,20 @@ class Volunteer(BaseModel):
 
     def certified_on(self, day: date) -> bool:
         return self.cert_expiry >= day
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An on-duty volunteer as the `on-duty-by-cell` index shows them: no name, no phone."""
+
+    volunteer_id: str
+    tier: VolunteerTier
+    cert_expiry: date
+    lat: float
+    lon: float
+    located_at: datetime | None
+    engaged: str | None = None  # the incident they accepted and have not finished
+    engaged_at: datetime | None = None
 
 
 class PlaceKind(StrEnum):
@@ -67,3 +83,47 @@ class ResponderNode(StrEnum):
     CPR_STARTED = "cpr_started"
     AED_ATTACHED = "aed_attached"
     HANDED_TO_CREW = "handed_to_crew"
+
+
+@dataclass(frozen=True)
+class AlertRound:
+    """One arrest's alerting: what volunteers may be told (never read from the incident again), the radius
+    and place kind the alerts used, the dispatcher's unsafe-scene flag, and how it ended."""
+
+    incident_id: str
+    county: str
+    lat: float
+    lon: float
+    address: str | None  # shown to a volunteer once they accept
+    place: str  # PlaceKind
+    radius_m: float
+    started_at: datetime
+    aed: dict[str, Any] | None = None  # the usable AED nearest the patient within 200 m, if any
+    generation: int = 0  # the alerting execution that owns the round (ADR 0009)
+    unsafe: bool = False
+    unsafe_note: str | None = None
+    ended_at: datetime | None = None
+    ended_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One volunteer's alert for one arrest, with the time nodes they reported (the first report stands)."""
+
+    incident_id: str
+    volunteer_id: str
+    status: str  # AlertStatus
+    rank: int  # 1 = nearest when alerted (0: the AED's keeper)
+    distance_m: float
+    offered_at: datetime
+    answer_by: datetime
+    kind: str = "responder"  # AlertKind
+    answered_at: datetime | None = None
+    bring_aed: bool = False
+    reason: str | None = None  # why it was cancelled
+    en_route_at: datetime | None = None
+    aed_fetched_at: datetime | None = None
+    on_scene_at: datetime | None = None
+    cpr_started_at: datetime | None = None
+    aed_attached_at: datetime | None = None
+    handed_to_crew_at: datetime | None = None

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from chalicelib.core.counties import COUNTIES
 from chalicelib.core.geo import distance_m
-from chalicelib.volunteers.entities import AlertStatus, PlaceKind, VolunteerTier
+from chalicelib.volunteers.entities import AlertStatus, Candidate, PlaceKind, VolunteerTier
 
 AT_ONCE = 3
 URBAN_RADIUS_M = 500
@@ -35,20 +35,6 @@ CHINA = timezone(timedelta(hours=8))  # certificates expire at the end of the da
 ENGAGED_MAX = timedelta(hours=3)
 
 _HOME_TIERS = frozenset({VolunteerTier.REGISTERED, VolunteerTier.PROFESSIONAL})
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """An on-duty volunteer as the `on-duty-by-cell` index shows them: no name, no phone."""
-
-    volunteer_id: str
-    tier: VolunteerTier
-    cert_expiry: date
-    lat: float
-    lon: float
-    located_at: datetime | None
-    engaged: str | None = None  # the incident they accepted and have not finished
-    engaged_at: datetime | None = None
 
 
 @dataclass(frozen=True)

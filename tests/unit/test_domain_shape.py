@@ -45,7 +45,7 @@ HELPERS: dict[str, set[str]] = {
     "timeline": {"nodes"},
     "triage": {"engine"},
     "video": set(),
-    "volunteers": {"alerts", "answers", "desk", "lookup", "notify", "registry"},
+    "volunteers": {"alerts", "answers", "desk", "notify", "registry"},
     "workflow": {"definitions"},
 }
 COMPOSITION_ROOT = PACKAGE / "core" / "root.py"
