@@ -32,7 +32,7 @@ _ERROR: Shape = {"Error": {}, "Cause": {}}  # what a Catch passes on
 EXECUTION_INPUTS: dict[str, Shape] = {
     # chalicelib/incidents/logic.py start_workflow (a call, a dispatcher's incident, the reconciler)
     "call_to_admission": {"incident_id": {}},
-    # chalicelib/volunteers/handlers.py start_round (AlertResponders, an assessment finding an arrest)
+    # chalicelib/volunteers/service.py start_round (AlertResponders, an assessment finding an arrest)
     "first_response": {"incident_id": {}, "generation": {}},
     # the schedule (infrastructure/constants.py CANARY_INPUT, devstack/scheduler.py) and POST /v1/platform/canary-runs
     "platform_canary": {"checks": {}},
