@@ -30,7 +30,6 @@ from chalicelib.platform.schemas import (
     HealthResponse,
     HeartbeatMessage,
 )
-from chalicelib.platform.settings import PlatformSettings
 from chalicelib.platform.wiring import get_probe, get_store
 
 bp = Blueprint(__name__)
@@ -55,6 +54,8 @@ def _forget_health() -> None:
     errors={503: ()},
 )
 def health(ctx: Ctx) -> Response:
+    from chalicelib.platform.settings import PlatformSettings  # pydantic-settings on first use, not at import
+
     s = settings_of(PlatformSettings)
     now = utcnow()
     cached = _health_cache.get("result")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from chalicelib.core.config import get_settings, settings_of
 from chalicelib.core.root import provider
 from chalicelib.video.ports import VideoProvider
-from chalicelib.video.settings import VideoSettings
 
 
 @provider
 def get_video() -> VideoProvider:
+    from chalicelib.video.settings import VideoSettings
+
     s = get_settings()
     if settings_of(VideoSettings).video_provider == "local":
         from chalicelib.video.adapters.local import LocalVideo
