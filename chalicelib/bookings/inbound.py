@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from chalicelib.bookings.dal import BookingRecord
+from chalicelib.bookings.entities import Booking
 from chalicelib.bookings.logic import Status
 from chalicelib.bookings.schemas import InboundBoard, InboundPatient, OrderView
 from chalicelib.core.auth import Principal
-from chalicelib.core.tables import bound
 from chalicelib.hospitals.api import Capability
 
 WINDOW = timedelta(hours=12)  # offers and arrivals older than a shift are not on the board
@@ -19,15 +18,16 @@ def board(who: Principal, hospital_id: str, now: datetime) -> InboundBoard:
     from chalicelib.platform import audit
 
     who.require_scope("hospital", hospital_id)
-    since = BookingRecord.created_at >= now - WINDOW
-    rows = [r for r in bound(BookingRecord).by_hospital.query(hospital_id, since) if r.status in SHOWN]
+    from chalicelib.bookings.wiring import get_store
+
+    rows = [r for r in get_store().of_hospital_since(hospital_id, now - WINDOW) if r.status in SHOWN]
     audit.record(who, f"hospital:{hospital_id}", "inbound.read")
     patients = [_patient(r, now) for r in sorted(rows, key=lambda r: r.created_at)]
     patients.sort(key=lambda p: (p.status != Status.OFFERED, p.eta_s if p.eta_s is not None else 10**9))
     return InboundBoard(hospital_id=hospital_id, patients=patients, as_of=now)
 
 
-def _patient(r: BookingRecord, now: datetime) -> InboundPatient:
+def _patient(r: Booking, now: datetime) -> InboundPatient:
     accepted = r.status == Status.ACCEPTED
     return InboundPatient(
         booking_id=r.booking_id, kind=r.kind, referred_by=r.referred_by, incident_id=r.incident_id, status=r.status,
@@ -39,7 +39,7 @@ def _patient(r: BookingRecord, now: datetime) -> InboundPatient:
     )  # fmt: skip
 
 
-def _eta(r: BookingRecord, now: datetime) -> int | None:
+def _eta(r: Booking, now: datetime) -> int | None:
     """From the unit's last position now; the offer's estimate while the unit is unknown."""
     from chalicelib.dispatch.api import travel_s
     from chalicelib.fleet.api import unit

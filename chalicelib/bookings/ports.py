@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+
+from chalicelib.bookings.entities import Booking
 
 
 class HisUnavailable(Exception):
@@ -65,3 +68,33 @@ class AdmissionWatch(ABC):
     @abstractmethod
     def accepted(self, incident_id: str, booking_id: str) -> None:
         """A hospital accepted the incident's admission (never raises: the acceptance stands)."""
+
+
+class StaleBooking(Exception):
+    """The booking's status changed since it was read, and the move still looks allowed: read it again."""
+
+
+class BookingStore(ABC):
+    @abstractmethod
+    def add(self, booking: Booking) -> None:
+        """Store a new booking (a fresh id: a second one with the same id is refused)."""
+
+    @abstractmethod
+    def get(self, booking_id: str) -> Booking | None:
+        """The booking read consistently, or None."""
+
+    @abstractmethod
+    def of_incident(self, incident_id: str) -> list[Booking]:
+        """The incident's bookings, oldest first."""
+
+    @abstractmethod
+    def of_hospital_since(self, hospital_id: str, since: datetime) -> list[Booking]:
+        """The hospital's bookings created at or after `since`, oldest first."""
+
+    @abstractmethod
+    def set(self, booking: Booking, changes: dict[str, Any], *, if_status: str | None = None) -> Booking | None:
+        """Write `changes` (field -> value; None removes), conditional on the status still being
+        `if_status` when given: the booking as stored after the write, or None when the condition failed."""
+
+    @abstractmethod
+    def incident_of(self, booking_id: str) -> str | None: ...

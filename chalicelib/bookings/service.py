@@ -11,13 +11,10 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
-from pynamodb.expressions.update import Action
-
 from chalicelib.bookings import access, logic
-from chalicelib.bookings.dal import BookingRecord
+from chalicelib.bookings.entities import Booking
 from chalicelib.bookings.logic import Status
-from chalicelib.bookings.ports import AdmissionWatch, BookingMessages, HospitalSystem
+from chalicelib.bookings.ports import AdmissionWatch, BookingMessages, BookingStore, HospitalSystem, StaleBooking
 from chalicelib.bookings.schemas import (
     Accept,
     BookingList,
@@ -33,7 +30,6 @@ from chalicelib.core.auth import Principal
 from chalicelib.core.config import settings_of
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.observability import count, logger
-from chalicelib.core.tables import bound
 from chalicelib.hospitals.api import Capability
 from chalicelib.hospitals.schemas import HospitalOptions, OptionView
 from chalicelib.platform import audit
@@ -77,9 +73,7 @@ def workflow_state(incident_id: str, now: datetime, *, offer: bool) -> dict[str,
     return {"state": "exhausted", "answer_s": 1}
 
 
-def _create(
-    incident_id: str, hospital_id: str | None, asked: list[logic.PreOrder], by: str, now: datetime
-) -> BookingRecord:
+def _create(incident_id: str, hospital_id: str | None, asked: list[logic.PreOrder], by: str, now: datetime) -> Booking:
     earlier = _of_incident(incident_id)
     if any(b.kind != "referral" and Status(b.status) in logic.OPEN for b in earlier):
         raise Conflict("the incident has an open booking: cancel it first", code="booking_open")
@@ -123,7 +117,7 @@ def refer(who: Principal, incident_id: str, req: ReferralRequest, now: datetime)
     booking_id = f"RF{now:%Y%m%d%H%M%S}{secrets.token_hex(3)}"
     orders = [{"order_id": f"{booking_id}-{i + 1}", "code": code.value, "status": "draft", "his_id": None}
               for i, code in enumerate(req.orders)]  # fmt: skip
-    record = bound(BookingRecord)(
+    record = Booking(
         booking_id, incident_id=incident_id, hospital_id=target.hospital_id, county=incident.county, unit_id=None,
         status=Status.OFFERED.value, kind="referral", referred_by=holding[0], direction=req.direction,
         referral_reason=req.reason, rank=None,
@@ -131,7 +125,7 @@ def refer(who: Principal, incident_id: str, req: ReferralRequest, now: datetime)
         level=incident.triage_level, pathway=incident.pathway, needs=needs, eta_s=None, created_at=now,
         created_by=who.subject, answer_by=now + timedelta(seconds=_answer_s()), orders=orders, teams=[],
     )  # fmt: skip
-    record.save(condition=BookingRecord.booking_id.does_not_exist())
+    _store().add(record)
     summary = _summary(record, "referral_offered", now)
     _side_effect("propose", lambda: _his().propose(target.hospital_id, summary))
     _tell_hospital(record, "referral_offered", now, referred_by=holding[0], direction=req.direction)
@@ -141,13 +135,13 @@ def refer(who: Principal, incident_id: str, req: ReferralRequest, now: datetime)
 def accept(who: Principal, booking_id: str, body: Accept, now: datetime, watch: AdmissionWatch) -> BookingView:
     record = _get(booking_id)
     who.require_scope("hospital", record.hospital_id)
-    _move(record, "accept", now, [BookingRecord.answered_at.set(now), BookingRecord.answered_by.set(who.subject)])
+    record = _move(record, "accept", now, {"answered_at": now, "answered_by": who.subject})
     audit.record(who, f"incident:{record.incident_id}", "booking.accept", record.booking_id)
     access.grant(record, now)
     if record.kind != "referral":
         _supersede_others(record, now)
-    _green_channel(record, now)  # the teams are called first: they must not wait on the hospital's system
-    _register(record, now)
+    record = _green_channel(record, now)  # the teams are called first: they must not wait on the hospital's system
+    record = _register(record, now)
     _tell_crew(record, now)
     if record.kind != "referral":
         watch.accepted(record.incident_id, record.booking_id)
@@ -162,14 +156,10 @@ def accept(who: Principal, booking_id: str, body: Accept, now: datetime, watch: 
 def decline(who: Principal, booking_id: str, body: Decline, now: datetime) -> BookingView:
     record = _get(booking_id)
     who.require_scope("hospital", record.hospital_id)
-    actions: list[Action] = [
-        BookingRecord.answered_at.set(now),
-        BookingRecord.answered_by.set(who.subject),
-        BookingRecord.decline_reason.set(body.reason.value),
-    ]
+    changes: dict[str, Any] = {"answered_at": now, "answered_by": who.subject, "decline_reason": body.reason.value}
     if body.note:
-        actions.append(BookingRecord.decline_note.set(body.note))
-    _move(record, "decline", now, actions)
+        changes["decline_note"] = body.note
+    record = _move(record, "decline", now, changes)
     audit.record(who, f"incident:{record.incident_id}", "booking.decline", f"{record.booking_id}: {body.reason}")
     access.ended(record, f"declined ({body.reason.value})", now)
     return _view(record, next_booking=_after_no(record, now))
@@ -184,7 +174,7 @@ def expire(booking_id: str, now: datetime) -> BookingView | None:
     if record.status != Status.OFFERED or now < record.answer_by:
         return None
     try:
-        _move(record, "expire", now, [])
+        record = _move(record, "expire", now, {})
     except Conflict:
         return None  # answered in the same instant: the answer stands
     count("BookingExpired")
@@ -198,7 +188,7 @@ def cancel(who: Principal, booking_id: str, body: Cancel, now: datetime) -> Book
     record = _get(booking_id)
     open_record(who, record.incident_id, "booking.cancel", now, body.reason)
     was = Status(record.status)
-    _move(record, "cancel", now, [BookingRecord.cancel_reason.set(body.reason)])
+    record = _move(record, "cancel", now, {"cancel_reason": body.reason})
     access.ended(record, f"cancelled: {body.reason}", now)
     if was is Status.ACCEPTED or was is Status.OFFERED:
         _tell_hospital(record, "booking_cancelled", now, reason=body.reason)
@@ -253,7 +243,7 @@ def transporting(incident_id: str, destination_id: str, now: datetime) -> int:
     return ended
 
 
-def _supersede_others(record: BookingRecord, now: datetime) -> None:
+def _supersede_others(record: Booking, now: datetime) -> None:
     """One hospital has the patient: any other open admission of the incident (an offer made in the same
     instant) ends."""
     for b in _of_incident(record.incident_id):
@@ -261,11 +251,11 @@ def _supersede_others(record: BookingRecord, now: datetime) -> None:
             _supersede(b, f"{record.hospital_id} accepted the patient", now)
 
 
-def _supersede(record: BookingRecord, why: str, now: datetime) -> bool:
+def _supersede(record: Booking, why: str, now: datetime) -> bool:
     """Cancel the booking for `why` (not a person's withdrawal); False when it ended meanwhile."""
     try:
-        _move(record, "cancel", now, [BookingRecord.cancel_reason.set(f"superseded: {why}")])
-    except (Conflict, UpdateError):
+        record = _move(record, "cancel", now, {"cancel_reason": f"superseded: {why}"})
+    except (Conflict, StaleBooking):
         return False  # answered or ended in the same instant: its own path did the rest
     access.ended(record, f"superseded: {why}", now)
     _tell_hospital(record, "booking_cancelled", now, reason=f"superseded: {why}", superseded=True)
@@ -280,14 +270,14 @@ def of_incident(who: Principal, incident_id: str, now: datetime) -> BookingList:
     return BookingList(incident_id=incident_id, bookings=[_view(r) for r in _of_incident(incident_id)])
 
 
-def of_incident_records(incident_id: str) -> list[BookingRecord]:
+def of_incident_records(incident_id: str) -> list[Booking]:
     """Every booking of the incident, oldest first (for the handover, which has checked access)."""
     return _of_incident(incident_id)
 
 
-def arrive(record: BookingRecord, now: datetime) -> None:
+def arrive(record: Booking, now: datetime) -> None:
     """The patient is handed over: the booking closes (409 unless it was accepted)."""
-    _move(record, "arrive", now, [])
+    record = _move(record, "arrive", now, {})
     _tell_hospital(record, "patient_arrived", now)
 
 
@@ -326,7 +316,7 @@ def _offer(
     asked: list[logic.PreOrder],
     by: str,
     now: datetime,
-) -> BookingRecord:
+) -> Booking:
     from chalicelib.incidents import api as incidents
 
     target = choice.hospital_id if choice else hospital_id
@@ -335,7 +325,7 @@ def _offer(
     booking_id = f"BK{now:%Y%m%d%H%M%S}{secrets.token_hex(3)}"
     orders = [{"order_id": f"{booking_id}-{i + 1}", "code": code.value, "status": "draft", "his_id": None}
               for i, code in enumerate(logic.orders_for(options.pathway, asked))]  # fmt: skip
-    record = bound(BookingRecord)(
+    record = Booking(
         booking_id, incident_id=incident_id, hospital_id=target, county=incident.county, unit_id=incident.unit_id,
         status=Status.OFFERED.value, rank=choice.rank if choice and hospital_id is None else None,
         qualified="yes" if choice is not None and choice.kind == "qualified" else "no",
@@ -343,14 +333,14 @@ def _offer(
         eta_s=choice.eta_s if choice else None, created_at=now, created_by=by,
         answer_by=now + timedelta(seconds=_answer_s()), orders=orders, teams=[],
     )  # fmt: skip
-    record.save(condition=BookingRecord.booking_id.does_not_exist())
+    _store().add(record)
     message = _summary(record, "booking_offered", now)
     _side_effect("propose", lambda: _his().propose(target, message))
     _tell_hospital(record, "booking_offered", now)
     return record
 
 
-def _after_no(record: BookingRecord, now: datetime) -> str | None:
+def _after_no(record: Booking, now: datetime) -> str | None:
     """A declined or lapsed admission moves on by itself; a referral goes back to the referring hospital."""
     if record.kind != "referral":
         return _move_on(record, now)
@@ -361,7 +351,7 @@ def _after_no(record: BookingRecord, now: datetime) -> str | None:
     return None
 
 
-def _move_on(record: BookingRecord, now: datetime) -> str | None:
+def _move_on(record: Booking, now: datetime) -> str | None:
     """Offer the next option after a decline or a timeout; tell the desk when none is left."""
     try:
         options = _options(record.incident_id, now)
@@ -386,38 +376,35 @@ def _move_on(record: BookingRecord, now: datetime) -> str | None:
 # -- what acceptance sets in motion ---------------------------------------------------------------
 
 
-def _register(record: BookingRecord, now: datetime) -> None:
+def _register(record: Booking, now: datetime) -> Booking:
     """Pre-registration and pre-orders in the hospital's information system; a failure is recorded, not raised."""
     from chalicelib.bookings.ports import HisNotConnected, HisUnavailable
 
     summary = _summary(record, "booking_accepted", now)
     orders = [dict(o, status="active") for o in record.orders]
-    actions: list[Action] = []
+    changes: dict[str, Any] = {}
     try:
         reg = _his().register(record.hospital_id, summary)
         ids = _his().order(record.hospital_id, summary, orders)
         orders = [dict(o, his_id=i) for o, i in zip(orders, ids, strict=True)]
-        actions += [
-            BookingRecord.registration_no.set(reg.registration_no),
-            BookingRecord.payment_status.set(reg.payment_status),
-            BookingRecord.his_status.set("ok"),
-        ]
+        changes |= {"registration_no": reg.registration_no, "payment_status": reg.payment_status, "his_status": "ok"}
     except HisNotConnected:
-        actions.append(BookingRecord.his_status.set("not_connected"))
+        changes["his_status"] = "not_connected"
     except HisUnavailable as exc:
         count("HisCallFailed")
-        actions += [BookingRecord.his_status.set("failed"), BookingRecord.his_error.set(exc.reason[:200])]
-    actions.append(BookingRecord.orders.set(orders))
-    record.update(actions=actions)
+        changes |= {"his_status": "failed", "his_error": exc.reason[:200]}
+    changes["orders"] = orders
+    return _set(record, changes)
 
 
-def _green_channel(record: BookingRecord, now: datetime) -> None:
+def _green_channel(record: Booking, now: datetime) -> Booking:
     teams = logic.teams_for(record.pathway, [Capability(c) for c in record.needs or []])
-    record.update(actions=[BookingRecord.teams.set(teams)])
+    record = _set(record, {"teams": teams})
     _tell_hospital(record, "green_channel", now, teams=teams)
+    return record
 
 
-def _tell_crew(record: BookingRecord, now: datetime) -> None:
+def _tell_crew(record: Booking, now: datetime) -> None:
     if record.unit_id:
         message = {"schema": SCHEMA, "type": "booking_accepted", "incident_id": record.incident_id,
                    "booking_id": record.booking_id, "hospital_id": record.hospital_id,
@@ -429,7 +416,7 @@ def _tell_crew(record: BookingRecord, now: datetime) -> None:
 # -- helpers ----------------------------------------------------------------------------------------
 
 
-def _summary(record: BookingRecord, kind: str, now: datetime) -> dict[str, Any]:
+def _summary(record: Booking, kind: str, now: datetime) -> dict[str, Any]:
     """What the hospital is told: enough to decide and to prepare, no identity (that comes with the grant)."""
     return {
         "schema": SCHEMA, "type": kind, "booking_id": record.booking_id, "incident_id": record.incident_id,
@@ -439,7 +426,7 @@ def _summary(record: BookingRecord, kind: str, now: datetime) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _tell_hospital(record: BookingRecord, kind: str, now: datetime, **extra: Any) -> None:
+def _tell_hospital(record: Booking, kind: str, now: datetime, **extra: Any) -> None:
     message = {**_summary(record, kind, now), **extra}
     _side_effect("hospital", lambda: _messages().to_hospital(record.hospital_id, message))
 
@@ -452,37 +439,48 @@ def _side_effect(what: str, call: Any) -> None:
         count("BookingNotifyFailed")
 
 
-def _move(record: BookingRecord, move: str, now: datetime, actions: list[Action]) -> None:
+def _move(record: Booking, move: str, now: datetime, changes: dict[str, Any]) -> Booking:
+    """One conditional write on the status read: the booking as moved, or 409 with the status that won."""
     current = Status(record.status)
     after = logic.check_move(current, move)
-    actions = [*actions, BookingRecord.status.set(after.value)]
+    changes = {**changes, "status": after.value}
     if after not in logic.OPEN:
-        actions.append(BookingRecord.closed_at.set(now))
-    try:
-        record.update(actions=actions, condition=BookingRecord.status == current.value)
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
+        changes["closed_at"] = now
+    moved = _store().set(record, changes, if_status=current.value)
+    if moved is None:
         fresh = _get(record.booking_id)
         logic.check_move(Status(fresh.status), move)  # raises 409 with the status that won
-        raise
+        raise StaleBooking(record.booking_id)
+    return moved
 
 
-def _get(booking_id: str) -> BookingRecord:
-    try:
-        return bound(BookingRecord).get(booking_id, consistent_read=True)
-    except DoesNotExist:
-        raise NotFound("no such booking", code="booking_not_found") from None
+def _set(record: Booking, changes: dict[str, Any]) -> Booking:
+    moved = _store().set(record, changes)
+    assert moved is not None  # unconditional
+    return moved
 
 
-def _of_incident(incident_id: str) -> list[BookingRecord]:
-    return list(bound(BookingRecord).by_incident.query(incident_id))
+def _get(booking_id: str) -> Booking:
+    found = _store().get(booking_id)
+    if found is None:
+        raise NotFound("no such booking", code="booking_not_found")
+    return found
+
+
+def _of_incident(incident_id: str) -> list[Booking]:
+    return _store().of_incident(incident_id)
 
 
 def _hospital_exists(hospital_id: str) -> bool:
     from chalicelib.hospitals import api as hospitals
 
     return hospitals.find(hospital_id) is not None
+
+
+def _store() -> BookingStore:
+    from chalicelib.bookings.wiring import get_store
+
+    return get_store()
 
 
 def _answer_s() -> int:
@@ -501,7 +499,7 @@ def _messages() -> BookingMessages:
     return get_messages()
 
 
-def _view(r: BookingRecord, next_booking: str | None = None) -> BookingView:
+def _view(r: Booking, next_booking: str | None = None) -> BookingView:
     return BookingView(
         booking_id=r.booking_id, kind=r.kind, incident_id=r.incident_id, hospital_id=r.hospital_id,
         referred_by=r.referred_by, direction=r.direction, status=r.status,
@@ -517,7 +515,4 @@ def _view(r: BookingRecord, next_booking: str | None = None) -> BookingView:
 
 
 def incident_of(booking_id: str) -> str | None:
-    try:
-        return str(bound(BookingRecord).get(booking_id, attributes_to_get=["incident_id"]).incident_id)
-    except DoesNotExist:
-        return None
+    return _store().incident_of(booking_id)

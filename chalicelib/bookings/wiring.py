@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.bookings.ports import BookingMessages, HospitalSystem
+from chalicelib.bookings.ports import BookingMessages, BookingStore, HospitalSystem
 from chalicelib.core.root import provider
 
 
@@ -34,3 +34,10 @@ def get_messages() -> BookingMessages:
     from chalicelib.bookings.adapters.mqtt import MqttBookingMessages
 
     return MqttBookingMessages()
+
+
+@provider
+def get_store() -> BookingStore:
+    from chalicelib.bookings.adapters.dynamo import DynamoBookingStore
+
+    return DynamoBookingStore()

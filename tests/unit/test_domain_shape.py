@@ -25,7 +25,7 @@ HELPERS: dict[str, set[str]] = {
     "addresses": set(),
     "aeds": {"keepers"},
     "archive": {"bundle", "identity", "summary"},
-    "bookings": {"access", "his_fhir", "inbound"},
+    "bookings": {"access", "inbound"},
     "callpage": {"assets", "doorplate", "i18n", "page"},
     "clinical": {"news2"},
     "consultations": set(),
