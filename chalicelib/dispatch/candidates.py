@@ -1,4 +1,4 @@
-"""The candidate-source port and its search: best-first over H3 tiles, stop once proven.
+"""The candidate search: best-first over H3 tiles, stop once proven.
 
 Tiles are read in order of the least distance any of their points can have from the
 incident. Stop rule: every unread unit lies at least as far as the next tile's bound (or,
@@ -10,7 +10,6 @@ have stopped). A unit just across a tile edge is therefore never missed for a fa
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 from chalicelib.core.geo import distance_m
@@ -20,14 +19,6 @@ from chalicelib.fleet.entities import UnitType
 
 # One query: the suitable candidates in a tile and the items it read (ScannedCount).
 Reader = Callable[[Tile, frozenset[UnitType], str | None], tuple[list[Candidate], int]]
-
-
-class CandidateSource(ABC):
-    @abstractmethod
-    def available_near(
-        self, point: Point, unit_types: frozenset[UnitType], county: str | None, want: int
-    ) -> tuple[list[Candidate], int]:
-        """Up to `want` free suitable units nearest the point (straight line), and items read."""
 
 
 def search(

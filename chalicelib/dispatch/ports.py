@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from chalicelib.dispatch.entities import Point, Recommendation
+from chalicelib.dispatch.entities import Candidate, Point, Recommendation
 from chalicelib.fleet.entities import UnitType
 from chalicelib.incidents.entities import CLOSED_STATUSES
 
@@ -69,6 +69,14 @@ class DispatchIncident:
     @property
     def pool(self) -> str:
         return CITY if self.level == CITY else self.county
+
+
+class CandidateSource(ABC):
+    @abstractmethod
+    def available_near(
+        self, point: Point, unit_types: frozenset[UnitType], county: str | None, want: int
+    ) -> tuple[list[Candidate], int]:
+        """Up to `want` free suitable units nearest the point (straight line), and items read."""
 
 
 class DispatchStore(ABC):

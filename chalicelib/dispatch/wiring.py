@@ -5,10 +5,9 @@ from __future__ import annotations
 from chalicelib.core.clock import utcnow
 from chalicelib.core.config import get_settings, settings_of
 from chalicelib.core.root import provider
-from chalicelib.dispatch.candidates import CandidateSource
 from chalicelib.dispatch.entities import Point
 from chalicelib.dispatch.eta import EtaProvider
-from chalicelib.dispatch.ports import DispatchStore
+from chalicelib.dispatch.ports import CandidateSource, DispatchStore
 from chalicelib.dispatch.service import RecommendationResult, recommend_for
 from chalicelib.dispatch.service.assign import Ports, Search, Waits
 from chalicelib.dispatch.settings import DispatchSettings

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from chalicelib.core.geo import distance_m
-from chalicelib.dispatch.candidates import CandidateSource, search
+from chalicelib.dispatch.candidates import search
 from chalicelib.dispatch.entities import Candidate, Point
+from chalicelib.dispatch.ports import CandidateSource
 from chalicelib.dispatch.tiles import Tile
 from chalicelib.fleet import api as fleet
 from chalicelib.fleet.entities import FreeUnit, UnitType

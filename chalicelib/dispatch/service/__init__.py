@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from chalicelib.dispatch.candidates import CandidateSource
 from chalicelib.dispatch.entities import Point, Recommendation, suitable_types
 from chalicelib.dispatch.eta import EtaProvider
+from chalicelib.dispatch.ports import CandidateSource
 from chalicelib.dispatch.recommend import origin_of, recommend
 from chalicelib.fleet.entities import UnitType
 

@@ -13,9 +13,9 @@ import pytest
 
 from chalicelib.core.auth import Principal, Role
 from chalicelib.core.errors import Conflict, NotFound
-from chalicelib.dispatch.candidates import CandidateSource
 from chalicelib.dispatch.entities import Candidate, Point
 from chalicelib.dispatch.eta import ModelEta
+from chalicelib.dispatch.ports import CandidateSource
 from chalicelib.dispatch.schemas import AssignRequest, CancelRequest
 from chalicelib.dispatch.service import board, recommend_for
 from chalicelib.fleet.entities import Unit, UnitAvailable, UnitState, UnitStatus, UnitType
