@@ -9,7 +9,7 @@ from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE, union
 from chalicelib.core.http import Ctx, route
-from chalicelib.healthaccess.refusals import audited
+from chalicelib.healthaccess.api import audited
 
 bp = Blueprint(__name__)
 
