@@ -13,7 +13,7 @@ from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.cpr.schemas import CallerVideo, CprGuidance, CprQuery, ProgressRequest, ProgressResult, SceneVideo
-from chalicelib.healthaccess.refusals import audited
+from chalicelib.healthaccess.api import audited
 
 bp = Blueprint(__name__)
 TAGS = ("cpr",)

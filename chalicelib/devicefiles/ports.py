@@ -8,7 +8,7 @@ from datetime import datetime
 
 from chalicelib.devicefiles.entities import DeviceFile, StoredObject, UploadForm
 from chalicelib.devicefiles.rules import FileStatus
-from chalicelib.healthaccess.ports import AccessPorts
+from chalicelib.healthaccess.api import AccessPorts
 
 
 class FileStore(ABC):

@@ -13,7 +13,7 @@ from chalicelib.devicefiles import service
 from chalicelib.devicefiles.schemas import FileList, UploadRequest, UploadTicket
 from chalicelib.devicefiles.settings import DeviceFileSettings
 from chalicelib.devicefiles.wiring import get_ports
-from chalicelib.healthaccess.refusals import audited
+from chalicelib.healthaccess.api import audited
 
 bp = Blueprint(__name__)
 

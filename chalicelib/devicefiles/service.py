@@ -18,9 +18,8 @@ from chalicelib.devicefiles.entities import DeviceFile
 from chalicelib.devicefiles.ports import Ports
 from chalicelib.devicefiles.rules import FileStatus
 from chalicelib.devicefiles.schemas import FileList, FileView, UploadRequest, UploadTicket
-from chalicelib.healthaccess import rules as access
-from chalicelib.healthaccess.entities import Basis
-from chalicelib.healthaccess.service import open_record, subject
+from chalicelib.healthaccess import api as access
+from chalicelib.healthaccess.api import Basis, subject
 from chalicelib.platform import audit
 
 
@@ -28,7 +27,7 @@ def request_upload(
     *, ports: Ports, who: Principal, incident_id: str, req: UploadRequest, now: datetime, retention_days: int
 ) -> UploadTicket:
     # Only the crew on the job captures files; no grant extends to uploading.
-    unit_id = access.assigned_unit(ports.access.fleet, who, incident_id)
+    unit_id = access.assigned_unit(who, incident_id, ports.access)
     content_type = rules.check_upload(req.kind, req.content_type, req.size_bytes)
     file = DeviceFile(
         incident_id=incident_id,
@@ -60,7 +59,7 @@ def request_upload(
 
 
 def list_files(*, ports: Ports, who: Principal, incident_id: str, now: datetime) -> FileList:
-    open_record(ports.access, who, incident_id, "device_files.list", now)
+    access.open_record_with(ports.access, who, incident_id, "device_files.list", now)
     views = []
     for file in sorted(ports.files.of_incident(incident_id), key=lambda f: f.requested_at):
         if file.keep_until <= now:

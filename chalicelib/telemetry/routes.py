@@ -13,7 +13,7 @@ from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE
 from chalicelib.core.http import Ctx, route
 from chalicelib.core.lambdas import lambda_function
 from chalicelib.core.observability import count
-from chalicelib.healthaccess.refusals import audited
+from chalicelib.healthaccess.api import audited
 from chalicelib.telemetry.schemas import ReadingList, ReadingsQuery
 
 bp = Blueprint(__name__)

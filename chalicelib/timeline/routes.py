@@ -12,7 +12,7 @@ from chalicelib.core.config import get_settings
 from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.core.lambdas import lambda_function
-from chalicelib.healthaccess.refusals import audited
+from chalicelib.healthaccess.api import audited
 from chalicelib.timeline import service
 from chalicelib.timeline.schemas import BandView, BindBand, KpiQuery, Kpis, ScanRequest, ScanResult, Timeline
 

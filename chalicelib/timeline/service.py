@@ -13,7 +13,7 @@ from typing import Any
 from chalicelib.core.auth import Principal, Role
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.observability import count, metric_seconds
-from chalicelib.healthaccess.entities import Basis
+from chalicelib.healthaccess.api import Basis
 from chalicelib.incidents import api as incidents
 from chalicelib.timeline import logic
 from chalicelib.timeline import nodes as response_nodes

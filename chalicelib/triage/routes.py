@@ -8,7 +8,7 @@ from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE
 from chalicelib.core.http import Ctx, route
-from chalicelib.healthaccess.refusals import audited
+from chalicelib.healthaccess.api import audited
 from chalicelib.triage.schemas import AssessmentHistory, AssessmentInput, AssessmentView
 
 bp = Blueprint(__name__)
