@@ -107,7 +107,7 @@ def station_points() -> dict[str, tuple[float, float]]:
 def store_fix(unit_id: str, status: UnitStatus, lat: float, lon: float, at: datetime) -> bool:
     """Store a device's newer fix for the unit last read in `status` (again for a newer status if it
     changed meanwhile); False when the stored fix is as new or newer."""
-    from chalicelib.fleet.adapters.store import store_fix as store
+    from chalicelib.fleet.adapters.positions import store_fix as store
 
     return store(unit_id, status, lat, lon, at)
 
