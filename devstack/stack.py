@@ -241,10 +241,6 @@ def _seed_summary(data: Any) -> str:
 
 
 def _reset_runtime_caches() -> None:
-    from chalicelib.core.aws import reset_clients
-    from chalicelib.core.config import get_settings
-    from chalicelib.core.tables import reset_bindings
+    from chalicelib.core import root
 
-    get_settings.cache_clear()
-    reset_clients()
-    reset_bindings()
+    root.reset()  # settings (shared and each domain's), clients, table bindings and every built port
