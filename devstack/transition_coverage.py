@@ -29,10 +29,10 @@ Transition = tuple[str, str, str]  # machine, from, to
 
 # The tests that run the workflows: integration on moto in-process, e2e on a devstack.
 WORKFLOW_TESTS = [
-    "tests/integration/test_workflow_journey.py",
-    "tests/integration/test_workflow_needs_dispatcher.py",
-    "tests/integration/test_workflow_failures.py",
-    "tests/integration/test_workflow_paths.py",
+    "tests/integration/workflow/test_workflow_journey.py",
+    "tests/integration/workflow/test_workflow_needs_dispatcher.py",
+    "tests/integration/workflow/test_workflow_failures.py",
+    "tests/integration/workflow/test_workflow_paths.py",
     "tests/integration/platform/test_workflow_canary.py",
     "tests/integration/test_dispatch_api.py",
     "tests/integration/volunteers/test_volunteers_api.py",
@@ -40,8 +40,8 @@ WORKFLOW_TESTS = [
 ]
 
 # Transitions no test takes, each with the reason (none today). For any listed, the static rules still
-# check where it leads (tests/unit/test_workflow_rules.py) and the data-flow check what it carries
-# (tests/unit/test_workflow_dataflow.py).
+# check where it leads (tests/unit/workflow/test_workflow_rules.py) and the data-flow check what it carries
+# (tests/unit/workflow/test_workflow_dataflow.py).
 GAPS: dict[Transition, str] = {}
 
 

@@ -4,10 +4,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
+from chalicelib.core.model import Model
 from chalicelib.core.ratelimit import SlidingWindow
-from chalicelib.incidents.schemas import Location, Symptom
+
+
+class Symptom(StrEnum):
+    CARDIAC_ARREST = "cardiac_arrest"
+    UNCONSCIOUS = "unconscious"
+    CHEST_PAIN = "chest_pain"
+    STROKE_SIGNS = "stroke_signs"
+    BREATHING = "breathing"
+    TRAUMA = "trauma"
+    BLEEDING = "bleeding"
+    PREGNANCY = "pregnancy"
+    NEWBORN = "newborn"
+    OTHER = "other"
+
+
+class Confidence(StrEnum):
+    ADDRESS = "address"  # a registry address: exact door
+    DEVICE = "device"  # the phone's own fix: lower confidence, the dispatcher confirms
+
+
+class Location(Model):
+    address_code: str | None
+    text: str | None
+    lat: float
+    lon: float
+    county: str
+    confidence: Confidence
+    accuracy_m: float | None = None
+
 
 # The incident follows its unit: assigned -> en_route -> ... -> closed when the unit is free again.
 OPEN_STATUSES = frozenset({"received", "waiting", "assigned", "en_route", "on_scene", "transporting", "at_hospital"})

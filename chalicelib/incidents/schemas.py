@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from pydantic import ConfigDict, Field, field_validator
 
 from chalicelib.core.bounds import Latitude, Longitude, Measure
 from chalicelib.core.model import Model
+from chalicelib.incidents.entities import Confidence, Location, Symptom
 
-
-class Symptom(StrEnum):
-    CARDIAC_ARREST = "cardiac_arrest"
-    UNCONSCIOUS = "unconscious"
-    CHEST_PAIN = "chest_pain"
-    STROKE_SIGNS = "stroke_signs"
-    BREATHING = "breathing"
-    TRAUMA = "trauma"
-    BLEEDING = "bleeding"
-    PREGNANCY = "pregnancy"
-    NEWBORN = "newborn"
-    OTHER = "other"
-
-
-class Confidence(StrEnum):
-    ADDRESS = "address"  # a registry address: exact door
-    DEVICE = "device"  # the phone's own fix: lower confidence, the dispatcher confirms
+__all__ = ["Confidence", "Location", "Symptom"]  # the domain's own types, on the edge too
 
 
 PHONE = r"^\+?[0-9]{5,15}$"
@@ -64,16 +48,6 @@ class CallRequest(Model):
     note: str | None = Field(None, max_length=500)
 
     _phone = field_validator("phone", mode="before")(normalise_phone)
-
-
-class Location(Model):
-    address_code: str | None
-    text: str | None
-    lat: float
-    lon: float
-    county: str
-    confidence: Confidence
-    accuracy_m: float | None = None
 
 
 class PublicLocation(Model):

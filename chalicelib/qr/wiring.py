@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from chalicelib.core.config import settings_of
 from chalicelib.core.errors import ServiceUnavailable
 from chalicelib.core.root import provider
-from chalicelib.qr.settings import QrSettings
 
 if TYPE_CHECKING:
     from chalicelib.qr.keys import KeyRing
@@ -21,6 +20,7 @@ def get_key_ring() -> KeyRing:
     from pathlib import Path
 
     from chalicelib.qr.keys import SecretsManagerKeyRing, parse_ring, secret_fetcher
+    from chalicelib.qr.settings import QrSettings
 
     s = settings_of(QrSettings)
     if s.qr_keys_secret:
@@ -47,6 +47,8 @@ def get_verifier() -> Verifier:
 
 
 def public_base_url() -> str:
+    from chalicelib.qr.settings import QrSettings
+
     url = settings_of(QrSettings).public_base_url
     if not url:
         raise ServiceUnavailable("public base URL is not configured", code="qr_not_configured")

@@ -19,7 +19,7 @@ from chalicelib.incidents.wiring import get_incident_store
 from chalicelib.video.adapters.local import LocalVideo
 from chalicelib.video.ports import JoinInfo, Role, Room, VideoProvider, VideoUnavailable
 from tests.integration.conftest import Env
-from tests.integration.test_calls_api import _queued
+from tests.integration.incidents.test_calls_api import _queued
 
 JSON = {"Content-Type": "application/json"}
 SCENE = (24.5109, 117.6536)  # Xiangcheng district

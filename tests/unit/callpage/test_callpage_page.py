@@ -15,7 +15,7 @@ from chalice import Response
 
 from chalicelib.callpage import assets, routes
 from chalicelib.core.http import Ctx
-from tests.unit.test_callpage_doorplate import token
+from tests.unit.callpage.test_callpage_doorplate import token
 
 
 def get(tok: str, lang: str | None = None) -> Response:

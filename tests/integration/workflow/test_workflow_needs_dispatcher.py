@@ -14,7 +14,7 @@ from chalicelib.core.tables import bound
 from tests.integration.bookings import test_bookings_api
 from tests.integration.dispatch import test_dispatch_api
 from tests.integration.dispatch.test_dispatch_api import execution_status, near, only_free, open_incident, post, until
-from tests.integration.test_workflow_journey import assessed_stroke, bookings
+from tests.integration.workflow.test_workflow_journey import assessed_stroke, bookings
 
 fleet = test_dispatch_api.fleet
 his = test_bookings_api.his
@@ -55,10 +55,10 @@ def assert_flagged_by_the_workflow(env: Any, incident_id: str, via: str) -> None
 def test_every_hospital_declining_flags_the_incident_for_a_dispatcher(
     fleet: Any, client: Any, his: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib.core.config import get_settings
+    from chalicelib.core.root import reset
 
     monkeypatch.setenv("EMS_BOOKING_ANSWER_S", "15")
-    get_settings.cache_clear()
+    reset()  # bookings read their settings afresh
     # Given a stroke patient assessed on scene, offered by the workflow to the top centre
     incident_id, crew = assessed_stroke(client, fleet)
     [offer] = until(lambda: bookings(client, crew, incident_id), "the workflow's offer")

@@ -11,8 +11,8 @@ import pytest
 from tests.integration.bookings import test_bookings_api
 from tests.integration.dispatch import test_dispatch_api
 from tests.integration.dispatch.test_dispatch_api import execution_status, near, only_free, open_incident, post, until
-from tests.integration.test_workflow_journey import bookings
-from tests.integration.test_workflow_needs_dispatcher import entered, history
+from tests.integration.workflow.test_workflow_journey import bookings
+from tests.integration.workflow.test_workflow_needs_dispatcher import entered, history
 
 fleet = test_dispatch_api.fleet
 his = test_bookings_api.his

@@ -19,8 +19,8 @@ import pytest
 from tests.integration.bookings import test_bookings_api
 from tests.integration.dispatch import test_dispatch_api
 from tests.integration.dispatch.test_dispatch_api import near, only_free, open_incident, post, until
-from tests.integration.test_workflow_journey import bookings
-from tests.integration.test_workflow_needs_dispatcher import entered, flagged, history
+from tests.integration.workflow.test_workflow_journey import bookings
+from tests.integration.workflow.test_workflow_needs_dispatcher import entered, flagged, history
 
 fleet = test_dispatch_api.fleet
 his = test_bookings_api.his
@@ -143,10 +143,10 @@ def test_a_failing_escalation_flags_the_incident(fleet: Any, client: Any, monkey
 def test_a_failing_check_of_a_lapsed_offer_flags_the_incident(
     fleet: Any, client: Any, his: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib.core.config import get_settings
+    from chalicelib.core.root import reset
 
     monkeypatch.setenv("EMS_BOOKING_ANSWER_S", "15")
-    get_settings.cache_clear()
+    reset()  # bookings read their settings afresh
     failed = inject(monkeypatch, fleet, "booking_state", lambda e: not e.get("offer"))
     only_free("AMB01")
     incident_id = open_incident(client, fleet, near("AMB01"), symptoms=["stroke_signs"])

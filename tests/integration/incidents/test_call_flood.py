@@ -7,7 +7,7 @@ import base64
 import json
 from typing import Any
 
-from tests.integration.test_calls_api import _post, door  # noqa: F401 (the door fixture)
+from tests.integration.incidents.test_calls_api import _post, door  # noqa: F401 (the door fixture)
 
 
 def _forged(token: str, n: int) -> str:

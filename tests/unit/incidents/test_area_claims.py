@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from chalicelib.core.geo import distance_m
 from chalicelib.incidents import logic
 from chalicelib.incidents.entities import Call, Incident
-from tests.unit.fakes_incidents import FakeStarter, MemoryIncidents
-from tests.unit.test_incident_logic import T0, call, loc
+from tests.unit.incidents.fakes_incidents import FakeStarter, MemoryIncidents
+from tests.unit.incidents.test_incident_logic import T0, call, loc
 
 
 def _moved(lat: float, lon: float, bearing: float, metres: float) -> tuple[float, float]:

@@ -15,8 +15,8 @@ from chalicelib.qr.errors import QrKeyExpired
 from chalicelib.qr.keys import SecretsManagerKeyRing, new_ring_json, parse_ring, secret_fetcher
 from chalicelib.qr.revocations import RevocationSet
 from chalicelib.qr.schemas import QrClaims
+from tests.integration.addresses.test_addresses_api import ADDRESS, save
 from tests.integration.conftest import Env
-from tests.integration.test_addresses_api import ADDRESS, save
 
 SECRET = "ems-test/qr-keys"
 CLAIMS = QrClaims(address_code="ZA1", county="350602", lat=24.5, lon=117.6, text_zh="门", kid="k1", issued_at=0)

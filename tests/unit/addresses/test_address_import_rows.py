@@ -134,7 +134,7 @@ def test_format_comes_from_the_flag_or_the_extension() -> None:
 
 
 def test_the_samples_in_the_docs_import_cleanly() -> None:
-    doc = (Path(__file__).parents[2] / "docs" / "address-import.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).parents[3] / "docs" / "address-import.md").read_text(encoding="utf-8")
     sample = {lang: doc.split(f"```{lang}\n")[1].split("```")[0] for lang in ("csv", "json")}
     records = [*csv_records(io.StringIO(sample["csv"])), *geojson_records(io.StringIO(sample["json"]))]
     assert [to_address(r.raw).code for r in records if r.error is None] == [

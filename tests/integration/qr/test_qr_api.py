@@ -16,8 +16,8 @@ from chalicelib.qr import tokens, wiring
 from chalicelib.qr.errors import QrRevoked
 from chalicelib.qr.keys import MIN_KEY_BYTES
 from chalicelib.qr.verifier import Verifier
+from tests.integration.addresses.test_addresses_api import ADDRESS, save
 from tests.integration.conftest import Env
-from tests.integration.test_addresses_api import ADDRESS, save
 
 CODE = ADDRESS.code
 SVG_TEXT = "{http://www.w3.org/2000/svg}text"

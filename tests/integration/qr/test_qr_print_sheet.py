@@ -11,8 +11,8 @@ import pytest
 
 from admin.__main__ import main
 from chalicelib.addresses.schemas import Address, AddressStatus
+from tests.integration.addresses.test_addresses_api import ADDRESS, save
 from tests.integration.conftest import Env
-from tests.integration.test_addresses_api import ADDRESS, save
 
 SVG = "{http://www.w3.org/2000/svg}"
 

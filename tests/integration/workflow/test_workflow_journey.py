@@ -86,10 +86,10 @@ def test_from_the_call_to_admission_with_a_decline_on_the_way(fleet: Any, client
 def test_no_answer_in_time_moves_the_offer_on(
     fleet: Any, client: Any, his: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib.core.config import get_settings
+    from chalicelib.core.root import reset
 
     monkeypatch.setenv("EMS_BOOKING_ANSWER_S", "15")
-    get_settings.cache_clear()
+    reset()  # bookings read their settings afresh
     incident_id, crew = assessed_stroke(client, fleet)
     until(lambda: len(bookings(client, crew, incident_id)) == 1, "the first offer")
     # Nobody answers: at the offer's time the workflow expires it and offers the next centre.

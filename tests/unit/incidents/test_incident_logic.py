@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from chalicelib.incidents import logic
 from chalicelib.incidents.schemas import Confidence, DeviceLocation, Location, Symptom
-from tests.unit.fakes_incidents import FakeStarter, MemoryIncidents
+from tests.unit.incidents.fakes_incidents import FakeStarter, MemoryIncidents
 
 T0 = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 
