@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from chalicelib.core.root import on_reset, provider
+from chalicelib.core.root import provider
 from chalicelib.fleet.entities import UnitAvailable
 from chalicelib.fleet.ports import FleetStore, IncidentStep, UnitAvailableSink
-
-_sink: UnitAvailableSink | None = None
 
 
 @provider
@@ -36,21 +34,8 @@ def station_points() -> dict[str, tuple[float, float]]:
     return read()
 
 
-@on_reset
-def _forget_sink() -> None:
-    use_available_sink(None)
-
-
-def use_available_sink(sink: UnitAvailableSink | None) -> None:
-    """Install a sink (a test fake); None restores the default: the hand-off, then MQTT."""
-    global _sink
-    _sink = sink
-
-
 def get_available_sink(hand_off: Callable[[UnitAvailable], None]) -> UnitAvailableSink:
     """`hand_off` is the caller's: the route composes it (dispatch's), so the fleet imports no dispatch."""
-    if _sink is not None:
-        return _sink
     from chalicelib.fleet.adapters.sinks import HandOffThenAnnounce, MqttAvailableSink
 
     return HandOffThenAnnounce(hand_off, MqttAvailableSink())
