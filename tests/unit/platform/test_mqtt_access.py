@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.core import auth
 from chalicelib.core.auth import Principal, Role
-from chalicelib.core.config import get_settings
+from chalicelib.core.root import reset
 from chalicelib.platform.mqtt_access import authorize, principal_id, topics_for
 from devstack import tokens
 
@@ -23,11 +22,9 @@ def keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("EMS_JWKS_FILE", str(tokens.ensure_keys(tmp_path)))
     monkeypatch.setenv("EMS_JWT_ISSUER", tokens.ISSUER)
     monkeypatch.setenv("EMS_JWT_AUDIENCE", tokens.AUDIENCE)
-    get_settings.cache_clear()
-    auth.reset_keys()
+    reset()
     yield tmp_path
-    get_settings.cache_clear()
-    auth.reset_keys()
+    reset()
 
 
 def connect(token: str, client_id: str = "app-1") -> dict[str, Any]:
