@@ -148,7 +148,7 @@ def test_an_incident_that_closes_supersedes_its_open_booking(fleet: Any, client:
 
 
 def test_another_hospital_accepting_supersedes_the_first(fleet: Any, client: Any, his: Any) -> None:
-    from chalicelib.bookings import service
+    from chalicelib.bookings.service import offers as service
 
     crew, first = accepted_booking(client, fleet, "AMB08", "INC-AX6")
     h1 = hospital(fleet, first["hospital_id"])
