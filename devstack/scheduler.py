@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import threading
 import time
@@ -45,7 +46,9 @@ def chalice_schedule_jobs(app_module: Any, region: str, interval_override_s: flo
             continue
         seconds = {"minutes": 60, "minute": 60, "hours": 3600, "hour": 3600, "days": 86400, "day": 86400}
         interval = interval_override_s or expr.value * seconds[str(expr.unit).lower()]
-        handler = getattr(app_module, source.handler_string.split(".")[-1])
+        # `<module>.<name>`: app.py's own, or a domain's blueprint (its routes module).
+        module, _, attr = source.handler_string.rpartition(".")
+        handler = getattr(importlib.import_module(module), attr)
         jobs.append(Job(source.name, interval, _scheduled_call(handler, source.name, region)))
     return jobs
 
