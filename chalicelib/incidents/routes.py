@@ -14,22 +14,17 @@ from chalicelib.core.errors import QR_KEYS, QR_TOKEN, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.core.i18n import pick_language
 from chalicelib.core.lambdas import lambda_function, schedule
-from chalicelib.core.observability import count
 from chalicelib.core.workflows import get_starter
 from chalicelib.dispatch.schemas import IncidentDetail
-from chalicelib.incidents import logic, service
+from chalicelib.incidents import service
 from chalicelib.incidents.idempotency import run_once
 from chalicelib.incidents.schemas import (
     CallCreated,
     CallRequest,
     CallStatus,
-    CallView,
     IncidentCreated,
     IncidentRequest,
-    PublicLocation,
 )
-from chalicelib.incidents.wiring import get_incident_store
-from chalicelib.platform import audit
 
 bp = Blueprint(__name__)
 
@@ -135,42 +130,13 @@ def create_incident(ctx: Ctx) -> IncidentCreated:
     errors={404: ("incident_not_found",)},
 )
 def get_incident(ctx: Ctx) -> IncidentDetail:
-    from chalicelib.core.observability import mask_phone
-    from chalicelib.dispatch import api as dispatch
-
-    store = get_incident_store()
-    incident = dispatch.load(ctx.who, ctx.params["incident_id"])
-    audit.record(ctx.who, f"incident:{incident.incident_id}", "incident.read")
-    calls = [
-        CallView(
-            call_id=c.call_id,
-            channel=c.channel,
-            created_at=c.created_at,
-            symptoms=c.symptoms,
-            note=c.note,
-            linked=c.linked,
-            phone_masked=mask_phone(c.phone) if c.phone else None,
-        )
-        for c in store.calls_of(incident.incident_id)
-    ]
-    return IncidentDetail(
-        incident_id=incident.incident_id,
-        status=incident.status,
-        county=incident.county,
-        location=PublicLocation.model_validate(incident.location),
-        symptoms=list(incident.symptoms),  # type: ignore[arg-type]
-        created_at=incident.created_at,
-        workflow=incident.workflow,
-        calls=calls,
-        dispatch=dispatch.dispatch_view(incident),
-        attention=incident.attention,
-    )
+    return service.incident_detail(ctx.who, ctx.params["incident_id"])
 
 
 @lambda_function(bp, name="incident_registered")
 def incident_registered(event: dict[str, Any]) -> dict[str, str]:
     incident_id = str(event["incident_id"])
-    get_incident_store().mark_started(incident_id, str(event.get("execution", "")))
+    service.registered(incident_id, str(event.get("execution", "")))
     return {"incident_id": incident_id, "workflow": "started"}
 
 
@@ -179,12 +145,11 @@ def incident_needs_dispatcher(event: dict[str, Any]) -> dict[str, str]:
     incident_id = str(event["incident_id"])
     # The error name only: causes can carry stack traces and ARNs.
     reason = str((event.get("error") or {}).get("Error", "WorkflowFailed"))
-    get_incident_store().flag_needs_dispatcher(incident_id, reason)
-    count("IncidentNeedsDispatcher")
+    service.needs_dispatcher(incident_id, reason)
     return {"incident_id": incident_id, "workflow": "needs_dispatcher"}
 
 
 @schedule(bp, Rate(1, unit=Rate.MINUTES), name="reconcile_incidents")
 def reconcile_incidents(event: dict[str, Any]) -> dict[str, Any]:
-    started = logic.reconcile(store=get_incident_store(), starter=get_starter(), now=utcnow(), grace=RECONCILE_GRACE)
-    return {"started": started}
+    # The starter of this container, not the intake's: a start that failed at intake is retried here.
+    return {"started": service.reconcile(utcnow(), RECONCILE_GRACE, get_starter())}

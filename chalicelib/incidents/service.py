@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from chalicelib.core.auth import Principal
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
-from chalicelib.core.observability import count, logger
-from chalicelib.core.workflows import get_starter
+from chalicelib.core.observability import count, logger, mask_phone
+from chalicelib.core.workflows import WorkflowStarter, get_starter
 from chalicelib.cpr.guidance import metronome_bpm, needs_cpr
+from chalicelib.dispatch.schemas import IncidentDetail
 from chalicelib.incidents import caller_tokens, logic, texts
 from chalicelib.incidents.entities import Call
 from chalicelib.incidents.ports import KeyRing
@@ -17,6 +19,7 @@ from chalicelib.incidents.schemas import (
     CallGuidance,
     CallRequest,
     CallStatus,
+    CallView,
     Confidence,
     IncidentCreated,
     IncidentRequest,
@@ -207,3 +210,40 @@ def dispatcher_incident(req: IncidentRequest, loc: Location, now: datetime) -> I
         status=incident.status,
         location=public(loc),
     )
+
+
+def incident_detail(who: Principal, incident_id: str) -> IncidentDetail:
+    """Every call linked to the incident, with its dispatch (404 for another county's, audited)."""
+    from chalicelib.dispatch import api as dispatch
+    from chalicelib.platform import audit
+
+    incident = dispatch.load(who, incident_id)
+    audit.record(who, f"incident:{incident.incident_id}", "incident.read")
+    calls = [
+        CallView(call_id=c.call_id, channel=c.channel, created_at=c.created_at, symptoms=c.symptoms, note=c.note,
+                 linked=c.linked, phone_masked=mask_phone(c.phone) if c.phone else None)
+        for c in get_incident_store().calls_of(incident.incident_id)
+    ]  # fmt: skip
+    return IncidentDetail(
+        incident_id=incident.incident_id, status=incident.status, county=incident.county,
+        location=PublicLocation.model_validate(incident.location), symptoms=list(incident.symptoms),  # type: ignore[arg-type]
+        created_at=incident.created_at, workflow=incident.workflow, calls=calls,
+        dispatch=dispatch.dispatch_view(incident), attention=incident.attention,
+    )  # fmt: skip
+
+
+# The workflow's own steps on the incident.
+
+
+def registered(incident_id: str, execution: str) -> None:
+    get_incident_store().mark_started(incident_id, execution)
+
+
+def needs_dispatcher(incident_id: str, reason: str) -> None:
+    get_incident_store().flag_needs_dispatcher(incident_id, reason)
+    count("IncidentNeedsDispatcher")
+
+
+def reconcile(now: datetime, grace: timedelta, starter: WorkflowStarter) -> list[str]:
+    """Start the workflow of every incident whose start did not register within `grace`."""
+    return logic.reconcile(store=get_incident_store(), starter=starter, now=now, grace=grace)
