@@ -221,7 +221,7 @@ def assign(unit_id: str, incident_id: str) -> None:
     """An open incident where the unit is, and dispatch's claim of the unit for it."""
     from chalicelib.core.tables import bound
     from chalicelib.dispatch.adapters.claims import DynamoDispatchStore
-    from chalicelib.dispatch.ports import Claim
+    from chalicelib.dispatch.entities import Claim
     from chalicelib.fleet.dal import UnitRecord
     from chalicelib.incidents.dal import IncidentRecord
 

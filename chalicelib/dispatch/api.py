@@ -8,10 +8,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.core.auth import Principal
-from chalicelib.dispatch.entities import Point
+from chalicelib.dispatch.entities import DispatchIncident, Point
 from chalicelib.dispatch.eta import ModelEta
 from chalicelib.dispatch.messages import board_topic, unit_topic
-from chalicelib.dispatch.ports import DispatchIncident
 
 if TYPE_CHECKING:
     from chalicelib.dispatch.schemas import DispatchView

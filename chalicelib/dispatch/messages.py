@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.dispatch.ports import DispatchIncident
+from chalicelib.dispatch.entities import DispatchIncident
 
 SCHEMA = 1
 EVENT_SOURCE = "ems.dispatch"

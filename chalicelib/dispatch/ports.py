@@ -4,71 +4,11 @@ workflow waiting for a unit. Use cases take them as arguments; tests pass fakes.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
-from chalicelib.dispatch.entities import Candidate, Point, Recommendation
+from chalicelib.dispatch.entities import Candidate, Claim, DispatchIncident, Point, SearchRecord
 from chalicelib.fleet.entities import UnitType
-from chalicelib.incidents.entities import CLOSED_STATUSES
-
-CITY = "city"  # the waiting pool of incidents escalated to the whole city
-
-
-@dataclass(frozen=True)
-class SearchRecord:
-    """What a search found, kept on the incident for the dispatcher."""
-
-    recommendations: list[Recommendation]
-    note: str | None  # why it is degraded, if it is
-    level: str  # "county" or "city"
-
-
-class Claim(StrEnum):
-    CLAIMED = "claimed"
-    UNIT_TAKEN = "unit_taken"  # someone else claimed the unit first: try the next one
-    SETTLED = "settled"  # the incident got a unit meanwhile, or closed
-
-
-@dataclass(frozen=True)
-class DispatchIncident:
-    """An incident as dispatch reads it (consistently, from the incidents table)."""
-
-    incident_id: str
-    county: str
-    status: str
-    point: Point
-    address_text: str | None
-    symptoms: tuple[str, ...]
-    needs: UnitType
-    created_at: datetime
-    level: str | None = None  # "county" or "city"
-    waiting_since: datetime | None = None
-    wait_token: str | None = None
-    unit_id: str | None = None
-    assigned_at: datetime | None = None
-    assigned_by: str | None = None
-    notified_at: datetime | None = None
-    recommendations: list[dict[str, Any]] = field(default_factory=list)
-    recommended_at: datetime | None = None
-    search_note: str | None = None
-    workflow: str = "pending"
-    attention: str | None = None
-    location: dict[str, Any] = field(default_factory=dict)  # as stored: address code, text, confidence
-
-    @property
-    def is_open(self) -> bool:
-        return self.status not in CLOSED_STATUSES
-
-    @property
-    def chosen(self) -> dict[str, Any] | None:
-        """The recommendation of the unit it has, if the search offered that unit."""
-        return next((r for r in self.recommendations if r.get("unit_id") == self.unit_id), None)
-
-    @property
-    def pool(self) -> str:
-        return CITY if self.level == CITY else self.county
 
 
 class CandidateSource(ABC):

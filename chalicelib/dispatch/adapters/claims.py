@@ -11,8 +11,8 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.core.config import get_settings
-from chalicelib.dispatch.entities import Point
-from chalicelib.dispatch.ports import Claim, DispatchIncident, DispatchStore, SearchRecord
+from chalicelib.dispatch.entities import Claim, DispatchIncident, Point, SearchRecord
+from chalicelib.dispatch.ports import DispatchStore
 from chalicelib.fleet import api as fleet
 from chalicelib.fleet.api import TimeNode, UnitType
 from chalicelib.incidents import api as incidents

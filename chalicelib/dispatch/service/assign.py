@@ -15,16 +15,8 @@ from typing import Any
 
 from chalicelib.core.observability import count, logger
 from chalicelib.dispatch import messages
-from chalicelib.dispatch.entities import Point, suitable_types
-from chalicelib.dispatch.ports import (
-    CITY,
-    Claim,
-    CoResponders,
-    CrewChannel,
-    DispatchIncident,
-    DispatchStore,
-    SearchRecord,
-)
+from chalicelib.dispatch.entities import CITY, Claim, DispatchIncident, Point, SearchRecord, suitable_types
+from chalicelib.dispatch.ports import CoResponders, CrewChannel, DispatchStore
 from chalicelib.dispatch.ports import WorkflowWaker as Waker
 from chalicelib.dispatch.service import RecommendationResult
 from chalicelib.fleet.entities import UnitAvailable, UnitType

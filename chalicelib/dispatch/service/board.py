@@ -11,7 +11,7 @@ from chalicelib.core.counties import counties_for
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.observability import count, logger
 from chalicelib.dispatch import messages
-from chalicelib.dispatch.ports import Claim, DispatchIncident
+from chalicelib.dispatch.entities import Claim, DispatchIncident
 from chalicelib.dispatch.schemas import (
     AssignmentView,
     AssignRequest,

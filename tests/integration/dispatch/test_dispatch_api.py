@@ -321,7 +321,7 @@ def test_simultaneous_claims_of_one_unit_have_exactly_one_winner(fleet: Any) -> 
     from datetime import UTC, datetime
 
     from chalicelib.dispatch.adapters.claims import DynamoDispatchStore
-    from chalicelib.dispatch.ports import Claim
+    from chalicelib.dispatch.entities import Claim
     from chalicelib.incidents.dal import IncidentRecord
 
     now = datetime.now(UTC)

@@ -31,7 +31,7 @@ def fleet(aws_env: Any) -> Iterator[Any]:
 def assign(unit_id: str, incident_id: str) -> None:
     """An open incident near the unit, and dispatch's claim of the unit for it."""
     from chalicelib.dispatch.adapters.claims import DynamoDispatchStore
-    from chalicelib.dispatch.ports import Claim
+    from chalicelib.dispatch.entities import Claim
     from chalicelib.incidents.dal import IncidentRecord
 
     r = bound(UnitRecord).get(unit_id)

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.dispatch.entities import Point, Recommendation
-from chalicelib.dispatch.ports import CITY, Claim, DispatchIncident, DispatchStore, SearchRecord
+from chalicelib.dispatch.entities import CITY, Claim, DispatchIncident, Point, Recommendation, SearchRecord
+from chalicelib.dispatch.ports import DispatchStore
 from chalicelib.dispatch.service import RecommendationResult, assign
 from chalicelib.dispatch.service.assign import Ports, Waits
 from chalicelib.fleet.entities import UnitAvailable, UnitType
