@@ -14,7 +14,7 @@ from chalicelib.volunteers.entities import Alert, AlertKind, AlertStatus
 from chalicelib.volunteers.schemas import IncidentResponders, ResponderView, SceneSafety
 
 if TYPE_CHECKING:
-    from chalicelib.dispatch.ports import DispatchIncident
+    from chalicelib.dispatch.api import DispatchIncident
 
 _CONTACT = (AlertStatus.ACCEPTED, AlertStatus.DONE)
 
