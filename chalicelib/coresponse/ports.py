@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.coresponse.entities import IncidentFacts, ResponderPosition, Saved
-from chalicelib.fleet.ports import FleetStore
-from chalicelib.platform.ports import PlatformStore
+from chalicelib.fleet.api import FleetStore
+from chalicelib.platform.api import PlatformStore
 
 
 class IncidentFactsReader(ABC):
