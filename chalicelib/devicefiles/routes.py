@@ -6,12 +6,10 @@ from chalice import Blueprint
 
 from chalicelib.core.auth import Role
 from chalicelib.core.clock import utcnow
-from chalicelib.core.config import settings_of
 from chalicelib.core.errors import HEALTH_RECORD, HEALTH_RECORD_RULE, union
 from chalicelib.core.http import Ctx, route
 from chalicelib.devicefiles import service
 from chalicelib.devicefiles.schemas import FileList, UploadRequest, UploadTicket
-from chalicelib.devicefiles.settings import DeviceFileSettings
 from chalicelib.devicefiles.wiring import get_ports
 from chalicelib.healthaccess.api import audited
 
@@ -32,6 +30,9 @@ bp = Blueprint(__name__)
     refused=audited("device_file.upload"),
 )
 def request_upload(ctx: Ctx) -> UploadTicket:
+    from chalicelib.core.config import settings_of
+    from chalicelib.devicefiles.settings import DeviceFileSettings  # read on first use (cold start)
+
     return service.request_upload(
         ports=get_ports(),
         who=ctx.who,
