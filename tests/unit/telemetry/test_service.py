@@ -18,7 +18,7 @@ from chalicelib.telemetry.entities import StoredReading
 from chalicelib.telemetry.ports import ReadingSource
 from chalicelib.telemetry.schemas import ReadingsQuery
 from chalicelib.telemetry.service import incident_readings, ingest
-from tests.unit.fakes_telemetry import FixedPlaces, MemoryOutbox, MemoryTelemetry, inbound, ports, unit
+from tests.unit.telemetry.fakes_telemetry import FixedPlaces, MemoryOutbox, MemoryTelemetry, inbound, ports, unit
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 SCENE = (24.5130, 117.6470)

@@ -14,10 +14,10 @@ from typing import Any
 from chalicelib.clinical.news2 import News2
 from chalicelib.fleet.entities import UnitStatus
 from chalicelib.telemetry.decode import Inbound, Reject
-from chalicelib.telemetry.service import Ports
 from chalicelib.telemetry.logic import Arrival, UnitNow
 from chalicelib.telemetry.ports import Arrivals, Outbox, Places, Reading, TelemetryStore
 from chalicelib.telemetry.schemas import DeviceStatus, Position
+from chalicelib.telemetry.service import Ports
 
 
 def inbound(topic: str, payload: bytes | dict[str, Any], received: datetime | None = None) -> Inbound:
