@@ -68,19 +68,18 @@ def scan_nearest(point: tuple[float, float], types: set[str]) -> tuple[str, int]
 def measure(n: int, points: list[tuple[float, float]], seed: int) -> dict[str, float]:
     from moto import mock_aws
 
-    from chalicelib.core.aws import reset_clients
-    from chalicelib.core.config import get_settings
-    from chalicelib.core.tables import bound, reset_bindings
-    from chalicelib.dispatch.eta import ModelEta
-    from chalicelib.dispatch.entities import Point
-    from chalicelib.dispatch.service import recommend_for
+    from chalicelib.core import root
+    from chalicelib.core.tables import bound
     from chalicelib.dispatch.adapters.candidates import DynamoCandidateSource
+    from chalicelib.dispatch.entities import Point
+    from chalicelib.dispatch.eta import ModelEta
+    from chalicelib.dispatch.service import recommend_for
     from chalicelib.fleet.dal import StationRecord, UnitRecord
     from chalicelib.fleet.entities import UnitType
 
     now = datetime.now(UTC)
     with mock_aws():
-        get_settings.cache_clear(), reset_clients(), reset_bindings()
+        root.reset()  # settings, clients and table bindings of this moto
         for model in (UnitRecord, StationRecord):
             bound(model).create_table(wait=True, billing_mode="PAY_PER_REQUEST")
         load(n, random.Random(seed), now)
@@ -95,7 +94,7 @@ def measure(n: int, points: list[tuple[float, float]], seed: int) -> dict[str, f
             nearest, scanned = scan_nearest((lat, lon), {"ALS"})
             assert found and found[0].unit_id == nearest, (found, nearest)
             scans.append(scanned)
-        reset_bindings(), reset_clients()
+        root.reset()
     return {"median": statistics.median(items), "p90": statistics.quantiles(items, n=10)[8],
             "max": max(items), "queries": statistics.median(queries), "scan": statistics.median(scans)}  # fmt: skip
 
