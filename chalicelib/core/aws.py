@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import threading
-from functools import cache
 from typing import Any
 
 from chalicelib.core.config import get_settings
-from chalicelib.core.root import on_reset
+from chalicelib.core.root import provider
 
 # boto3's default session is not thread-safe while it makes a client; the clients themselves are.
 # One Lambda serves one request at a time, the devstack's API many at once.
@@ -19,7 +18,7 @@ def client(service: str) -> Any:
         return _client(service)
 
 
-@cache
+@provider
 def _client(service: str) -> Any:
     import boto3
     from botocore.config import Config
@@ -38,7 +37,6 @@ def partition(region: str) -> str:
     return "aws-cn" if region.startswith("cn-") else "aws"
 
 
-@on_reset
 def reset_clients() -> None:
-    """Tests only: drop cached clients after the endpoint changes."""
+    """Drop cached clients after the endpoint changes (`core.root.reset()` does it for all)."""
     _client.cache_clear()

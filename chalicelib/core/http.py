@@ -21,6 +21,7 @@ from chalicelib.core import errors
 from chalicelib.core.auth import Principal, Role, authenticate, require_role
 from chalicelib.core.observability import bind_correlation_id, count, flush_metrics, logger, traced
 from chalicelib.core.parsing import parse_body, parse_query
+from chalicelib.core.root import provider
 
 ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _CONTENT_TYPES = [
@@ -86,7 +87,7 @@ _CALLER: dict[int, tuple[str, ...]] = {
 _ALWAYS: dict[int, tuple[str, ...]] = {500: ("internal_error",)}
 
 
-@functools.cache
+@provider
 def _responses(spec: RouteSpec) -> dict[int, tuple[str, ...]]:
     parts: list[Mapping[int, tuple[str, ...]]] = [_ALWAYS, dict(spec.errors)]
     if spec.roles is not None:
