@@ -4,9 +4,10 @@ Invariant: `avail_cell` holds the unit's coarse cell, and `avail_county` its cou
 while, and only while, the unit is AVAILABLE. The `available-by-cell` and
 `available-by-county` indexes are therefore sparse: a nearest search reads a few
 cells of free units, a county search the county's free units, never busy ones or the
-whole fleet. A status write goes through `status_actions` (the claim and the stand-down in
-dispatch set the same pair), a position write through `position_actions`, conditional on the
-status it was built for; neither bumps the other's data, so they never revert each other.
+whole fleet. A status write goes through `status_actions` (dispatch's claim and stand-down, the
+fleet's parts in `adapters/transactions.py`, set the same pair), a position write through
+`position_actions`, conditional on the status it was built for; neither bumps the other's data,
+so they never revert each other.
 """
 
 from __future__ import annotations
