@@ -92,9 +92,9 @@ def _points(rng: random.Random, total: int) -> Iterator[tuple[str, float, float]
 
 
 def _write(aeds: int, volunteers: int, seed: int) -> None:
+    from chalicelib.aeds.dal import AedRecord
     from chalicelib.core.geo import cells
     from chalicelib.core.tables import bound
-    from chalicelib.aeds.dal import AedRecord
     from chalicelib.volunteers.dal import VolunteerRecord
 
     rng = random.Random(seed)

@@ -7,9 +7,9 @@ from random import Random
 from typing import Any
 
 from chalicelib.addresses.schemas import Address
+from chalicelib.aeds.entities import Aed
 from chalicelib.fleet.entities import Station, Unit
 from chalicelib.hospitals.entities import Hospital
-from chalicelib.aeds.entities import Aed
 from chalicelib.volunteers.entities import Volunteer
 from devstack.seed.addresses import generate_addresses
 from devstack.seed.fleet import stations, units

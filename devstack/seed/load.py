@@ -15,12 +15,12 @@ from typing import Any
 from pynamodb.models import Model
 
 from chalicelib.addresses.dal import AddressRecord, address_record
+from chalicelib.aeds.adapters import aed_record
+from chalicelib.aeds.dal import AedRecord
 from chalicelib.core.clock import utcnow
 from chalicelib.core.tables import bound, logical_name
 from chalicelib.fleet.dal import StationRecord, UnitRecord, station_record, unit_record
 from chalicelib.hospitals.dal import HospitalRecord, hospital_record
-from chalicelib.aeds.adapters import aed_record
-from chalicelib.aeds.dal import AedRecord
 from chalicelib.volunteers.dal import VolunteerRecord, volunteer_record
 from chalicelib.volunteers.entities import Volunteer
 from devstack.seed.generate import Seed
