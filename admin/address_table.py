@@ -6,6 +6,8 @@ import os
 import re
 from typing import TYPE_CHECKING
 
+from chalicelib.core import root
+
 if TYPE_CHECKING:
     from chalicelib.addresses.dal import AddressRecord
 
@@ -18,7 +20,7 @@ def open_table(endpoint_url: str | None, region: str | None, prefix: str | None,
     from chalicelib.core.config import get_settings
     from chalicelib.core.tables import bind, reset_bindings
 
-    get_settings.cache_clear()  # the environment as it is now, not as this process first saw it
+    root.reset()  # the environment as it is now, not as this process first saw it
     settings = get_settings()
     if endpoint_url and LOOPBACK.match(endpoint_url):
         from devstack.config import StackConfig

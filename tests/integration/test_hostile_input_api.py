@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chalicelib.core import root
 from chalicelib.core.http import ROUTES, RouteSpec
 from tests.integration.fleet import test_fleet_api
 from tests.integration.fleet.test_fleet_api import assign
@@ -229,12 +230,11 @@ def check(resp: Any, what: str) -> None:
 
 @pytest.fixture
 def city(fleet: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    from chalicelib.core.config import get_settings
     from chalicelib.core.root import reset
 
     monkeypatch.setenv("EMS_VIDEO_PROVIDER", "local")  # moto has no Kinesis Video signaling
     monkeypatch.setenv("EMS_MQTT_PUBLISH", "mqtt://127.0.0.1:1883")
-    get_settings.cache_clear()
+    root.reset()
     reset()
     _TOKENS.clear()  # each test has its own signing key
     assign("AMB01", INCIDENT)

@@ -10,8 +10,7 @@ from moto import mock_aws
 
 from chalicelib import tables as catalog
 from chalicelib.addresses.dal import AddressRecord, to_address
-from chalicelib.core import tables
-from chalicelib.core.config import get_settings
+from chalicelib.core import root, tables
 from chalicelib.core.geo import cells, ring_cells
 from chalicelib.fleet.dal import UnitRecord, availability_actions, to_unit
 from chalicelib.fleet.entities import UnitStatus
@@ -21,7 +20,7 @@ from devstack.seed import Seed, generate, load
 
 
 def _reset() -> None:
-    get_settings.cache_clear()
+    root.reset()
     tables.reset_bindings()
 
 

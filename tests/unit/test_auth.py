@@ -8,8 +8,7 @@ from pathlib import Path
 import jwt
 import pytest
 
-from chalicelib.core import auth
-from chalicelib.core.config import get_settings
+from chalicelib.core import auth, root
 from chalicelib.core.errors import Forbidden, Unauthorized
 from devstack import tokens
 
@@ -19,10 +18,10 @@ def keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("EMS_JWKS_FILE", str(tokens.ensure_keys(tmp_path)))
     monkeypatch.setenv("EMS_JWT_ISSUER", tokens.ISSUER)
     monkeypatch.setenv("EMS_JWT_AUDIENCE", tokens.AUDIENCE)
-    get_settings.cache_clear()
+    root.reset()
     auth.reset_keys()
     yield tmp_path
-    get_settings.cache_clear()
+    root.reset()
     auth.reset_keys()
 
 

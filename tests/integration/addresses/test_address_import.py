@@ -16,8 +16,7 @@ from admin.address_rows import FIELDS
 from admin.address_writer import DynamoSink
 from chalicelib.addresses.dal import AddressRecord, to_address
 from chalicelib.addresses.schemas import Address
-from chalicelib.core import tables
-from chalicelib.core.config import get_settings
+from chalicelib.core import root, tables
 from devstack.seed import generate
 
 PREFIX = "ems-import-test-"
@@ -26,7 +25,7 @@ BAD = {5: {"lat": "abc"}, 77: {"county": "35"}, 150: {"lat": "117.6", "lon": "24
 
 
 def _reset() -> None:
-    get_settings.cache_clear()
+    root.reset()
     tables.reset_bindings()
 
 

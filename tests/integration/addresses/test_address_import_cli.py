@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from admin.__main__ import main
-from chalicelib.core import tables
-from chalicelib.core.config import get_settings
+from chalicelib.core import root, tables
 
 ARGS = ["--table-prefix", "ems-unit-", "--progress", "off"]
 HEADER = "code,county,township,community,road,number,text_zh,text_en,lat,lon\n"
@@ -20,7 +19,7 @@ def _settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("EMS_AWS_ENDPOINT_URL", raising=False)
     yield
     # The command binds the address table to its flags: leave no binding to later tests.
-    get_settings.cache_clear()
+    root.reset()
     tables.reset_bindings()
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.core import root
 from tests.integration.bookings import test_bookings_api
 from tests.integration.bookings.test_bookings_api import hospital, post, stroke_at_the_tcm_hospital
 from tests.integration.fleet import test_fleet_api
@@ -18,12 +19,11 @@ his = test_bookings_api.his  # the recording hospital system
 
 @pytest.fixture
 def local_video(fleet: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    from chalicelib.core.config import get_settings
     from chalicelib.core.root import reset
 
     monkeypatch.setenv("EMS_VIDEO_PROVIDER", "local")
     monkeypatch.setenv("EMS_MQTT_PUBLISH", "mqtt://127.0.0.1:1883")
-    get_settings.cache_clear()
+    root.reset()
     reset()
     yield
     reset()

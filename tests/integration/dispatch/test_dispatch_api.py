@@ -280,10 +280,9 @@ def test_dispatcher_commands_are_checked(fleet: Any, client: Any) -> None:
 def test_with_nothing_free_the_wait_escalates_to_the_city_and_takes_a_unit_from_another_county(
     fleet: Any, client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib.core.config import get_settings
 
     monkeypatch.setenv("EMS_ESCALATE_AFTER_S", "5")
-    get_settings.cache_clear()
+    root.reset()
     only_free()
     incident_id = open_incident(client, fleet, near("AMB01"))
     assert settled(client, fleet, incident_id)["dispatch"]["level"] == "county"

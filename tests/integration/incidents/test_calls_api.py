@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.core import root
 from chalicelib.core.aws import client as aws
 from chalicelib.incidents.wiring import get_incident_store
 from tests.integration.conftest import Env
@@ -224,7 +225,6 @@ def test_crash_between_write_and_start_is_healed_by_the_reconciler(
 def test_revoked_plate_is_refused_once_the_revocation_set_refreshes(
     client: Any, aws_env: Env, door: dict[str, Any]
 ) -> None:
-    from chalicelib.qr import wiring as qr_wiring
 
     resp = client.http.post(
         f"/v1/addresses/{DOOR}/qr/revoke",
@@ -232,7 +232,7 @@ def test_revoked_plate_is_refused_once_the_revocation_set_refreshes(
         body=json.dumps({"reason": "plate stolen"}),
     )
     assert resp.status_code in (200, 201), resp.body
-    qr_wiring.get_verifier.cache_clear()  # a new container: the revocation set is loaded fresh
+    root.reset()  # a new container: the revocation set is loaded fresh
     refused = _post(client, {"qr_token": door["token"]})
     assert refused.status_code == 401 and json.loads(refused.body)["error"]["code"] == "qr_revoked"
 

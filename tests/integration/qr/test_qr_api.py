@@ -35,13 +35,12 @@ def error_code(resp: Any) -> str:
 @pytest.fixture
 def keys(aws_env: Env, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An old key k0 still in the ring and a current key k1."""
-    from chalicelib.core.config import get_settings
 
     path = aws_env.state_dir / "qr-keys-rotated.json"
     keys = {kid: base64.b64encode(kid.encode() * MIN_KEY_BYTES).decode() for kid in ("k0", "k1")}
     path.write_text(json.dumps({"current": "k1", "keys": keys}))
     monkeypatch.setenv("EMS_QR_KEYS_FILE", str(path))
-    get_settings.cache_clear()
+    root.reset()
     root.reset()
     return path
 

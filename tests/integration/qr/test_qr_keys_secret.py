@@ -9,7 +9,6 @@ import pytest
 
 from chalicelib.core import root
 from chalicelib.core.aws import client as aws_client
-from chalicelib.core.config import get_settings
 from chalicelib.qr import tokens, wiring
 from chalicelib.qr.errors import QrKeyExpired
 from chalicelib.qr.keys import SecretsManagerKeyRing, new_ring_json, parse_ring, secret_fetcher
@@ -27,7 +26,7 @@ def secret(aws_env: Env, monkeypatch: pytest.MonkeyPatch) -> str:
     first = json.loads(new_ring_json("k1"))
     aws_client("secretsmanager").create_secret(Name=SECRET, SecretString=json.dumps(first))
     monkeypatch.setenv("EMS_QR_KEYS_SECRET", SECRET)
-    get_settings.cache_clear()
+    root.reset()
     root.reset()
     return str(first["keys"]["k1"])
 
@@ -65,7 +64,7 @@ def test_rotation_then_retirement(aws_env: Env, secret: str) -> None:
 def test_missing_secret_is_503_not_a_crash(client: Any, aws_env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
     save(ADDRESS)
     monkeypatch.setenv("EMS_QR_KEYS_SECRET", "ems-test/does-not-exist")
-    get_settings.cache_clear()
+    root.reset()
     root.reset()
     resp = client.http.post(f"/v1/addresses/{ADDRESS.code}/qr", headers=aws_env.token("admin"))
     assert resp.status_code == 503

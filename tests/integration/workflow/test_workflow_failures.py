@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.core import root
 from tests.integration.bookings import test_bookings_api
 from tests.integration.dispatch import test_dispatch_api
 from tests.integration.dispatch.test_dispatch_api import near, only_free, open_incident, post, until
@@ -130,10 +131,9 @@ def test_a_failing_wait_for_a_unit_flags_the_incident(fleet: Any, client: Any, m
 
 
 def test_a_failing_escalation_flags_the_incident(fleet: Any, client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chalicelib.core.config import get_settings
 
     monkeypatch.setenv("EMS_ESCALATE_AFTER_S", "5")
-    get_settings.cache_clear()
+    root.reset()
     only_free()  # nothing free: the wait times out and escalates to the city
     failed = inject(monkeypatch, fleet, "dispatch_incident", lambda e: bool(e.get("escalate")))
     incident_id = open_incident(client, fleet, near("AMB01"))
