@@ -46,8 +46,9 @@ demo: venv
 AWS_CALLS := $(CURDIR)/.devstack/aws-calls
 test: lint browser
 	rm -rf $(AWS_CALLS)
-	EMS_AWS_CALLS_DIR=$(AWS_CALLS) $(PY) -m pytest -n 2 --dist loadfile tests/unit tests/integration \
-		tests/infrastructure tests/e2e --ignore=tests/infrastructure/test_function_roles.py
+	EMS_AWS_CALLS_DIR=$(AWS_CALLS) $(PY) -m pytest -n 2 --dist loadfile --cov=chalicelib --cov-report= \
+		tests/unit tests/integration tests/infrastructure tests/e2e --ignore=tests/infrastructure/test_function_roles.py
+	@echo "Line and branch coverage of chalicelib (in-process tests): $$($(PY) -m coverage report --format=total)%"
 	EMS_AWS_CALLS_DIR=$(AWS_CALLS) EMS_GRANTS_REPORT=write $(PY) -m pytest -q tests/infrastructure/test_function_roles.py
 
 test-unit: venv

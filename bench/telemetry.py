@@ -173,10 +173,9 @@ def in_process(seconds: int) -> InProcess:
         from chalicelib.core.config import settings_of
         from chalicelib.core.tables import bound
         from chalicelib.fleet.dal import UnitRecord
+        from chalicelib.telemetry.settings import TelemetrySettings
         from devstack import aws_resources
         from devstack.seed import generate, load
-
-        from chalicelib.telemetry.settings import TelemetrySettings
 
         root.reset()
         aws_resources.create_tables()
