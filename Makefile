@@ -8,7 +8,7 @@ REQ_HASH := $(shell cat requirements.txt requirements-dev.txt | sha256sum | cut 
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export AWS_DEFAULT_REGION ?= cn-northwest-1
 
-.PHONY: venv browser run demo test test-unit test-integration test-infra test-e2e lint format synth grants openapi bench clean
+.PHONY: venv browser run demo test coverage test-unit test-integration test-infra test-e2e lint format synth grants openapi bench clean
 
 # Reinstall only when the pinned requirements change (hash kept in the venv).
 venv:
@@ -41,15 +41,23 @@ demo: venv
 	$(PY) -m devstack demo
 
 # Two workers, one test file each at a time: files share their fixtures (a seeded stack, a synth).
-# Every function's AWS calls are recorded on the way, then checked against its own role (after the
-# whole run: a second invocation), which also refreshes the unused grants in docs/architecture.md.
+# The unit tests run first, under coverage (their figure: how much of chalicelib the in-memory tests
+# alone reach; `make coverage` measures every in-process test, about 50% slower). Every function's AWS
+# calls are then recorded on the way through the rest and checked against its own role (after the
+# whole run: a separate invocation), which also refreshes the unused grants in docs/architecture.md.
 AWS_CALLS := $(CURDIR)/.devstack/aws-calls
 test: lint browser
 	rm -rf $(AWS_CALLS)
-	EMS_AWS_CALLS_DIR=$(AWS_CALLS) $(PY) -m pytest -n 2 --dist loadfile --cov=chalicelib --cov-report= \
-		tests/unit tests/integration tests/infrastructure tests/e2e --ignore=tests/infrastructure/test_function_roles.py
-	@echo "Line and branch coverage of chalicelib (in-process tests): $$($(PY) -m coverage report --format=total)%"
+	$(PY) -m pytest -n 2 --cov=chalicelib --cov-report= tests/unit
+	@echo "Line and branch coverage of chalicelib by the unit tests: $$($(PY) -m coverage report --format=total)%"
+	EMS_AWS_CALLS_DIR=$(AWS_CALLS) $(PY) -m pytest -n 2 --dist loadfile tests/integration tests/infrastructure \
+		tests/e2e --ignore=tests/infrastructure/test_function_roles.py
 	EMS_AWS_CALLS_DIR=$(AWS_CALLS) EMS_GRANTS_REPORT=write $(PY) -m pytest -q tests/infrastructure/test_function_roles.py
+
+# Line and branch coverage of chalicelib by every in-process test (unit and integration), with the
+# files below 100%.
+coverage: venv
+	$(PY) -m pytest -q -n 2 --dist loadfile --cov=chalicelib --cov-report=term:skip-covered tests/unit tests/integration
 
 test-unit: venv
 	$(PY) -m pytest tests/unit

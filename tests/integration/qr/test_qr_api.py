@@ -41,7 +41,6 @@ def keys(aws_env: Env, monkeypatch: pytest.MonkeyPatch) -> Path:
     path.write_text(json.dumps({"current": "k1", "keys": keys}))
     monkeypatch.setenv("EMS_QR_KEYS_FILE", str(path))
     root.reset()
-    root.reset()
     return path
 
 

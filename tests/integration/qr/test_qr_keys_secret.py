@@ -15,9 +15,10 @@ from chalicelib.qr.keys import SecretsManagerKeyRing, new_ring_json, parse_ring,
 from chalicelib.qr.revocations import RevocationSet
 from chalicelib.qr.schemas import QrClaims
 from tests.integration.addresses.test_addresses_api import ADDRESS, save
-from tests.integration.conftest import Env
+from tests.integration.conftest import PREFIX, Env
 
-SECRET = "ems-test/qr-keys"
+# The stack names it `<prefix>qr-keys` (infrastructure/constructs/intake.py).
+SECRET = f"{PREFIX}qr-keys"
 CLAIMS = QrClaims(address_code="ZA1", county="350602", lat=24.5, lon=117.6, text_zh="门", kid="k1", issued_at=0)
 
 
@@ -26,7 +27,6 @@ def secret(aws_env: Env, monkeypatch: pytest.MonkeyPatch) -> str:
     first = json.loads(new_ring_json("k1"))
     aws_client("secretsmanager").create_secret(Name=SECRET, SecretString=json.dumps(first))
     monkeypatch.setenv("EMS_QR_KEYS_SECRET", SECRET)
-    root.reset()
     root.reset()
     return str(first["keys"]["k1"])
 
@@ -63,8 +63,7 @@ def test_rotation_then_retirement(aws_env: Env, secret: str) -> None:
 
 def test_missing_secret_is_503_not_a_crash(client: Any, aws_env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
     save(ADDRESS)
-    monkeypatch.setenv("EMS_QR_KEYS_SECRET", "ems-test/does-not-exist")
-    root.reset()
+    monkeypatch.setenv("EMS_QR_KEYS_SECRET", SECRET)  # configured, but never created
     root.reset()
     resp = client.http.post(f"/v1/addresses/{ADDRESS.code}/qr", headers=aws_env.token("admin"))
     assert resp.status_code == 503
