@@ -34,7 +34,7 @@ WORKFLOW_TESTS = [
     "tests/integration/workflow/test_workflow_failures.py",
     "tests/integration/workflow/test_workflow_paths.py",
     "tests/integration/platform/test_workflow_canary.py",
-    "tests/integration/test_dispatch_api.py",
+    "tests/integration/dispatch/test_dispatch_api.py",
     "tests/integration/volunteers/test_volunteers_api.py",
     "tests/e2e/test_workflow_and_mqtt.py",
 ]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 # Third-party packages loaded on first use only.
 FORBIDDEN_PACKAGES = {
     "boto3", "botocore", "pynamodb", "jwt", "cryptography", "aws_lambda_powertools", "aws_xray_sdk",

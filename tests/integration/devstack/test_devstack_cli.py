@@ -15,7 +15,7 @@ import pytest
 from admin import print_sheet
 from admin.__main__ import main as admin_main
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_fixtures_piped_into_head_ends_without_a_traceback() -> None:

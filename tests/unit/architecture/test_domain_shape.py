@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PACKAGE = ROOT / "chalicelib"
 LAYERS = {"routes", "schemas", "entities", "logic", "service", "ports", "dal", "adapters", "wiring", "settings", "api"}
 # Names that say "a layer" in other words: never a distinct helper.

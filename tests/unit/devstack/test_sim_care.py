@@ -18,7 +18,7 @@ from devstack.sim_api import ApiError
 from devstack.sim_care import CrewCare
 from devstack.sim_drive import Drive, DriveSettings, Phase
 from devstack.sim_route import Point
-from tests.unit.test_sim_drive import SCENE, STATION, FakeCrew, FakeRadio
+from tests.unit.devstack.test_sim_drive import SCENE, STATION, FakeCrew, FakeRadio
 
 T = TypeVar("T")
 HOSPITALS = [("HOS_NEAR", Point(24.5070, 117.7120)), ("HOS_BOOKED", Point(24.5150, 117.7200))]

@@ -8,7 +8,7 @@ from pathlib import Path
 import app as app_module
 from chalicelib.openapi import document
 
-DOC = Path(__file__).parents[2] / "docs" / "openapi.json"
+DOC = Path(__file__).parents[3] / "docs" / "openapi.json"
 
 
 def test_committed_document_matches_the_routes() -> None:
