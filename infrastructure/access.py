@@ -2,17 +2,19 @@
 
 Every function gets its own role. What the role grants is not listed per function (a list that
 would drift from the code): it follows from the function's entry point (chalice's handler
-string) through the import graph of `chalicelib` (imports inside functions counted, as
-import-linter counts them) to
+string) through the code it can run (`access_walk`: the functions and classes its body names,
+theirs in turn) to
 
-- the tables of every `dal` module it reaches (a PynamoDB model's module names its owner), and
-- the capabilities of the modules it reaches, from `CAPABILITIES` below: the few modules that
-  call an AWS service other than DynamoDB, keyed by module prefix so a layer that becomes a
-  package, or a domain that renames its files, keeps its grant.
+- the tables of the PynamoDB models that code names, and
+- the capabilities of the functions and classes it reaches, from `CAPABILITIES` below: the few
+  modules (or, where a module holds more than one adapter, classes) that call an AWS service
+  other than DynamoDB, keyed by dotted prefix so a layer that becomes a package keeps its grant.
 
-The API function reaches every route module and so most tables: one Chalice API Lambda. The gain
-is in the other functions, each reaching its own domain and the `api` of the domains it calls.
-The recorded calls of the integration and end-to-end tests check the result
+Objects, not modules: in the import graph a domain's `api` imports its whole service and its
+wiring every adapter, so every function reached almost every table. Where the walk cannot follow
+the code (a module used as a value, say) it falls back to that module's import-graph reach, as
+the API function does as a whole: it runs every route, so it takes what `app.py` imports. The
+recorded calls of the integration and end-to-end tests check the result
 (`tests/infrastructure/test_function_roles.py`).
 """
 
@@ -22,7 +24,6 @@ import ast
 import importlib
 import inspect
 import sys
-import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -30,6 +31,8 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from infrastructure.access_walk import Walker, roots_of
 
 PACKAGE = "chalicelib"
 API_HANDLER = "api_handler"  # chalice's name of the API function (its `lambda_functions` key)
@@ -51,12 +54,16 @@ class Capability(StrEnum):
     TELEMETRY_REJECTS = "telemetry_rejects"  # sqs:SendMessage to the telemetry rejects queue
 
 
-# Module prefix -> what its code calls. A prefix matches the module and everything below it.
+# Dotted prefix -> what its code calls. A prefix matches the module or class it names and
+# everything below it (a class's methods); the reach of a module, where the walk falls back to the
+# import graph, matches the prefixes inside it too.
 CAPABILITIES: Mapping[str, tuple[Capability, ...]] = {
     "chalicelib.core.publisher": (Capability.PUBLISH,),
     "chalicelib.core.workflows": (Capability.START_WORKFLOWS,),
-    "chalicelib.platform.adapters": (Capability.DESCRIBE_TABLES, Capability.DESCRIBE_WORKFLOWS),
-    "chalicelib.dispatch.adapters.aws": (Capability.CO_RESPONSE_EVENTS, Capability.TASK_RESPONSES),
+    # The health probe, not the platform's store beside it.
+    "chalicelib.platform.adapters.BotoServiceProbe": (Capability.DESCRIBE_TABLES, Capability.DESCRIBE_WORKFLOWS),
+    "chalicelib.dispatch.adapters.aws.EventBridgeCoResponders": (Capability.CO_RESPONSE_EVENTS,),
+    "chalicelib.dispatch.adapters.aws.StepFunctionsWaker": (Capability.TASK_RESPONSES,),
     "chalicelib.workflow.adapters": (Capability.TASK_RESPONSES,),
     "chalicelib.qr.keys": (Capability.QR_KEYS,),
     "chalicelib.archive": (Capability.IDENTITY_KEY,),  # the key is read by its wiring
@@ -85,33 +92,39 @@ class Access:
 
 
 def derive(app_module: ModuleType | None = None) -> dict[str, Access]:
-    """Every function of the Chalice app (by chalice name) -> its access."""
+    """Every function of the Chalice app (by chalice name) -> its access.
+
+    The API function by the import graph from `app.py` (it runs every route); each declared
+    function by the code its handler can run.
+    """
     app_module = app_module or _app_module()
     graph = _graph()
     owners = _table_owners()
-    out: dict[str, Access] = {}
-    for name, entries in entry_modules(app_module, graph.modules).items():
-        modules = reach(entries, graph)
-        tables = sorted({t for m in modules for t in owners.get(m, ())})
-        capabilities = sorted({c for m in modules for c in _capabilities_of(m)})
-        out[name] = Access(frozenset(entries), frozenset(modules), tuple(tables), tuple(capabilities))
-    return out
-
-
-def entry_modules(app_module: ModuleType, known: Iterable[str]) -> dict[str, set[str]]:
-    """Function name -> the `chalicelib` modules its code runs from.
-
-    The API handler is the app module itself (`app.app`): whatever app.py imports, every route.
-    A declared function runs its own body: the modules that body names or imports (a helper of
-    its own module is followed into), not the rest of the module that declares it, whose HTTP
-    routes belong to the API function.
-    """
-    known = set(known)
-    out = {API_HANDLER: _imported_by(ast.parse(Path(inspect.getfile(app_module)).read_text("utf-8")), known)}
+    models = {model: tables[0] for model, tables in _model_tables().items()}
+    walker = Walker(PACKAGE, OPAQUE)
+    app_entries = _imported_by(ast.parse(Path(inspect.getfile(app_module)).read_text("utf-8")), set(graph.modules))
+    out = {API_HANDLER: _of_modules(app_entries, reach(app_entries, graph), owners)}
     for fn in _declared(app_module.app):
         module, _, attr = fn.handler_string.rpartition(".")
-        out[fn.name] = _run_by(getattr(sys.modules[module], attr), known, set())
+        reached = walker.walk(roots_of(getattr(sys.modules[module], attr), _unwrap))
+        fallback = reach(reached.unresolved, graph)  # code the walk could not follow: by module
+        by_module = _of_modules(set(), fallback, owners)
+        tables = {models[c] for c in reached.classes if c in models} | set(by_module.tables)
+        capabilities = {c for m, q in reached.names for c in _capabilities_of(f"{m}.{q}")}
+        out[fn.name] = Access(
+            frozenset({module}),
+            frozenset(reached.modules | fallback),
+            tuple(sorted(tables)),
+            tuple(sorted(capabilities | set(by_module.capabilities))),
+        )
     return out
+
+
+def _of_modules(entries: set[str], modules: set[str], owners: Mapping[str, list[str]]) -> Access:
+    """Access by the import graph: the tables of every `dal` module reached, every capability."""
+    tables = sorted({t for m in modules for t in owners.get(m, ())})
+    capabilities = sorted({c for m in modules for c in _capabilities_of(m, within=True)})
+    return Access(frozenset(entries), frozenset(modules), tuple(tables), tuple(capabilities))
 
 
 def function_names(app_module: ModuleType | None = None) -> list[str]:
@@ -138,12 +151,17 @@ def reach(entries: Iterable[str], graph: Any) -> set[str]:
     return seen
 
 
-def _capabilities_of(module: str) -> tuple[Capability, ...]:
-    found: list[Capability] = list(CAPABILITIES_OF_OPAQUE.get(module, ()))
+def _capabilities_of(name: str, *, within: bool = False) -> tuple[Capability, ...]:
+    """What the module, function or class `name` (dotted) calls; `within`: or anything inside it."""
+    found: list[Capability] = [c for m, cs in CAPABILITIES_OF_OPAQUE.items() if _below(name, m) for c in cs]
     for prefix, capabilities in CAPABILITIES.items():
-        if module == prefix or module.startswith(prefix + "."):
+        if _below(name, prefix) or (within and _below(prefix, name)):
             found.extend(capabilities)
     return tuple(found)
+
+
+def _below(name: str, prefix: str) -> bool:
+    return name == prefix or name.startswith(prefix + ".")
 
 
 @cache
@@ -155,13 +173,18 @@ def _graph() -> Any:
 
 def _table_owners() -> dict[str, list[str]]:
     """Module -> logical names of the tables it declares."""
+    owners: dict[str, list[str]] = {}
+    for model, tables in _model_tables().items():
+        owners.setdefault(model.__module__, []).extend(tables)
+    return owners
+
+
+def _model_tables() -> dict[type, list[str]]:
+    """Every PynamoDB model of the catalog -> its table's logical name."""
     from chalicelib import tables as catalog
     from chalicelib.core import tables
 
-    owners: dict[str, list[str]] = {}
-    for model in catalog.all_models():
-        owners.setdefault(model.__module__, []).append(tables.logical_name(model))
-    return owners
+    return {model: [tables.logical_name(model)] for model in catalog.all_models()}
 
 
 def _app_module() -> ModuleType:
@@ -179,26 +202,6 @@ def _imported_by(tree: ast.AST, known: set[str]) -> set[str]:
                 child = f"{node.module}.{alias.name}"
                 found.add(child if child in known else node.module)
     return found & known
-
-
-def _run_by(handler: Any, known: set[str], seen: set[Any]) -> set[str]:
-    """The known modules a function's body imports or names (modules, and the modules of the
-    functions and classes it names); functions of its own module are followed into."""
-    handler = _unwrap(handler)
-    if handler in seen:
-        return set()
-    seen.add(handler)
-    home = handler.__module__
-    found = _imported_by(ast.parse(textwrap.dedent(inspect.getsource(handler))), known)
-    names = inspect.getclosurevars(handler)
-    for value in [*names.globals.values(), *names.nonlocals.values()]:
-        if inspect.isfunction(value) and value.__module__ == home:
-            found |= _run_by(value, known, seen)
-            continue
-        name = value.__name__ if inspect.ismodule(value) else getattr(value, "__module__", None)
-        if name in known and name != home:
-            found.add(name)
-    return found
 
 
 def _unwrap(handler: Any) -> Any:
