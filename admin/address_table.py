@@ -18,9 +18,11 @@ def open_table(endpoint_url: str | None, region: str | None, prefix: str | None,
     """The address table bound to the flags, falling back to the EMS_* settings."""
     from chalicelib.addresses.dal import AddressRecord
     from chalicelib.core.config import get_settings
-    from chalicelib.core.tables import bind, reset_bindings
+    from chalicelib.core.tables import bind
 
-    root.reset()  # the environment as it is now, not as this process first saw it
+    # The environment as it is now, not as this process first saw it; and no binding left, since
+    # bind() keeps the first it made and the flags must win.
+    root.reset()
     settings = get_settings()
     if endpoint_url and LOOPBACK.match(endpoint_url):
         from devstack.config import StackConfig
@@ -28,7 +30,6 @@ def open_table(endpoint_url: str | None, region: str | None, prefix: str | None,
         prefix = prefix or StackConfig().prefix
         for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
             os.environ.setdefault(name, "devstack")  # moto accepts any credentials; botocore wants some
-    reset_bindings()  # bind() keeps the first binding it made; the flags must win
     model = bind(
         AddressRecord,
         prefix=prefix or settings.table_prefix,

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from chalicelib.core.config import get_settings
 from chalicelib.core.errors import Forbidden, Unauthorized
-from chalicelib.core.root import on_reset, provider
+from chalicelib.core.root import provider
 
 
 class Role(StrEnum):
@@ -154,9 +154,3 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
     if any(s.split(":", 1)[0] not in allowed for s in scopes):
         raise Forbidden(f"scope not valid for role {role}", code="scope_denied")
     return Principal(subject=str(claims["sub"]), role=role, scopes=scopes)
-
-
-@on_reset
-def reset_keys() -> None:
-    """Tests only: forget cached keys after the key set changes."""
-    _keys.cache_clear()

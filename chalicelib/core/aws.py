@@ -35,8 +35,3 @@ def _client(service: str) -> Any:
 def partition(region: str) -> str:
     """AWS partition of a region: China regions live in `aws-cn`."""
     return "aws-cn" if region.startswith("cn-") else "aws"
-
-
-def reset_clients() -> None:
-    """Drop cached clients after the endpoint changes (`core.root.reset()` does it for all)."""
-    _client.cache_clear()

@@ -26,7 +26,6 @@ BAD = {5: {"lat": "abc"}, 77: {"county": "35"}, 150: {"lat": "117.6", "lon": "24
 
 def _reset() -> None:
     root.reset()
-    tables.reset_bindings()
 
 
 @pytest.fixture

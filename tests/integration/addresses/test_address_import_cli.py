@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from admin.__main__ import main
-from chalicelib.core import root, tables
+from chalicelib.core import root
 
 ARGS = ["--table-prefix", "ems-unit-", "--progress", "off"]
 HEADER = "code,county,township,community,road,number,text_zh,text_en,lat,lon\n"
@@ -20,7 +20,6 @@ def _settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     # The command binds the address table to its flags: leave no binding to later tests.
     root.reset()
-    tables.reset_bindings()
 
 
 def _run(path: Path, *extra: str) -> int:

@@ -21,7 +21,6 @@ from devstack.seed import Seed, generate, load
 
 def _reset() -> None:
     root.reset()
-    tables.reset_bindings()
 
 
 @pytest.fixture(scope="module")

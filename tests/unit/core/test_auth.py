@@ -19,10 +19,8 @@ def keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("EMS_JWT_ISSUER", tokens.ISSUER)
     monkeypatch.setenv("EMS_JWT_AUDIENCE", tokens.AUDIENCE)
     root.reset()
-    auth.reset_keys()
     yield tmp_path
     root.reset()
-    auth.reset_keys()
 
 
 def _bearer(token: str) -> str:
